@@ -11,12 +11,69 @@ public final class BrokerConfig {
     private final int port;
     private final int maxPacketSize;
     private final int ioThreads;
+    private final int connectTimeoutSeconds;
+    private final int maxInflight;
+    private final int receiveMaximum;
+    private final int maxQueuedMessages;
+    private final int maxConnections;
+    private final int maxQos;
+    private final int topicAliasMaximum;
+    private final int serverKeepAliveSeconds;
+    private final long maxSessionExpirySeconds;
+    private final boolean retainAvailable;
+    private final java.util.Map<String, EnhancedAuthenticator> enhancedAuthenticators;
+    // Extra listeners (io.mqttra.broker.transport) and $SYS (io.mqttra.broker.sys); -1 switches a listener off.
+    private final int tlsPort;
+    private final int wsPort;
+    private final int wssPort;
+    private final String wsPath;
+    private final String keyStorePath;
+    private final String keyStorePassword;
+    private final String keyStoreType;
+    private final ClientAuth clientAuth;
+    private final String trustStorePath;
+    private final String trustStorePassword;
+    private final String trustStoreType;
+    private final int sysIntervalSeconds;
 
     private BrokerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
         this.port = b.port;
         this.maxPacketSize = b.maxPacketSize;
         this.ioThreads = b.ioThreads;
+        this.connectTimeoutSeconds = b.connectTimeoutSeconds;
+        this.maxInflight = b.maxInflight;
+        this.receiveMaximum = b.receiveMaximum;
+        this.maxQueuedMessages = b.maxQueuedMessages;
+        this.maxConnections = b.maxConnections;
+        this.maxQos = b.maxQos;
+        this.topicAliasMaximum = b.topicAliasMaximum;
+        this.serverKeepAliveSeconds = b.serverKeepAliveSeconds;
+        this.maxSessionExpirySeconds = b.maxSessionExpirySeconds;
+        this.retainAvailable = b.retainAvailable;
+        this.enhancedAuthenticators = java.util.Map.copyOf(b.enhancedAuthenticators);
+        this.tlsPort = b.tlsPort;
+        this.wsPort = b.wsPort;
+        this.wssPort = b.wssPort;
+        this.wsPath = b.wsPath;
+        this.keyStorePath = b.keyStorePath;
+        this.keyStorePassword = b.keyStorePassword;
+        this.keyStoreType = b.keyStoreType;
+        this.clientAuth = b.clientAuth;
+        this.trustStorePath = b.trustStorePath;
+        this.trustStorePassword = b.trustStorePassword;
+        this.trustStoreType = b.trustStoreType;
+        this.sysIntervalSeconds = b.sysIntervalSeconds;
+    }
+
+    /** Whether the TLS listeners ask for client certificates (checked against the trust store). */
+    public enum ClientAuth {
+        /** No client certificate is requested. */
+        NONE,
+        /** A client certificate is requested; a client without one is still accepted. */
+        WANT,
+        /** A client without a certificate the trust store accepts fails the TLS handshake. */
+        NEED
     }
 
     public static Builder builder() {
@@ -43,11 +100,146 @@ public final class BrokerConfig {
         return ioThreads;
     }
 
+    /** Seconds a new socket may take to send CONNECT before it is closed. */
+    public int connectTimeoutSeconds() {
+        return connectTimeoutSeconds;
+    }
+
+    /** Most QoS 1/2 messages in flight to one session at once (further ones wait in its queue); the client's Receive Maximum lowers it. */
+    public int maxInflight() {
+        return maxInflight;
+    }
+
+    /** Receive Maximum the broker announces to MQTT 5 clients: unacknowledged QoS 1/2 PUBLISHes a client may send at once. */
+    public int receiveMaximum() {
+        return receiveMaximum;
+    }
+
+    /** Most messages queued for one session beyond those in flight; when full, newly arriving messages for it are dropped and counted. */
+    public int maxQueuedMessages() {
+        return maxQueuedMessages;
+    }
+
+    /** Most simultaneous network connections; 0 means unlimited. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Highest QoS the broker supports (announced to MQTT 5 clients as Maximum QoS). */
+    public int maxQos() {
+        return maxQos;
+    }
+
+    /** Topic aliases a client may define towards the broker (MQTT 5); 0 disables them. */
+    public int topicAliasMaximum() {
+        return topicAliasMaximum;
+    }
+
+    /** When above 0, overrides the clients' keep alive (MQTT 5 Server Keep Alive). */
+    public int serverKeepAliveSeconds() {
+        return serverKeepAliveSeconds;
+    }
+
+    /** Upper bound on the session expiry interval clients may ask for (MQTT 5); 0xFFFFFFFF: no bound. */
+    public long maxSessionExpirySeconds() {
+        return maxSessionExpirySeconds;
+    }
+
+    /** Whether retained messages are supported (announced to MQTT 5 clients as Retain Available). */
+    public boolean retainAvailable() {
+        return retainAvailable;
+    }
+
+    /** The MQTT 5 enhanced authentication method of that name, or null when none is registered. */
+    public EnhancedAuthenticator enhancedAuthenticator(String method) {
+        return method == null ? null : enhancedAuthenticators.get(method);
+    }
+
+    /** Port of the MQTT-over-TLS listener (8883 by convention); -1: off, 0: ephemeral. Needs a key store. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** Port of the MQTT-over-WebSocket listener; -1: off, 0: ephemeral. */
+    public int wsPort() {
+        return wsPort;
+    }
+
+    /** Port of the MQTT-over-secure-WebSocket listener; -1: off, 0: ephemeral. Needs a key store. */
+    public int wssPort() {
+        return wssPort;
+    }
+
+    /** HTTP path of the WebSocket endpoint, {@code /mqtt} by default. */
+    public String wsPath() {
+        return wsPath;
+    }
+
+    /** File of the server's key store (key and certificate chain) for TLS and WSS; null when not set. */
+    public String keyStorePath() {
+        return keyStorePath;
+    }
+
+    public String keyStorePassword() {
+        return keyStorePassword;
+    }
+
+    /** {@code PKCS12} (default) or {@code JKS}. */
+    public String keyStoreType() {
+        return keyStoreType;
+    }
+
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** File of the trust store that client certificates are checked against; null: the JDK's default trust. */
+    public String trustStorePath() {
+        return trustStorePath;
+    }
+
+    public String trustStorePassword() {
+        return trustStorePassword;
+    }
+
+    /** {@code PKCS12} (default) or {@code JKS}. */
+    public String trustStoreType() {
+        return trustStoreType;
+    }
+
+    /** Seconds between updates of the {@code $SYS/broker/...} topics; 0 switches them off. */
+    public int sysIntervalSeconds() {
+        return sysIntervalSeconds;
+    }
+
     public static final class Builder {
         private String bindAddress = "127.0.0.1";
         private int port = 1883;
         private int maxPacketSize = 1024 * 1024;
         private int ioThreads = 0;
+        private int connectTimeoutSeconds = 10;
+        private int maxInflight = 32;
+        private int receiveMaximum = 256;
+        private int maxQueuedMessages = 1000;
+        private int maxConnections = 0;
+        private int maxQos = 2;
+        private int topicAliasMaximum = 16;
+        private int serverKeepAliveSeconds = 0;
+        private long maxSessionExpirySeconds = 0xFFFF_FFFFL;
+        private boolean retainAvailable = true;
+        private final java.util.Map<String, EnhancedAuthenticator> enhancedAuthenticators = new java.util.HashMap<>();
+        private int tlsPort = -1;
+        private int wsPort = -1;
+        private int wssPort = -1;
+        private String wsPath = "/mqtt";
+        private String keyStorePath;
+        private String keyStorePassword;
+        private String keyStoreType = "PKCS12";
+        private ClientAuth clientAuth = ClientAuth.NONE;
+        private String trustStorePath;
+        private String trustStorePassword;
+        private String trustStoreType = "PKCS12";
+        private int sysIntervalSeconds = 10;
 
         private Builder() {
         }
@@ -75,6 +267,163 @@ public final class BrokerConfig {
 
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = Math.max(0, ioThreads);
+            return this;
+        }
+
+        public Builder connectTimeoutSeconds(int v) {
+            String problem = v < 1 ? "connect timeout must be at least 1 s" : null;
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + v);
+            }
+            this.connectTimeoutSeconds = v;
+            return this;
+        }
+
+        public Builder maxInflight(int v) {
+            String problem = v < 1 || v > 65535 ? "max inflight must be 1..65535" : null;
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + v);
+            }
+            this.maxInflight = v;
+            return this;
+        }
+
+        public Builder receiveMaximum(int v) {
+            String problem = v < 1 || v > 65535 ? "receive maximum must be 1..65535" : null;
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + v);
+            }
+            this.receiveMaximum = v;
+            return this;
+        }
+
+        public Builder maxQueuedMessages(int v) {
+            String problem = v < 0 ? "max queued messages must be >= 0" : null;
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + v);
+            }
+            this.maxQueuedMessages = v;
+            return this;
+        }
+
+        public Builder maxConnections(int v) {
+            String problem = v < 0 ? "max connections must be >= 0" : null;
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + v);
+            }
+            this.maxConnections = v;
+            return this;
+        }
+
+        public Builder maxQos(int v) {
+            String problem = v < 0 || v > 2 ? "max QoS must be 0..2" : null;
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + v);
+            }
+            this.maxQos = v;
+            return this;
+        }
+
+        public Builder topicAliasMaximum(int v) {
+            String problem = v < 0 || v > 65535 ? "topic alias maximum must be 0..65535" : null;
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + v);
+            }
+            this.topicAliasMaximum = v;
+            return this;
+        }
+
+        public Builder serverKeepAliveSeconds(int v) {
+            String problem = v < 0 || v > 65535 ? "server keep alive must be 0..65535" : null;
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + v);
+            }
+            this.serverKeepAliveSeconds = v;
+            return this;
+        }
+
+        public Builder maxSessionExpirySeconds(long v) {
+            if (v < 0 || v > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("max session expiry out of range: " + v);
+            }
+            this.maxSessionExpirySeconds = v;
+            return this;
+        }
+
+        public Builder retainAvailable(boolean v) {
+            this.retainAvailable = v;
+            return this;
+        }
+
+        /** -1 switches the TLS listener off; 0 binds an ephemeral port. */
+        public Builder tlsPort(int v) {
+            this.tlsPort = optionalPort("TLS port", v);
+            return this;
+        }
+
+        /** -1 switches the WebSocket listener off; 0 binds an ephemeral port. */
+        public Builder wsPort(int v) {
+            this.wsPort = optionalPort("WebSocket port", v);
+            return this;
+        }
+
+        /** -1 switches the secure WebSocket listener off; 0 binds an ephemeral port. */
+        public Builder wssPort(int v) {
+            this.wssPort = optionalPort("secure WebSocket port", v);
+            return this;
+        }
+
+        private static int optionalPort(String what, int v) {
+            if (v < -1 || v > 65535) {
+                throw new IllegalArgumentException(what + " out of range (-1 = off): " + v);
+            }
+            return v;
+        }
+
+        public Builder wsPath(String v) {
+            if (v == null || !v.startsWith("/")) {
+                throw new IllegalArgumentException("WebSocket path must start with '/': " + v);
+            }
+            this.wsPath = v;
+            return this;
+        }
+
+        /** Key store for the TLS and WSS listeners; the password opens both the store and the key. */
+        public Builder keyStore(String path, String password, String type) {
+            this.keyStorePath = path;
+            this.keyStorePassword = password;
+            this.keyStoreType = storeType(type);
+            return this;
+        }
+
+        /** Trust store for client certificates (used with {@link ClientAuth#WANT} / {@link ClientAuth#NEED}). */
+        public Builder trustStore(String path, String password, String type) {
+            this.trustStorePath = path;
+            this.trustStorePassword = password;
+            this.trustStoreType = storeType(type);
+            return this;
+        }
+
+        private static String storeType(String type) {
+            return type == null || type.isBlank() ? "PKCS12" : type.trim().toUpperCase(java.util.Locale.ROOT);
+        }
+
+        public Builder clientAuth(ClientAuth v) {
+            this.clientAuth = java.util.Objects.requireNonNull(v, "clientAuth");
+            return this;
+        }
+
+        public Builder sysIntervalSeconds(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("$SYS interval must be >= 0 (0 = off): " + v);
+            }
+            this.sysIntervalSeconds = v;
+            return this;
+        }
+
+        /** Registers an MQTT 5 enhanced authentication method (AUTH exchange, section 4.12). */
+        public Builder enhancedAuthenticator(EnhancedAuthenticator authenticator) {
+            this.enhancedAuthenticators.put(authenticator.method(), authenticator);
             return this;
         }
 

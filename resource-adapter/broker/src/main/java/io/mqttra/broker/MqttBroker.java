@@ -1,14 +1,63 @@
 package io.mqttra.broker;
 
+import io.mqttra.api.admin.MqttBrokerAdmin;
+import io.mqttra.broker.admin.BrokerAdministration;
+import io.mqttra.broker.routing.RetainedMessages;
+import io.mqttra.broker.routing.Router;
+import io.mqttra.broker.routing.SubscriptionTree;
+import io.mqttra.broker.routing.Topics;
+import io.mqttra.broker.session.BrokerContext;
+import io.mqttra.broker.session.LocalSessions;
+import io.mqttra.broker.session.Session;
+import io.mqttra.broker.session.SessionRegistry;
+import io.mqttra.broker.store.QueuedMessage;
+import io.mqttra.broker.store.StoredSession;
+import io.mqttra.broker.store.Stores;
+import io.mqttra.broker.sys.BrokerVersion;
+import io.mqttra.broker.sys.SysTopicsPublisher;
+import io.mqttra.broker.transport.ExtraListeners;
+import io.mqttra.broker.transport.MqttChannelInitializer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * The broker: one instance per server. Facade used by the resource adapter and by tests.
  *
- * <p>PLACEHOLDER BODIES: the engine work replaces them; the signatures are the contract with the RAR.
+ * <p>Threads: every event loop runs on the given {@link Executor} (in the server: JCA Work on the
+ * WorkManager), or on the broker's own threads when it is null. Timers (keep alive, will delay, session
+ * expiry) are scheduled on the event loops: the broker makes no other thread.
  */
 public final class MqttBroker implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(MqttBroker.class.getName());
+
+    private final BrokerConfig config;
+    private final Executor threads;
+    private final Stores stores;
+    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final Object lifecycle = new Object();
+    private volatile EventLoopGroup group;
+    private volatile Channel serverChannel;
+    private volatile ChannelGroup channels;
+    private volatile BrokerContext context;
+    private volatile LocalSessions localSessions;
+    private volatile ExtraListeners extraListeners;
+    private volatile SysTopicsPublisher sysTopics;
+    private final BrokerAdministration administration = new BrokerAdministration(this, () -> context);
 
     /**
      * @param config  listeners and limits
@@ -16,12 +65,19 @@ public final class MqttBroker implements AutoCloseable {
      *                task as a JCA Work. Null: the broker makes its own threads (plain JVM, tests).
      */
     public MqttBroker(BrokerConfig config, Executor threads) {
-        throw new UnsupportedOperationException("not yet implemented");
+        this(config, threads, Stores.inMemory());
     }
 
     /** A broker with its own threads and in-memory stores. */
     public MqttBroker(BrokerConfig config) {
         this(config, null);
+    }
+
+    /** A broker whose durable state lives in the given stores (e.g. the JPA stores of the persistence module). */
+    public MqttBroker(BrokerConfig config, Executor threads, Stores stores) {
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.threads = threads;
+        this.stores = java.util.Objects.requireNonNull(stores, "stores");
     }
 
     /**
@@ -30,12 +86,106 @@ public final class MqttBroker implements AutoCloseable {
      * @throws BrokerException with a message naming the address and port when a listener cannot bind
      */
     public void start() {
-        throw new UnsupportedOperationException("not yet implemented");
+        synchronized (lifecycle) {
+            if (group != null) {
+                return;
+            }
+            int n = config.ioThreads() > 0 ? config.ioThreads() : Math.max(1, Runtime.getRuntime().availableProcessors());
+            EventLoopGroup g = threads != null
+                    ? new MultiThreadIoEventLoopGroup(n, threads, NioIoHandler.newFactory())
+                    : new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("mqtt-broker"), NioIoHandler.newFactory());
+            SubscriptionTree tree = new SubscriptionTree();
+            RetainedMessages retained = new RetainedMessages();
+            SessionRegistry registry = new SessionRegistry();
+            List<StoredSession> storedSessions = stores.sessions().loadSessions();
+            long firstMessageId = System.currentTimeMillis() << 20;
+            Router router = new Router(tree, retained, stores.messages(), stores.retained(), stores.sessions(), metrics,
+                    firstMessageId);
+            BrokerContext ctx = new BrokerContext(config, metrics, stores, tree, retained, router, registry, g);
+            metrics.bindGauges(retained::size, tree::size, registry::size);
+            restore(ctx, storedSessions);
+
+            ChannelGroup all = new DefaultChannelGroup("mqtt", g.next());
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(g)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new MqttChannelInitializer(ctx) {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            all.add(ch);
+                            super.initChannel(ch);
+                        }
+                    });
+            String where = config.bindAddress() + ":" + config.port();
+            try {
+                Channel ch = b.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
+                this.serverChannel = ch;
+            } catch (Exception e) {
+                g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+                throw new BrokerException("cannot listen for MQTT on " + where + ": " + e, e);
+            }
+            try {
+                this.extraListeners = ExtraListeners.bind(ctx, g, all);
+            } catch (RuntimeException e) {
+                serverChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+                serverChannel = null;
+                g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+                throw e;
+            }
+            this.sysTopics = SysTopicsPublisher.start(ctx, BrokerVersion.get());
+            this.channels = all;
+            this.context = ctx;
+            this.localSessions = new LocalSessions(ctx);
+            this.group = g;
+            LOG.info(() -> "MQTT broker listening on " + config.bindAddress() + ":" + port()
+                    + " (" + n + " event loops, " + storedSessions.size() + " stored sessions)");
+        }
+    }
+
+    private void restore(BrokerContext ctx, List<StoredSession> storedSessions) {
+        long now = System.nanoTime();
+        stores.retained().loadAll().forEach(m -> ctx.retained().put(new RetainedMessages.Retained(m, now)));
+        for (StoredSession s : storedSessions) {
+            List<QueuedMessage> queue = stores.messages().loadQueue(s.clientId());
+            Session session = new Session(ctx, s.clientId(), ctx.eventLoops().next());
+            ctx.registry().restore(session);
+            session.restore(s, queue);
+        }
     }
 
     /** The bound TCP port (useful when configured with port 0). */
     public int port() {
-        throw new UnsupportedOperationException("not yet implemented");
+        Channel ch = serverChannel;
+        if (ch == null) {
+            throw new IllegalStateException("broker not started");
+        }
+        return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /** The bound port of the MQTT-over-TLS listener; -1 when it is off. */
+    public int tlsPort() {
+        return extraListeners().tlsPort();
+    }
+
+    /** The bound port of the MQTT-over-WebSocket listener; -1 when it is off. */
+    public int wsPort() {
+        return extraListeners().wsPort();
+    }
+
+    /** The bound port of the MQTT-over-secure-WebSocket listener; -1 when it is off. */
+    public int wssPort() {
+        return extraListeners().wssPort();
+    }
+
+    private ExtraListeners extraListeners() {
+        ExtraListeners l = extraListeners;
+        if (l == null) {
+            throw new IllegalStateException("broker not started");
+        }
+        return l;
     }
 
     /**
@@ -44,17 +194,88 @@ public final class MqttBroker implements AutoCloseable {
      * QoS and session persistence require), or fails with the reason.
      */
     public CompletableFuture<Void> publish(ApplicationMessage message) {
-        throw new UnsupportedOperationException("not yet implemented");
+        BrokerContext ctx = context;
+        if (ctx == null) {
+            return CompletableFuture.failedFuture(new BrokerException("broker not started"));
+        }
+        if (!Topics.isValidTopicName(message.topic())) {
+            return CompletableFuture.failedFuture(new BrokerException("invalid topic name: '" + message.topic() + "'"));
+        }
+        if (message.qos() > config.maxQos()) {
+            return CompletableFuture.failedFuture(new BrokerException(
+                    "QoS " + message.qos() + " above the broker's maximum QoS " + config.maxQos()));
+        }
+        try {
+            return ctx.router().route(message, null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new BrokerException("could not route message on " + message.topic(), e));
+        }
     }
 
     /** Opens (or resumes) a session without a socket, for the message-driven beans of the server. */
     public LocalSession openLocalSession(String clientId, LocalSubscriber subscriber) {
-        throw new UnsupportedOperationException("not yet implemented");
+        LocalSessions ls = localSessions;
+        if (ls == null) {
+            throw new BrokerException("broker not started");
+        }
+        return ls.open(clientId, subscriber);
+    }
+
+    /** What operators see and do: clients, sessions, subscriptions, retained messages (console, admin object). */
+    public MqttBrokerAdmin administration() {
+        return administration;
+    }
+
+    /** The running broker's shared state; for tests that build a connection pipeline without a socket (fuzzing). */
+    BrokerContext context() {
+        return context;
+    }
+
+    /** Counters and gauges of this broker. */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    public BrokerConfig config() {
+        return config;
     }
 
     /** Closes the listeners and every connection, and ends the broker's threads. Idempotent. */
     public void stop() {
-        throw new UnsupportedOperationException("not yet implemented");
+        synchronized (lifecycle) {
+            EventLoopGroup g = group;
+            if (g == null) {
+                return;
+            }
+            group = null;
+            try {
+                SysTopicsPublisher sys = sysTopics;
+                if (sys != null) {
+                    sys.close();
+                }
+                Channel ch = serverChannel;
+                if (ch != null) {
+                    ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+                }
+                ExtraListeners extra = extraListeners;
+                if (extra != null) {
+                    extra.close();
+                }
+                ChannelGroup all = channels;
+                if (all != null) {
+                    all.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+                }
+            } finally {
+                g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+                serverChannel = null;
+                extraListeners = null;
+                sysTopics = null;
+                channels = null;
+                context = null;
+                localSessions = null;
+                LOG.info("MQTT broker stopped");
+            }
+        }
     }
 
     @Override

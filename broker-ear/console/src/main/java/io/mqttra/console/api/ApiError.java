@@ -1,0 +1,5 @@
+package io.mqttra.console.api;
+
+/** The body of every error answer of the admin API. */
+public record ApiError(String error) {
+}

@@ -1,0 +1,88 @@
+package io.mqttra.samples.it;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/** A real MQTT 5 client (Eclipse Paho) that keeps what it receives in a queue. */
+final class Mqtt5TestClient implements AutoCloseable {
+
+    /** A message as the client received it. */
+    record Received(String topic, String payload, int qos, boolean retained) {
+    }
+
+    private final MqttClient client;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+
+    Mqtt5TestClient(int port, String clientId) throws MqttException {
+        client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
+        client.setCallback(new Callback());
+        client.setTimeToWait(10_000); // a test fails rather than hangs when the broker does not answer
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setConnectionTimeout(10);
+        client.connect(options);
+    }
+
+    void subscribe(String filter, int qos) throws MqttException {
+        client.subscribe(filter, qos);
+    }
+
+    void publish(String topic, String payload, int qos, boolean retain) throws MqttException {
+        client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), qos, retain);
+    }
+
+    /** The next message received, or null after the timeout. */
+    Received next(long timeout, TimeUnit unit) throws InterruptedException {
+        return received.poll(timeout, unit);
+    }
+
+    @Override
+    public void close() throws MqttException {
+        try {
+            if (client.isConnected()) {
+                client.disconnect();
+            }
+        } finally {
+            client.close();
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
+                    message.getQos(), message.isRetained()));
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+}

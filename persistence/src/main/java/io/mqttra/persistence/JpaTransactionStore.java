@@ -1,0 +1,129 @@
+package io.mqttra.persistence;
+
+import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.store.Acknowledgement;
+import io.mqttra.broker.store.PreparedTransaction;
+import io.mqttra.broker.store.TransactionId;
+import io.mqttra.broker.store.TransactionStore;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Prepared XA transactions in the database ({@link PreparedMessageEntity}, one row per message or acknowledgement).
+ *
+ * <p>Each call is its own database transaction on the caller's thread, not a write of the group-commit writer:
+ * the transaction manager's thread waits for the prepare anyway, there is one write per distributed transaction
+ * (not per message), and the record must be durable before prepare answers. The store's durability setting
+ * ({@code WRITE_DELAY=0} for H2) applies as for every other write.
+ */
+public final class JpaTransactionStore implements TransactionStore {
+
+    private final EntityManagerFactory emf;
+
+    public JpaTransactionStore(EntityManagerFactory emf) {
+        this.emf = emf;
+    }
+
+    @Override
+    public CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
+                                           List<Acknowledgement> acknowledgements) {
+        long now = System.currentTimeMillis();
+        return write(em -> {
+            delete(em, xid);
+            int seq = 0;
+            for (ApplicationMessage m : messages) {
+                PreparedMessageEntity e = row(xid, seq++, now);
+                e.data = MessageCodec.toData(m);
+                em.persist(e);
+            }
+            for (Acknowledgement a : acknowledgements) {
+                PreparedMessageEntity e = row(xid, seq++, now);
+                e.ackClientId = a.clientId();
+                e.ackMessageId = a.messageId();
+                em.persist(e);
+            }
+        });
+    }
+
+    private static PreparedMessageEntity row(TransactionId xid, int seq, long now) {
+        PreparedMessageEntity e = new PreparedMessageEntity();
+        e.xidKey = xid.key();
+        e.seq = seq;
+        e.formatId = xid.getFormatId();
+        e.globalTransactionId = xid.getGlobalTransactionId();
+        e.branchQualifier = xid.getBranchQualifier();
+        e.preparedAt = now;
+        return e;
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(TransactionId xid) {
+        return write(em -> delete(em, xid));
+    }
+
+    @Override
+    public CompletableFuture<Void> rollback(TransactionId xid) {
+        return write(em -> delete(em, xid));
+    }
+
+    @Override
+    public List<PreparedTransaction> loadPrepared() {
+        long now = System.currentTimeMillis();
+        EntityManager em = emf.createEntityManager();
+        try {
+            List<PreparedMessageEntity> rows = em.createQuery(
+                    "SELECT p FROM PreparedMessageEntity p ORDER BY p.preparedAt, p.xidKey, p.seq",
+                    PreparedMessageEntity.class).getResultList();
+            Map<String, TransactionId> ids = new LinkedHashMap<>();
+            Map<String, List<ApplicationMessage>> messages = new LinkedHashMap<>();
+            Map<String, List<Acknowledgement>> acks = new LinkedHashMap<>();
+            for (PreparedMessageEntity row : rows) {
+                ids.computeIfAbsent(row.xidKey,
+                        k -> new TransactionId(row.formatId, row.globalTransactionId, row.branchQualifier));
+                List<ApplicationMessage> list = messages.computeIfAbsent(row.xidKey, k -> new ArrayList<>());
+                List<Acknowledgement> ackList = acks.computeIfAbsent(row.xidKey, k -> new ArrayList<>());
+                if (row.ackClientId != null) {
+                    ackList.add(new Acknowledgement(row.ackClientId, row.ackMessageId));
+                    continue;
+                }
+                ApplicationMessage m = MessageCodec.toMessage(row.data, row.preparedAt, now);
+                if (m != null) { // expired while in doubt: not delivered any more [MQTT-3.3.2-5]
+                    list.add(m);
+                }
+            }
+            List<PreparedTransaction> out = new ArrayList<>(ids.size());
+            ids.forEach((key, id) -> out.add(new PreparedTransaction(id, messages.get(key), acks.get(key))));
+            return out;
+        } finally {
+            em.close();
+        }
+    }
+
+    private static void delete(EntityManager em, TransactionId xid) {
+        em.createQuery("DELETE FROM PreparedMessageEntity p WHERE p.xidKey = :key")
+                .setParameter("key", xid.key()).executeUpdate();
+    }
+
+    private CompletableFuture<Void> write(Consumer<EntityManager> change) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            change.accept(em);
+            em.getTransaction().commit();
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            if (em.getTransaction().isActive()) {
+                em.getTransaction().rollback();
+            }
+            em.close();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.mqttra.persistence;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import java.io.Serializable;
+import java.util.Objects;
+
+/** One session's reference to a stored message: queued (packet id 0) or in flight. */
+@Entity
+@IdClass(QueueEntryEntity.Key.class)
+@Table(name = "MQTT_QUEUE_ENTRY", indexes = @Index(name = "MQTT_QUEUE_ENTRY_MESSAGE", columnList = "MESSAGE_ID"))
+public class QueueEntryEntity {
+
+    @Id
+    @Column(name = "CLIENT_ID", length = MessageData.MAX_STRING)
+    String clientId;
+
+    @Id
+    @Column(name = "MESSAGE_ID")
+    long messageId;
+
+    /** Store-wide call order of the enqueue: the queue order of the session. */
+    @Column(name = "SEQ", nullable = false)
+    long seq;
+
+    @Column(name = "QOS", nullable = false)
+    int qos;
+
+    @Column(name = "RETAIN_FLAG", nullable = false)
+    boolean retain;
+
+    /** Subscription identifiers to send, comma separated; null when none. */
+    @Column(name = "SUBSCRIPTION_IDS", length = 4000)
+    String subscriptionIds;
+
+    @Column(name = "PACKET_ID", nullable = false)
+    int packetId;
+
+    @Column(name = "RELEASED", nullable = false)
+    boolean released;
+
+    /** Composite primary key. */
+    public static class Key implements Serializable {
+        private static final long serialVersionUID = 1L;
+        String clientId;
+        long messageId;
+
+        public Key() {
+        }
+
+        Key(String clientId, long messageId) {
+            this.clientId = clientId;
+            this.messageId = messageId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.messageId == messageId && Objects.equals(k.clientId, clientId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(clientId, messageId);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.mqttra.persistence;
+
+/** The store contract against PostgreSQL (Debian's server, started by {@link TestPostgres}). */
+class PostgresStoreTest extends StoreContractTest {
+    @Override
+    TestDatabases database() {
+        return TestDatabases.POSTGRESQL;
+    }
+}

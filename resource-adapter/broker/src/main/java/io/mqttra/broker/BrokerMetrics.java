@@ -1,0 +1,168 @@
+package io.mqttra.broker;
+
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * Counters of one broker, for the resource adapter's admin object, the console and MicroProfile Metrics.
+ * Reads are cheap and lock-free; values are eventually consistent snapshots.
+ */
+public final class BrokerMetrics {
+
+    final LongAdder connectionsCurrent = new LongAdder();
+    final LongAdder connectionsTotal = new LongAdder();
+    final LongAdder connectionsRejected = new LongAdder();
+    // Indexed by QoS: operators want to see how much traffic pays for acknowledgements and storage.
+    final LongAdder[] messagesIn = perQos();
+    final LongAdder[] messagesOut = perQos();
+    final LongAdder[] bytesIn = perQos();
+    final LongAdder[] bytesOut = perQos();
+    final LongAdder messagesDropped = new LongAdder();
+    final LongAdder protocolErrors = new LongAdder();
+    final java.util.concurrent.atomic.LongAccumulator connectionsMaximum =
+            new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+    private volatile LongSupplier retained = () -> 0;
+    private volatile LongSupplier subscriptions = () -> 0;
+    private volatile LongSupplier sessions = () -> 0;
+
+    /** Open network connections. */
+    public long connections() {
+        return connectionsCurrent.sum();
+    }
+
+    /** Most network connections open at the same time since start ($SYS/broker/clients/maximum). */
+    public long connectionsMaximum() {
+        return connectionsMaximum.get();
+    }
+
+    /** Network connections accepted (CONNACK 0) since start. */
+    public long connectionsTotal() {
+        return connectionsTotal.sum();
+    }
+
+    /** Connections refused: over the connection limit, or CONNECT rejected. */
+    public long connectionsRejected() {
+        return connectionsRejected.sum();
+    }
+
+    /** PUBLISH packets received from clients plus internal publishes. */
+    public long messagesIn() {
+        return sum(messagesIn);
+    }
+
+    /** PUBLISH deliveries sent to sessions (network and local). */
+    public long messagesOut() {
+        return sum(messagesOut);
+    }
+
+    /** Payload bytes received. */
+    public long bytesIn() {
+        return sum(bytesIn);
+    }
+
+    /** Payload bytes sent. */
+    public long bytesOut() {
+        return sum(bytesOut);
+    }
+
+    /** PUBLISH received at this QoS (0, 1 or 2). */
+    public long messagesIn(int qos) {
+        return messagesIn[qos].sum();
+    }
+
+    /** Deliveries sent at this QoS (0, 1 or 2). */
+    public long messagesOut(int qos) {
+        return messagesOut[qos].sum();
+    }
+
+    /** Payload bytes received at this QoS (0, 1 or 2). */
+    public long bytesIn(int qos) {
+        return bytesIn[qos].sum();
+    }
+
+    /** Payload bytes sent at this QoS (0, 1 or 2). */
+    public long bytesOut(int qos) {
+        return bytesOut[qos].sum();
+    }
+
+    private static LongAdder[] perQos() {
+        return new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()};
+    }
+
+    private static long sum(LongAdder[] adders) {
+        return adders[0].sum() + adders[1].sum() + adders[2].sum();
+    }
+
+    /** Deliveries dropped: session queue full, expired, or too large for the client. */
+    public long messagesDropped() {
+        return messagesDropped.sum();
+    }
+
+    /** Connections closed because of a protocol violation or malformed packet. */
+    public long protocolErrors() {
+        return protocolErrors.sum();
+    }
+
+    public long retainedMessages() {
+        return retained.getAsLong();
+    }
+
+    public long subscriptions() {
+        return subscriptions.getAsLong();
+    }
+
+    /** Sessions known to the broker (connected, offline persistent, local). */
+    public long sessions() {
+        return sessions.getAsLong();
+    }
+
+    // The engine reports through these; they are public only because the engine lives in sub-packages.
+
+    public void connectionOpened() {
+        connectionsCurrent.increment();
+        connectionsMaximum.accumulate(connectionsCurrent.sum());
+    }
+
+    public void connectionClosed() {
+        connectionsCurrent.decrement();
+    }
+
+    public void connectionAccepted() {
+        connectionsTotal.increment();
+    }
+
+    public void connectionRejected() {
+        connectionsRejected.increment();
+    }
+
+    public void messageIn(int qos, int payloadBytes) {
+        messagesIn[qos].increment();
+        bytesIn[qos].add(payloadBytes);
+    }
+
+    public void messageOut(int qos, int payloadBytes) {
+        messagesOut[qos].increment();
+        bytesOut[qos].add(payloadBytes);
+    }
+
+    public void messageDropped() {
+        messagesDropped.increment();
+    }
+
+    public void protocolError() {
+        protocolErrors.increment();
+    }
+
+    public void bindGauges(LongSupplier retained, LongSupplier subscriptions, LongSupplier sessions) {
+        this.retained = retained;
+        this.subscriptions = subscriptions;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public String toString() {
+        return "connections=" + connections() + " in=" + messagesIn() + " out=" + messagesOut()
+                + " dropped=" + messagesDropped() + " retained=" + retainedMessages()
+                + " subscriptions=" + subscriptions() + " sessions=" + sessions();
+    }
+}

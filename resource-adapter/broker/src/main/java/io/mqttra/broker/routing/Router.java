@@ -1,0 +1,209 @@
+package io.mqttra.broker.routing;
+
+import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.BrokerMetrics;
+import io.mqttra.broker.store.MessageStore;
+import io.mqttra.broker.store.ExactlyOnceEnqueue;
+import io.mqttra.broker.store.RetainedStore;
+import io.mqttra.broker.store.SessionStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The post office: takes a published message, finds the matching subscriptions in the {@link SubscriptionTree},
+ * decides per session the QoS, RETAIN flag and subscription identifiers, stores the message once for the
+ * persistent sessions that must get it, and hands it to each session.
+ *
+ * <p>Runs on the publisher's thread; holds no lock of its own.
+ */
+public final class Router {
+
+    private final SubscriptionTree tree;
+    private final RetainedMessages retained;
+    private final MessageStore messageStore;
+    private final RetainedStore retainedStore;
+    private final SessionStore sessionStore;
+    private final BrokerMetrics metrics;
+    private final AtomicLong messageIds;
+
+    public Router(SubscriptionTree tree, RetainedMessages retained, MessageStore messageStore,
+                  RetainedStore retainedStore, SessionStore sessionStore, BrokerMetrics metrics, long firstMessageId) {
+        this.sessionStore = sessionStore;
+        this.tree = tree;
+        this.retained = retained;
+        this.messageStore = messageStore;
+        this.retainedStore = retainedStore;
+        this.metrics = metrics;
+        this.messageIds = new AtomicLong(firstMessageId);
+    }
+
+    public long nextMessageId() {
+        return messageIds.incrementAndGet();
+    }
+
+    /**
+     * Routes a message published by {@code publisherId} (null for internal publishes).
+     *
+     * @return completes when every store write the message caused is durable: the retained message and the
+     *         queue entries of persistent sessions. The caller acknowledges the publisher then.
+     */
+    public CompletableFuture<Void> route(ApplicationMessage message, String publisherId) {
+        return route(message, publisherId, 0);
+    }
+
+    /**
+     * Routes a QoS 2 message of a persistent publisher: its packet id is recorded as received in the same
+     * durable write as the message ({@link ExactlyOnceEnqueue}), so that after a crash the client's resend is
+     * neither lost nor delivered twice [MQTT-4.3.3-9].
+     *
+     * @param incomingQos2PacketId the PUBLISH's packet id, or 0 when nothing is to be recorded
+     */
+    public CompletableFuture<Void> route(ApplicationMessage message, String publisherId, int incomingQos2PacketId) {
+        long now = System.nanoTime();
+        metrics.messageIn(message.qos(), message.payload().length);
+        CompletableFuture<Void> retainedWrite = null;
+        if (message.retain()) {
+            retained.apply(message, now);
+            retainedWrite = message.payload().length == 0
+                    ? retainedStore.remove(message.topic()) : retainedStore.put(message);
+        }
+
+        List<Subscription> direct = new ArrayList<>();
+        List<SubscriptionTree.SharedGroup> groups = new ArrayList<>(0);
+        tree.match(message.topic(), direct, groups);
+        if (direct.isEmpty() && groups.isEmpty()) {
+            CompletableFuture<Void> receipt = incomingQos2PacketId == 0 ? null
+                    : enqueue(0, message, List.of(), publisherId, incomingQos2PacketId);
+            return both(retainedWrite, receipt);
+        }
+
+        // One delivery per session even with overlapping subscriptions: the highest granted QoS and every
+        // subscription identifier [MQTT-3.3.4-2] [MQTT-3.3.4-3].
+        Map<Subscriber, Target> targets = new HashMap<>();
+        for (Subscription s : direct) {
+            if (s.noLocal() && s.subscriber().clientId().equals(publisherId)) {
+                continue; // [MQTT-3.8.3-3]
+            }
+            targets.computeIfAbsent(s.subscriber(), k -> new Target()).add(s);
+        }
+        List<Subscription> sharedPicks = new ArrayList<>(groups.size());
+        for (SubscriptionTree.SharedGroup g : groups) {
+            Subscription s = g.pick(null);
+            if (s != null) {
+                sharedPicks.add(s);
+            }
+        }
+
+        long messageId = nextMessageId();
+        List<MessageStore.Reference> references = new ArrayList<>();
+        List<Runnable> handOver = new ArrayList<>(targets.size() + sharedPicks.size());
+        for (Map.Entry<Subscriber, Target> e : targets.entrySet()) {
+            Target t = e.getValue();
+            prepare(e.getKey(), message, messageId, Math.min(message.qos(), t.qos),
+                    t.retainAsPublished && message.retain(), t.ids, now, references, handOver);
+        }
+        for (Subscription s : sharedPicks) {
+            prepare(s.subscriber(), message, messageId, Math.min(message.qos(), s.qos()),
+                    s.retainAsPublished() && message.retain(), ids(s), now, references, handOver);
+        }
+        CompletableFuture<Void> queued = references.isEmpty() && incomingQos2PacketId == 0
+                ? null : enqueue(messageId, message, references, publisherId, incomingQos2PacketId);
+        handOver.forEach(Runnable::run);
+        return both(retainedWrite, queued);
+    }
+
+    private CompletableFuture<Void> enqueue(long messageId, ApplicationMessage message,
+                                            List<MessageStore.Reference> references, String publisherId,
+                                            int incomingQos2PacketId) {
+        if (incomingQos2PacketId == 0) {
+            return messageStore.enqueue(messageId, message, references);
+        }
+        if (messageStore instanceof ExactlyOnceEnqueue atomic) {
+            return atomic.enqueueWithReceipt(messageId, message, references, publisherId, incomingQos2PacketId);
+        }
+        CompletableFuture<Void> receipt = sessionStore.addIncomingQos2(publisherId, incomingQos2PacketId);
+        return references.isEmpty() ? receipt
+                : CompletableFuture.allOf(receipt, messageStore.enqueue(messageId, message, references));
+    }
+
+    private static CompletableFuture<Void> both(CompletableFuture<Void> a, CompletableFuture<Void> b) {
+        if (a == null) {
+            return b == null ? CompletableFuture.completedFuture(null) : b;
+        }
+        return b == null ? a : CompletableFuture.allOf(a, b);
+    }
+
+    /**
+     * Delivers the retained messages matching a new subscription, with RETAIN set [MQTT-3.3.1-6], at
+     * min(published, granted) QoS.
+     */
+    public void sendRetained(Subscription s) {
+        for (RetainedMessages.Retained r : retained.match(s.filter())) {
+            ApplicationMessage m = r.message();
+            List<MessageStore.Reference> references = new ArrayList<>(1);
+            List<Runnable> handOver = new ArrayList<>(1);
+            long messageId = nextMessageId();
+            prepare(s.subscriber(), m, messageId, Math.min(m.qos(), s.qos()), true, ids(s), r.receivedAtNanos(),
+                    references, handOver);
+            if (!references.isEmpty()) {
+                messageStore.enqueue(messageId, m, references);
+            }
+            handOver.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Hands a message that a leaving shared-subscription member will never receive to another member of the
+     * group (MQTT 5.0 section 4.8.2: a message is delivered to one member; it is not lost when that member goes).
+     */
+    public boolean redistribute(SubscriptionTree.SharedGroup group, RoutedMessage m, String leavingClientId) {
+        Subscription s = group.pick(leavingClientId);
+        if (s == null) {
+            return false;
+        }
+        List<MessageStore.Reference> references = new ArrayList<>(1);
+        List<Runnable> handOver = new ArrayList<>(1);
+        prepare(s.subscriber(), m.message(), m.messageId(), Math.min(m.message().qos(), s.qos()), m.retain(), ids(s),
+                m.receivedAtNanos(), references, handOver);
+        if (!references.isEmpty()) {
+            messageStore.enqueue(m.messageId(), m.message(), references);
+        }
+        handOver.forEach(Runnable::run);
+        return true;
+    }
+
+    private static void prepare(Subscriber subscriber, ApplicationMessage message, long messageId, int qos,
+                                boolean retain, List<Integer> ids, long receivedAt,
+                                List<MessageStore.Reference> references, List<Runnable> handOver) {
+        if (qos > 0 && subscriber.isPersistent()) {
+            references.add(new MessageStore.Reference(subscriber.clientId(), qos, retain, ids));
+        }
+        RoutedMessage routed = new RoutedMessage(message, messageId, qos, retain, ids, receivedAt);
+        handOver.add(() -> subscriber.offer(routed));
+    }
+
+    private static List<Integer> ids(Subscription s) {
+        return s.subscriptionIdentifier() > 0 ? List.of(s.subscriptionIdentifier()) : List.of();
+    }
+
+    private static final class Target {
+        int qos = -1;
+        boolean retainAsPublished;
+        List<Integer> ids = List.of();
+
+        void add(Subscription s) {
+            qos = Math.max(qos, s.qos());
+            retainAsPublished |= s.retainAsPublished();
+            if (s.subscriptionIdentifier() > 0) {
+                if (ids.isEmpty()) {
+                    ids = new ArrayList<>(2);
+                }
+                ids.add(s.subscriptionIdentifier());
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.mqttra.broker.routing;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Every subscription of the broker, in a tree with one node per topic level, so that a PUBLISH visits only
+ * the branches its topic can match instead of every subscription.
+ *
+ * <p>Thread-safe without a global lock: nodes hold concurrent maps, so publishers on different event loops
+ * match in parallel while sessions subscribe and unsubscribe. A match sees each subscription either before
+ * or after a concurrent change, never a torn state. Emptied nodes are kept (cheap, and removing them safely
+ * would need a lock shared by subscribers and publishers).
+ */
+public final class SubscriptionTree {
+
+    private final Node root = new Node();
+    private final LongAdder count = new LongAdder();
+
+    /** Adds or replaces (same client, same filter, same share group) a subscription [MQTT-3.8.4-3]. Returns true if new. */
+    public boolean add(Subscription s) {
+        Node node = nodeFor(s.filter(), true);
+        Subscription previous;
+        if (s.shareGroup() == null) {
+            previous = node.subscriptions.put(s.subscriber().clientId(), s);
+        } else {
+            SharedGroup group = node.shared.computeIfAbsent(s.shareGroup(), g -> new SharedGroup(g, s.filter()));
+            previous = group.members.put(s.subscriber().clientId(), s);
+            group.refresh();
+        }
+        if (previous == null) {
+            count.increment();
+        }
+        return previous == null;
+    }
+
+    /** Removes the subscription of a client on a filter; returns true if there was one. */
+    public boolean remove(String clientId, String filter, String shareGroup) {
+        Node node = nodeFor(filter, false);
+        if (node == null) {
+            return false;
+        }
+        Subscription removed;
+        if (shareGroup == null) {
+            removed = node.subscriptions.remove(clientId);
+        } else {
+            SharedGroup group = node.shared.get(shareGroup);
+            removed = group == null ? null : group.members.remove(clientId);
+            if (removed != null) {
+                group.refresh();
+            }
+        }
+        if (removed != null) {
+            count.decrement();
+        }
+        return removed != null;
+    }
+
+    /** The share group of a shared filter, or null. */
+    public SharedGroup sharedGroup(String filter, String group) {
+        Node node = nodeFor(filter, false);
+        return node == null ? null : node.shared.get(group);
+    }
+
+    /** Number of subscriptions (shared members included). */
+    public long size() {
+        return count.sum();
+    }
+
+    /**
+     * Finds every subscription matching a topic name. Non-shared subscriptions are added to {@code direct};
+     * each matching share group once to {@code groups}.
+     */
+    public void match(String topic, List<Subscription> direct, List<SharedGroup> groups) {
+        String[] levels = Topics.levels(topic);
+        // [MQTT-4.7.2-1] a wildcard at the first level does not match a topic starting with '$'
+        boolean dollar = topic.startsWith("$");
+        match(root, levels, 0, dollar, direct, groups);
+    }
+
+    private static void match(Node node, String[] levels, int depth, boolean dollar,
+                              List<Subscription> direct, List<SharedGroup> groups) {
+        boolean wildcardsAllowed = !(dollar && depth == 0);
+        if (wildcardsAllowed) {
+            // '#' also matches the parent level [MQTT-4.7.1-2]: "sport/#" matches "sport"
+            Node hash = node.children.get("#");
+            if (hash != null) {
+                collect(hash, direct, groups);
+            }
+        }
+        if (depth == levels.length) {
+            collect(node, direct, groups);
+            return;
+        }
+        Node exact = node.children.get(levels[depth]);
+        if (exact != null) {
+            match(exact, levels, depth + 1, dollar, direct, groups);
+        }
+        if (wildcardsAllowed) {
+            Node plus = node.children.get("+");
+            if (plus != null) {
+                match(plus, levels, depth + 1, dollar, direct, groups);
+            }
+        }
+    }
+
+    private static void collect(Node node, List<Subscription> direct, List<SharedGroup> groups) {
+        if (!node.subscriptions.isEmpty()) {
+            direct.addAll(node.subscriptions.values());
+        }
+        if (!node.shared.isEmpty()) {
+            for (SharedGroup g : node.shared.values()) {
+                if (!g.members.isEmpty()) {
+                    groups.add(g);
+                }
+            }
+        }
+    }
+
+    private Node nodeFor(String filter, boolean create) {
+        Node node = root;
+        for (String level : Topics.levels(filter)) {
+            Node child = create ? node.children.computeIfAbsent(level, l -> new Node()) : node.children.get(level);
+            if (child == null) {
+                return null;
+            }
+            node = child;
+        }
+        return node;
+    }
+
+    private static final class Node {
+        final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
+        final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>(2);
+        final ConcurrentHashMap<String, SharedGroup> shared = new ConcurrentHashMap<>(1);
+    }
+
+    /** The members of one share name on one filter; each message goes to one of them (MQTT 5.0 section 4.8.2). */
+    public static final class SharedGroup {
+        private final String name;
+        private final String filter;
+        private final ConcurrentHashMap<String, Subscription> members = new ConcurrentHashMap<>();
+        private final AtomicInteger next = new AtomicInteger();
+        /** Members as an array, rebuilt when membership changes, so that picking allocates nothing. */
+        private volatile Subscription[] snapshot = new Subscription[0];
+
+        SharedGroup(String name, String filter) {
+            this.name = name;
+            this.filter = filter;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public String filter() {
+            return filter;
+        }
+
+        public Collection<Subscription> members() {
+            return members.values();
+        }
+
+        /**
+         * Picks the member for the next message: round robin, preferring connected members so that a message
+         * does not wait in the queue of an offline session while another member could take it.
+         * {@code exclude} (may be null) is skipped, for redistribution away from a leaving member.
+         */
+        public Subscription pick(String exclude) {
+            Subscription[] all = snapshot;
+            int n = all.length;
+            if (n == 0) {
+                return null;
+            }
+            int start = Math.floorMod(next.getAndIncrement(), n);
+            Subscription fallback = null;
+            for (int i = 0; i < n; i++) {
+                Subscription s = all[(start + i) % n];
+                if (exclude != null && s.subscriber().clientId().equals(exclude)) {
+                    continue;
+                }
+                if (s.subscriber().isConnected()) {
+                    return s;
+                }
+                if (fallback == null) {
+                    fallback = s;
+                }
+            }
+            return fallback;
+        }
+
+        synchronized void refresh() {
+            snapshot = members.values().toArray(new Subscription[0]);
+        }
+    }
+}

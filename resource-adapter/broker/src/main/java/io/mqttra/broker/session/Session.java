@@ -1,0 +1,639 @@
+package io.mqttra.broker.session;
+
+import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.routing.RoutedMessage;
+import io.mqttra.broker.routing.SharedFilter;
+import io.mqttra.broker.routing.Subscriber;
+import io.mqttra.broker.routing.Subscription;
+import io.mqttra.broker.routing.SubscriptionTree;
+import io.mqttra.broker.store.QueuedMessage;
+import io.mqttra.broker.store.StoredSession;
+import io.mqttra.broker.store.StoredSubscription;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The MQTT session of one client identifier (MQTT 3.1.1 / 5.0 section 4.1): its subscriptions, the QoS 1/2
+ * messages in flight to it and queued for it, the QoS 2 packet ids it sent and has not released, its will.
+ *
+ * <p>All state is confined to the session's {@link SerialExecutor}; every method that touches it is either
+ * a task of that executor (names ending in nothing special, called from connection tasks) or wraps itself in
+ * {@link #execute}. A session lives on while disconnected if its expiry interval is above 0.
+ */
+public final class Session implements Subscriber {
+
+    private static final Logger LOG = Logger.getLogger(Session.class.getName());
+
+    private final BrokerContext ctx;
+    private final String clientId;
+    private final SerialExecutor executor;
+    final AtomicInteger pendingAttaches = new AtomicInteger();
+
+    private volatile boolean connected;
+    private volatile boolean persistent;
+    private boolean fresh = true;
+    private boolean destroyed;
+    private int protocolLevel = 4;
+    private long expirySeconds;
+    private Connection connection;
+    private boolean wrote;
+
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final LinkedHashMap<Integer, OutgoingMessage> inflight = new LinkedHashMap<>();
+    private final ArrayDeque<OutgoingMessage> queue = new ArrayDeque<>();
+    private final Set<Integer> incomingQos2 = new HashSet<>();
+    private int lastPacketId;
+    private long dropped;
+
+    private ApplicationMessage will;
+    private long willDelaySeconds;
+    private ScheduledFuture<?> willTimer;
+    private ApplicationMessage pendingWill;
+    private ScheduledFuture<?> expiryTimer;
+
+    public Session(BrokerContext ctx, String clientId, EventExecutor eventLoop) {
+        this.ctx = ctx;
+        this.clientId = clientId;
+        this.executor = new SerialExecutor(eventLoop, this::flushIfWritten);
+    }
+
+    @Override
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return connected;
+    }
+
+    @Override
+    public boolean isPersistent() {
+        return persistent;
+    }
+
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    public EventExecutor eventLoop() {
+        return executor.target();
+    }
+
+    // ---------------------------------------------------------------- connection lifecycle
+
+    /**
+     * Attaches a new connection (the caller claimed the session in the registry first). Closes a previous
+     * connection [MQTT-3.1.4-3], applies Clean Start, then calls {@code connAck} with the session-present flag
+     * and resends what was in flight [MQTT-4.4.0-1].
+     */
+    public void attach(Connection c, ConnectRequest req, Consumer<Boolean> connAck) {
+        execute(() -> {
+            pendingAttaches.decrementAndGet();
+            if (destroyed) {
+                // Ended by the server (broker stopping) between claim and attach.
+                c.close();
+                return;
+            }
+            cancelExpiry();
+            if (connection != null) {
+                Connection old = connection;
+                connection = null;
+                old.closeForTakeover();
+                LOG.fine(() -> "client " + clientId + " taken over by a new connection");
+                // The old connection did not DISCONNECT: its will is due [MQTT-3.1.2-8], unless the session
+                // continues and the will is delayed (MQTT 5 section 3.1.3.2.2).
+                if (will != null && (req.cleanStart() || willDelaySeconds == 0)) {
+                    publishWill(will);
+                }
+                will = null;
+            }
+            if (willTimer != null) {
+                // Reconnected within the will delay: the will is not sent, unless the session ends now [MQTT-3.1.3-9].
+                willTimer.cancel(false);
+                willTimer = null;
+                if (req.cleanStart() && pendingWill != null) {
+                    publishWill(pendingWill);
+                }
+                pendingWill = null;
+            }
+            boolean present = !req.cleanStart() && !fresh;
+            if (req.cleanStart()) {
+                // [MQTT-3.1.2-6] / [MQTT-3.1.2-4]: discard any existing session state.
+                clearState();
+            }
+            fresh = false;
+            protocolLevel = req.protocolLevel();
+            expirySeconds = req.expiryIntervalSeconds();
+            boolean wasPersistent = persistent;
+            persistent = expirySeconds > 0;
+            will = req.will();
+            willDelaySeconds = req.willDelaySeconds();
+            if (persistent) {
+                ctx.stores().sessions().saveSession(toStored());
+                if (!wasPersistent) {
+                    for (Subscription s : subscriptions.values()) {
+                        ctx.stores().sessions().saveSubscription(clientId, toStored(s));
+                    }
+                }
+            } else if (wasPersistent) {
+                ctx.stores().sessions().deleteSession(clientId);
+            }
+            executor.moveTo(c.eventLoop());
+            connection = c;
+            connected = true;
+            connAck.accept(present);
+            wrote = true;
+            resendInflight();
+            sendQueued();
+        });
+    }
+
+    /**
+     * The connection ended. {@code publishWill} is true unless the client sent DISCONNECT 0x00
+     * [MQTT-3.1.2-10]; the will is then published now or after its delay, and the session ends now or when it expires.
+     */
+    public void detach(Connection c, boolean publishWill) {
+        execute(() -> {
+            if (connection != c) {
+                return; // taken over already
+            }
+            connection = null;
+            connected = false;
+            ApplicationMessage w = will;
+            will = null;
+            if (persistent && w != null) {
+                ctx.stores().sessions().saveSession(toStored()); // the will is consumed or cancelled now
+            }
+            if (publishWill && w != null) {
+                long delay = Math.min(willDelaySeconds, expirySeconds);
+                if (delay > 0) {
+                    pendingWill = w;
+                    willTimer = executor.target().schedule(() -> execute(this::willDelayElapsed), delay, TimeUnit.SECONDS);
+                } else {
+                    publishWill(w);
+                }
+            }
+            if (expirySeconds == 0) {
+                end();
+            } else if (expirySeconds != ConnectRequest.NEVER_EXPIRES) {
+                expiryTimer = executor.target().schedule(() -> execute(this::expire), expirySeconds, TimeUnit.SECONDS);
+            }
+        });
+    }
+
+    /** MQTT 5 DISCONNECT may change the session expiry interval (not from 0 to non-0 [MQTT-3.14.2-2]). */
+    public void updateExpiry(long seconds) {
+        expirySeconds = seconds;
+        boolean nowPersistent = seconds > 0;
+        if (persistent && !nowPersistent) {
+            ctx.stores().sessions().deleteSession(clientId);
+        } else if (nowPersistent) {
+            ctx.stores().sessions().saveSession(toStored());
+        }
+        persistent = nowPersistent;
+    }
+
+    /** The server ends the session (local session closed, broker stopping): no will delay, no expiry. */
+    public void terminate(boolean deleteStored) {
+        terminate(null, deleteStored);
+    }
+
+    /**
+     * Like {@link #terminate(boolean)}, but only while {@code onlyWhile} is still the attached connection (a local
+     * session closed after a network client took its client id over must not end the client's session).
+     */
+    public void terminate(Connection onlyWhile, boolean deleteStored) {
+        execute(() -> {
+            if (onlyWhile != null && connection != onlyWhile) {
+                return;
+            }
+            if (connection != null) {
+                Connection c = connection;
+                connection = null;
+                connected = false;
+                c.close();
+            }
+            if (deleteStored) {
+                expirySeconds = 0;
+                end();
+            } else {
+                destroyed = true;
+                cancelExpiry();
+                if (willTimer != null) {
+                    willTimer.cancel(false);
+                }
+            }
+        });
+    }
+
+    private void willDelayElapsed() {
+        willTimer = null;
+        if (pendingWill != null && connection == null) {
+            publishWill(pendingWill);
+        }
+        pendingWill = null;
+    }
+
+    private void expire() {
+        expiryTimer = null;
+        if (connection == null) {
+            LOG.fine(() -> "session " + clientId + " expired");
+            end();
+        }
+    }
+
+    /** Ends the session if no connection is about to resume it. */
+    private void end() {
+        if (destroyed || !ctx.registry().removeIfIdle(this)) {
+            return;
+        }
+        destroyed = true;
+        cancelExpiry();
+        if (willTimer != null) {
+            // The session ends before the will delay: the will is sent now (MQTT 5 section 3.1.3.2.2).
+            willTimer.cancel(false);
+            willTimer = null;
+            if (pendingWill != null) {
+                publishWill(pendingWill);
+            }
+        }
+        clearState();
+    }
+
+    private void clearState() {
+        for (Subscription s : subscriptions.values()) {
+            ctx.tree().remove(clientId, s.filter(), s.shareGroup());
+        }
+        List<OutgoingMessage> unsent = new ArrayList<>(inflight.values());
+        unsent.addAll(queue);
+        Map<String, Subscription> oldSubscriptions = new LinkedHashMap<>(subscriptions);
+        subscriptions.clear();
+        inflight.clear();
+        queue.clear();
+        incomingQos2.clear();
+        if (persistent) {
+            ctx.stores().sessions().deleteSession(clientId);
+        }
+        redistributeShared(unsent, oldSubscriptions);
+    }
+
+    /** Messages of shared subscriptions that this session will never get go to another member of their group. */
+    private void redistributeShared(List<OutgoingMessage> unsent, Map<String, Subscription> oldSubscriptions) {
+        List<Subscription> shared = new ArrayList<>();
+        for (Subscription s : oldSubscriptions.values()) {
+            if (s.shareGroup() != null) {
+                shared.add(s);
+            }
+        }
+        if (shared.isEmpty()) {
+            return;
+        }
+        for (OutgoingMessage m : unsent) {
+            if (m.released()) {
+                continue; // already received by this client (QoS 2 after PUBREC)
+            }
+            for (Subscription s : shared) {
+                if (io.mqttra.broker.routing.Topics.matches(s.filter(), m.routed().message().topic())) {
+                    SubscriptionTree.SharedGroup group = ctx.tree().sharedGroup(s.filter(), s.shareGroup());
+                    if (group != null && ctx.router().redistribute(group, m.routed(), clientId)) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private void publishWill(ApplicationMessage w) {
+        LOG.fine(() -> "publishing will of " + clientId + " on " + w.topic());
+        ctx.router().route(w, clientId);
+    }
+
+    private void cancelExpiry() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- subscriptions
+
+    /** Adds or replaces a subscription; returns true if one existed on that filter [MQTT-3.8.4-3]. */
+    public boolean subscribe(Subscription s) {
+        boolean existed = subscriptions.put(s.fullFilter(), s) != null;
+        ctx.tree().add(s);
+        if (persistent) {
+            ctx.stores().sessions().saveSubscription(clientId, toStored(s));
+        }
+        return existed;
+    }
+
+    /** Removes the subscription on a filter as the client wrote it; returns true if it existed. */
+    public boolean unsubscribe(String fullFilter) {
+        Subscription s = subscriptions.remove(fullFilter);
+        if (s == null) {
+            return false;
+        }
+        ctx.tree().remove(clientId, s.filter(), s.shareGroup());
+        if (persistent) {
+            ctx.stores().sessions().deleteSubscription(clientId, fullFilter);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- outgoing messages
+
+    @Override
+    public void offer(RoutedMessage message) {
+        execute(() -> deliver(message));
+    }
+
+    private void deliver(RoutedMessage m) {
+        OutgoingMessage om = new OutgoingMessage(m, persistent && m.qos() > 0);
+        if (destroyed) {
+            discard(om);
+            return;
+        }
+        if (m.qos() == 0) {
+            // QoS 0 is not queued for offline sessions (MQTT 5 section 4.1 lets the server decide).
+            if (connection != null && !connection.isClosing()) {
+                om.packetId(0);
+                send(om, false);
+            }
+            return;
+        }
+        if (connection != null && !connection.isClosing() && queue.isEmpty() && inflight.size() < window()) {
+            sendNew(om);
+        } else if (!persistent && connection == null) {
+            discard(om);
+        } else if (queue.size() >= ctx.config().maxQueuedMessages()) {
+            // Drop policy: the newest message is dropped when the queue is full, keeping the order of the rest.
+            dropped++;
+            ctx.metrics().messageDropped();
+            LOG.fine(() -> "queue of " + clientId + " full, dropping message on " + m.message().topic());
+            discard(om);
+        } else {
+            queue.add(om);
+        }
+    }
+
+    private void sendNew(OutgoingMessage om) {
+        if (om.routed().isExpired(System.nanoTime())) {
+            dropped++;
+            ctx.metrics().messageDropped();
+            discard(om);
+            return;
+        }
+        int id = nextPacketId();
+        om.packetId(id);
+        inflight.put(id, om);
+        if (om.stored()) {
+            ctx.stores().messages().markInFlight(clientId, om.routed().messageId(), id);
+        }
+        if (!send(om, false)) {
+            inflight.remove(id);
+            discard(om);
+        }
+    }
+
+    private boolean send(OutgoingMessage om, boolean dup) {
+        boolean sent = connection.sendPublish(om, dup);
+        wrote = true;
+        if (sent) {
+            ctx.metrics().messageOut(om.routed().qos(), om.routed().message().payload().length);
+        } else {
+            ctx.metrics().messageDropped();
+        }
+        return sent;
+    }
+
+    private void resendInflight() {
+        for (OutgoingMessage om : new ArrayList<>(inflight.values())) {
+            if (om.released()) {
+                connection.sendPubRel(om.packetId()); // [MQTT-4.4.0-1]
+            } else if (!send(om, true)) {
+                inflight.remove(om.packetId());
+                discard(om);
+            }
+        }
+    }
+
+    private void sendQueued() {
+        while (connection != null && !connection.isClosing() && !queue.isEmpty() && inflight.size() < window()) {
+            sendNew(queue.poll());
+        }
+    }
+
+    private int window() {
+        return Math.min(connection.receiveMaximum(), ctx.config().maxInflight());
+    }
+
+    private void discard(OutgoingMessage om) {
+        if (om.stored()) {
+            ctx.stores().messages().remove(clientId, om.routed().messageId());
+        }
+    }
+
+    private int nextPacketId() {
+        // Inflight is bounded by the window (at most 65535), so a free id always exists.
+        do {
+            lastPacketId = lastPacketId == 0xFFFF ? 1 : lastPacketId + 1;
+        } while (inflight.containsKey(lastPacketId));
+        return lastPacketId;
+    }
+
+    /** PUBACK for a QoS 1 delivery; returns false if no QoS 1 message is in flight with that id. */
+    public boolean onPubAck(int packetId) {
+        OutgoingMessage om = inflight.get(packetId);
+        if (om == null || om.routed().qos() != 1) {
+            return false;
+        }
+        inflight.remove(packetId);
+        discard(om);
+        sendQueued();
+        return true;
+    }
+
+    /**
+     * PUBREC for a QoS 2 delivery. Returns false if no QoS 2 message is in flight with that id. A failure reason
+     * code (MQTT 5, &gt;= 0x80) ends the flow; otherwise the broker answers with PUBREL [MQTT-4.3.3-4].
+     */
+    public boolean onPubRec(int packetId, int reasonCode) {
+        OutgoingMessage om = inflight.get(packetId);
+        if (om == null || om.routed().qos() != 2) {
+            return false;
+        }
+        if (reasonCode >= 0x80) {
+            inflight.remove(packetId);
+            discard(om);
+            sendQueued();
+            return true;
+        }
+        if (!om.released()) {
+            om.release();
+            if (om.stored()) {
+                ctx.stores().messages().markReleased(clientId, om.routed().messageId());
+            }
+        }
+        connection.sendPubRel(packetId);
+        wrote = true;
+        return true;
+    }
+
+    /** PUBCOMP for a QoS 2 delivery; returns false if no released QoS 2 message has that id. */
+    public boolean onPubComp(int packetId) {
+        OutgoingMessage om = inflight.get(packetId);
+        if (om == null || !om.released()) {
+            return false;
+        }
+        inflight.remove(packetId);
+        discard(om);
+        sendQueued();
+        return true;
+    }
+
+    /** A local subscriber acknowledged a QoS 1 or 2 delivery: the whole flow completes at once. */
+    void onLocalAck(int packetId, OutgoingMessage expected) {
+        if (inflight.get(packetId) == expected) {
+            inflight.remove(packetId);
+            discard(expected);
+            sendQueued();
+        }
+    }
+
+    // ---------------------------------------------------------------- incoming QoS 2
+
+    /**
+     * A QoS 2 PUBLISH arrived with this packet id. Returns true the first time; false while the id awaits its
+     * PUBREL, in which case the message must not be routed again [MQTT-4.3.3-9].
+     */
+    public boolean beginIncomingQos2(int packetId) {
+        // The durable record is written by the router together with the message (ExactlyOnceEnqueue).
+        return incomingQos2.add(packetId);
+    }
+
+    /** PUBREL: the id is released. Returns false if it was not awaiting release. */
+    public boolean releaseIncomingQos2(int packetId) {
+        boolean known = incomingQos2.remove(packetId);
+        if (known && persistent) {
+            ctx.stores().sessions().releaseIncomingQos2(clientId, packetId);
+        }
+        return known;
+    }
+
+    public int incomingQos2Count() {
+        return incomingQos2.size();
+    }
+
+    // ---------------------------------------------------------------- restore from store
+
+    /** Rebuilds a session from the store at start-up (its connection is gone: it waits for the client). */
+    public void restore(StoredSession stored, List<QueuedMessage> queued) {
+        execute(() -> {
+            fresh = false;
+            persistent = true;
+            protocolLevel = stored.protocolLevel();
+            expirySeconds = stored.expiryIntervalSeconds();
+            incomingQos2.addAll(stored.incomingQos2());
+            for (StoredSubscription ss : stored.subscriptions()) {
+                SharedFilter shared = SharedFilter.parse(ss.filter());
+                Subscription s = new Subscription(this, shared == null ? ss.filter() : shared.filter(),
+                        shared == null ? null : shared.group(), ss.qos(), ss.noLocal(), ss.retainAsPublished(),
+                        ss.retainHandling(), ss.subscriptionIdentifier());
+                subscriptions.put(ss.filter(), s);
+                ctx.tree().add(s);
+            }
+            long now = System.nanoTime();
+            for (QueuedMessage q : queued) {
+                RoutedMessage routed = new RoutedMessage(q.message(), q.messageId(), q.qos(), q.retain(),
+                        q.subscriptionIdentifiers(), now);
+                OutgoingMessage om = new OutgoingMessage(routed, true);
+                if (q.packetId() != 0) {
+                    om.packetId(q.packetId());
+                    if (q.released()) {
+                        om.release();
+                    }
+                    inflight.put(q.packetId(), om);
+                } else {
+                    queue.add(om);
+                }
+            }
+            // A will stored with the session belonged to a connection that the crash ended abnormally.
+            if (stored.will() != null) {
+                publishWill(stored.will());
+            }
+            if (expirySeconds != ConnectRequest.NEVER_EXPIRES) {
+                expiryTimer = executor.target().schedule(() -> execute(this::expire), expirySeconds, TimeUnit.SECONDS);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    public int protocolLevel() {
+        return protocolLevel;
+    }
+
+    public BrokerContext context() {
+        return ctx;
+    }
+
+    /** Number of messages waiting in the queue (not in flight); for tests and the console. */
+    public int queuedCount() {
+        return queue.size();
+    }
+
+    /** Messages for this session dropped because its queue was full or they expired while waiting. */
+    public long droppedCount() {
+        return dropped;
+    }
+
+    public int inflightCount() {
+        return inflight.size();
+    }
+
+    /** The attached connection, or null; for the admin view, from a task of this session. */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Session expiry interval in seconds; for the admin view, from a task of this session. */
+    public long expirySeconds() {
+        return expirySeconds;
+    }
+
+    /** A copy of the subscriptions; for the admin view, from a task of this session. */
+    public List<Subscription> subscriptions() {
+        return new ArrayList<>(subscriptions.values());
+    }
+
+    private void flushIfWritten() {
+        // The connection knows whether anything was written since its last flush (acks written by the
+        // protocol side count too); this is the one flush per batch.
+        wrote = false;
+        if (connection != null) {
+            connection.flush();
+        }
+    }
+
+    private StoredSession toStored() {
+        return new StoredSession(clientId, protocolLevel, expirySeconds, will, willDelaySeconds, null, null);
+    }
+
+    private static StoredSubscription toStored(Subscription s) {
+        return new StoredSubscription(s.fullFilter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
+                s.subscriptionIdentifier());
+    }
+
+}

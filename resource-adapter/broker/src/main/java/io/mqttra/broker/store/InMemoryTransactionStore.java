@@ -1,0 +1,44 @@
+package io.mqttra.broker.store;
+
+import io.mqttra.broker.ApplicationMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Prepared transactions on the heap. Enough for a server without a database: a crash then loses what was
+ * prepared, which the transaction manager sees as a heuristic outcome during recovery.
+ */
+public final class InMemoryTransactionStore implements TransactionStore {
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    // Insertion order keeps loadPrepared() oldest first.
+    private final Map<TransactionId, PreparedTransaction> prepared = new LinkedHashMap<>();
+
+    @Override
+    public synchronized CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
+                                                     List<Acknowledgement> acknowledgements) {
+        prepared.put(xid, new PreparedTransaction(xid, messages, acknowledgements));
+        return DONE;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> commit(TransactionId xid) {
+        prepared.remove(xid);
+        return DONE;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> rollback(TransactionId xid) {
+        prepared.remove(xid);
+        return DONE;
+    }
+
+    @Override
+    public synchronized List<PreparedTransaction> loadPrepared() {
+        return new ArrayList<>(prepared.values());
+    }
+}

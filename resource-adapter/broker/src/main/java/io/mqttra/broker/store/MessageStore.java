@@ -1,0 +1,38 @@
+package io.mqttra.broker.store;
+
+import io.mqttra.broker.ApplicationMessage;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Outgoing QoS 1 and 2 messages of persistent sessions, queued or in flight. A message routed to many sessions
+ * is stored once, with one reference per session; it may be deleted when its last reference is removed.
+ * See the package documentation for the rules every write follows.
+ */
+public interface MessageStore {
+
+    /** A reference from one session's queue to a stored message. */
+    record Reference(String clientId, int qos, boolean retain, List<Integer> subscriptionIdentifiers) {
+        public Reference {
+            subscriptionIdentifiers = subscriptionIdentifiers == null ? List.of() : List.copyOf(subscriptionIdentifiers);
+        }
+    }
+
+    /**
+     * Stores a message once and appends it to the queue of each referenced session, atomically: after a crash
+     * either every reference exists or none. Queue order per session is call order.
+     */
+    CompletableFuture<Void> enqueue(long messageId, ApplicationMessage message, List<Reference> references);
+
+    /** The message was sent to the session with this packet id (it is now in flight; a resend sets DUP). */
+    CompletableFuture<Void> markInFlight(String clientId, long messageId, int packetId);
+
+    /** QoS 2: the session's PUBREC arrived; on resume the broker resends PUBREL, not the PUBLISH. */
+    CompletableFuture<Void> markReleased(String clientId, long messageId);
+
+    /** The delivery is complete (PUBACK, PUBCOMP) or dropped: removes the session's reference. */
+    CompletableFuture<Void> remove(String clientId, long messageId);
+
+    /** The session's queue in order (in-flight first, as they were sent); for resuming a session. */
+    List<QueuedMessage> loadQueue(String clientId);
+}

@@ -1,0 +1,23 @@
+package io.mqttra.broker.store;
+
+import io.mqttra.broker.ApplicationMessage;
+import java.util.List;
+
+/**
+ * A message waiting for, or in flight to, one session.
+ *
+ * @param messageId               broker-wide message id (one stored message may be queued for many sessions)
+ * @param message                 the message as published
+ * @param qos                     QoS of this delivery (1 or 2)
+ * @param retain                  RETAIN flag to send
+ * @param subscriptionIdentifiers subscription identifiers to send with it
+ * @param packetId                packet identifier once sent, 0 while only queued
+ * @param released                QoS 2: PUBREC received, only the PUBREL/PUBCOMP exchange remains
+ */
+public record QueuedMessage(long messageId, ApplicationMessage message, int qos, boolean retain,
+                            List<Integer> subscriptionIdentifiers, int packetId, boolean released) {
+
+    public QueuedMessage {
+        subscriptionIdentifiers = subscriptionIdentifiers == null ? List.of() : List.copyOf(subscriptionIdentifiers);
+    }
+}

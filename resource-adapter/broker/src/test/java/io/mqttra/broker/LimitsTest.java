@@ -1,0 +1,94 @@
+package io.mqttra.broker;
+
+import static io.mqttra.broker.PubSubTest.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class LimitsTest extends BrokerTestSupport {
+
+    @Override
+    protected BrokerConfig.Builder config() {
+        return super.config().maxConnections(1).maxInflight(2).maxQos(1);
+    }
+
+    @Test
+    void maxConnections_refusesWithQuotaExceeded_andCounts() throws Exception {
+        v5("only-one").connect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.metrics().connections() == 1);
+        try {
+            v5("one-too-many").connect();
+            org.junit.jupiter.api.Assertions.fail("second connection accepted");
+        } catch (Mqtt5ConnAckException e) {
+            assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.QUOTA_EXCEEDED);
+        }
+        assertThat(broker.metrics().connectionsRejected()).isEqualTo(1);
+    }
+
+    @Test
+    void maximumQos_announced_andSubscriptionsGrantedAtMost_MQTT_3_2_2_9() throws Exception {
+        Mqtt5BlockingClient c = v5("maxqos");
+        assertThat(c.connect().getRestrictions().getMaximumQos().getCode()).isEqualTo(1);
+        var ack = c.subscribeWith().topicFilter("mq").qos(com.hivemq.client.mqtt.datatypes.MqttQos.EXACTLY_ONCE).send();
+        assertThat(ack.getReasonCodes().get(0).getCode()).isEqualTo(1);
+    }
+
+    @Test
+    void publishAboveMaximumQos_disconnect0x9B_MQTT_3_2_2_11() throws Exception {
+        try (RawClient r = raw()) {
+            r.send(RawClient.connect5("qos2-sender", true, 60, new byte[0]));
+            r.readPacket();
+            r.send(RawClient.publish5(2, "t", 1, new byte[0], bytes("x")));
+            byte[] d = r.readPacket();
+            assertThat(d[0] & 0xFF).isEqualTo(0xE0);
+            assertThat(d[2] & 0xFF).isEqualTo(0x9B);
+        }
+    }
+
+    @Test
+    void metrics_countMessagesInAndOut() throws Exception {
+        BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+        long inBefore = broker.metrics().messagesIn();
+        try (LocalSession s = broker.openLocalSession("metered", d -> { got.add(d); d.acknowledge(); })) {
+            s.subscribe("m/#", 1, 0);
+            for (int i = 0; i < 5; i++) {
+                broker.publish(new ApplicationMessage("m/x", bytes("12345"), 1, false, null)).join();
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThat(got.poll(5, TimeUnit.SECONDS)).isNotNull();
+            }
+        }
+        assertThat(broker.metrics().messagesIn() - inBefore).isGreaterThanOrEqualTo(5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.metrics().messagesOut() >= 5);
+        assertThat(broker.metrics().bytesOut()).isGreaterThanOrEqualTo(25);
+    }
+
+    @Test
+    void sharedSubscription_messagesOfLeavingMemberGoToAnotherMember() throws Exception {
+        BlockingQueue<Delivery> neverAcks = new LinkedBlockingQueue<>();
+        BlockingQueue<Delivery> acks = new LinkedBlockingQueue<>();
+        LocalSession a = broker.openLocalSession("leaver", neverAcks::add);
+        try (LocalSession b = broker.openLocalSession("stayer", d -> { acks.add(d); d.acknowledge(); })) {
+            a.subscribe("$share/grp/jobs", 1, 0);
+            b.subscribe("$share/grp/jobs", 1, 0);
+            for (int i = 0; i < 6; i++) {
+                broker.publish(new ApplicationMessage("jobs", bytes("j" + i), 1, false, null)).join();
+            }
+            // round robin: three each; the leaver holds two in flight (maxInflight 2) and one queued
+            await().atMost(Duration.ofSeconds(5)).until(() -> neverAcks.size() == 2 && acks.size() == 3);
+            a.close(); // its unacknowledged messages are redistributed
+            await().atMost(Duration.ofSeconds(5)).until(() -> acks.size() == 6);
+            assertThat(LocalSessionTest.payloads(acks)).containsExactlyInAnyOrder("j0", "j1", "j2", "j3", "j4", "j5");
+        }
+        assertThat(broker.publish(new ApplicationMessage("jobs", bytes("after"), 0, false, null))).isNotNull();
+    }
+}

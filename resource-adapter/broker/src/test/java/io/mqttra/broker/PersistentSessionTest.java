@@ -1,0 +1,242 @@
+package io.mqttra.broker;
+
+import static io.mqttra.broker.PubSubTest.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.mqttra.broker.store.Stores;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PersistentSessionTest extends BrokerTestSupport {
+
+    @Override
+    protected BrokerConfig.Builder config() {
+        return super.config().maxQueuedMessages(5);
+    }
+
+    @Test
+    void qos1MessagesQueuedWhileOffline_deliveredInOrderOnReconnect_MQTT_3_1_2_5() throws Exception {
+        Mqtt3BlockingClient c = v3("offline-3");
+        c.connectWith().cleanSession(false).send();
+        c.subscribeWith().topicFilter("q/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        c.disconnect();
+        for (int i = 0; i < 3; i++) {
+            broker.publish(new ApplicationMessage("q/" + i, bytes("m" + i), 1, false, null)).join();
+        }
+        broker.publish(new ApplicationMessage("q/zero", bytes("qos0"), 0, false, null)).join(); // QoS 0 is not queued
+        try (var publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(c.connectWith().cleanSession(false).send().isSessionPresent()).isTrue();
+            for (int i = 0; i < 3; i++) {
+                var p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+                assertThat(p.getTopic().toString()).isEqualTo("q/" + i);
+            }
+            assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void unacknowledgedPublish_resentWithDupOnReconnect_MQTT_4_4_0_1() throws Exception {
+        try (RawClient r = raw()) {
+            r.send(RawClient.connect311("dup-client", false, 60));
+            assertThat(r.readPacket()).containsExactly(0x20, 2, 0, 0);
+            r.send(RawClient.subscribe(1, "dup/t", 1));
+            r.readPacket(); // SUBACK
+            broker.publish(new ApplicationMessage("dup/t", bytes("x"), 1, false, null)).join();
+            byte[] first = r.readPacket();
+            assertThat(first[0] & 0xFF).isEqualTo(0x32); // QoS 1, DUP 0
+        } // closed without PUBACK
+        try (RawClient r = raw()) {
+            r.send(RawClient.connect311("dup-client", false, 60));
+            assertThat(r.readPacket()).containsExactly(0x20, 2, 1, 0); // session present
+            byte[] again = r.readPacket();
+            assertThat(again[0] & 0xFF).isEqualTo(0x3A); // QoS 1, DUP 1 [MQTT-3.3.1-1]
+            int topicLen = ((again[2] & 0xFF) << 8) | (again[3] & 0xFF);
+            int packetId = ((again[4 + topicLen] & 0xFF) << 8) | (again[5 + topicLen] & 0xFF);
+            r.send(0x40, 2, packetId >> 8, packetId & 0xFF); // PUBACK
+            r.timeout(500);
+            assertThat(r.closedByBroker()).isFalse(); // nothing else arrives, connection stays
+        }
+    }
+
+    @Test
+    void cleanSession_discardsPreviousSession_MQTT_3_1_2_6() throws Exception {
+        Mqtt3BlockingClient c = v3("clean-after");
+        c.connectWith().cleanSession(false).send();
+        c.subscribeWith().topicFilter("clean/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        c.disconnect();
+        broker.publish(new ApplicationMessage("clean/1", bytes("x"), 1, false, null)).join();
+        Mqtt3BlockingClient fresh = v3("clean-after"); // a new client object: the old one expects its session back
+        try (var publishes = fresh.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(fresh.connectWith().cleanSession(true).send().isSessionPresent()).isFalse();
+            assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+        assertThat(broker.metrics().subscriptions()).isZero();
+    }
+
+    @Test
+    void sessionExpiryInterval_endsSessionAfterExpiry_MQTT_3_1_2_23() throws Exception {
+        Mqtt5BlockingClient c = v5("expiring");
+        c.connectWith().cleanStart(true).sessionExpiryInterval(1).send();
+        c.subscribeWith().topicFilter("exp").send();
+        c.disconnect();
+        assertThat(c.connectWith().cleanStart(false).sessionExpiryInterval(1).send().isSessionPresent()).isTrue();
+        c.disconnect();
+        Thread.sleep(2500);
+        assertThat(c.connectWith().cleanStart(false).send().isSessionPresent()).isFalse();
+    }
+
+    @Test
+    void fullQueue_dropsNewestMessages_andCountsThem() throws Exception {
+        Mqtt5BlockingClient c = v5("bounded");
+        c.connectWith().cleanStart(true).sessionExpiryInterval(60).restrictions().receiveMaximum(1).applyRestrictions().send();
+        c.subscribeWith().topicFilter("bounded").qos(MqttQos.AT_LEAST_ONCE).send();
+        c.disconnect();
+        long droppedBefore = broker.metrics().messagesDropped();
+        for (int i = 0; i < 10; i++) {
+            broker.publish(new ApplicationMessage("bounded", bytes(Integer.toString(i)), 1, false, null)).join();
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> broker.metrics().messagesDropped() - droppedBefore == 5);
+        try (var publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
+            c.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
+            for (int i = 0; i < 5; i++) {
+                Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+                assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(i));
+            }
+            assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void expiredMessage_isNotDeliveredToReconnectingSession_MQTT_3_3_2_5() throws Exception {
+        Mqtt5BlockingClient c = v5("msg-expiry");
+        c.connectWith().cleanStart(true).sessionExpiryInterval(60).send();
+        c.subscribeWith().topicFilter("me/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        c.disconnect();
+        var shortLived = io.mqttra.api.PublishProperties.builder().messageExpiryInterval(1).build();
+        var longLived = io.mqttra.api.PublishProperties.builder().messageExpiryInterval(100).build();
+        broker.publish(new ApplicationMessage("me/short", bytes("x"), 1, false, shortLived)).join();
+        broker.publish(new ApplicationMessage("me/long", bytes("y"), 1, false, longLived)).join();
+        Thread.sleep(2200);
+        try (var publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
+            c.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
+            Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(p.getTopic().toString()).isEqualTo("me/long");
+            // [MQTT-3.3.2-6] the interval is decremented by the time the message waited
+            assertThat(p.getMessageExpiryInterval().getAsLong()).isBetween(90L, 98L);
+            assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void sessionsAndQueuedMessages_surviveBrokerRestart_withTheSameStores() throws Exception {
+        Stores stores = Stores.inMemory();
+        MqttBroker first = new MqttBroker(config().build(), null, stores);
+        first.start();
+        Mqtt3BlockingClient c = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion3().identifier("survivor")
+                .serverHost("127.0.0.1").serverPort(first.port()).buildBlocking();
+        c.connectWith().cleanSession(false).send();
+        c.subscribeWith().topicFilter("keep/#").qos(MqttQos.EXACTLY_ONCE).send();
+        c.disconnect();
+        first.publish(new ApplicationMessage("keep/1", bytes("one"), 2, false, null)).join();
+        first.publish(new ApplicationMessage("keep/r", bytes("retained"), 1, true, null)).join();
+        first.stop();
+
+        MqttBroker second = new MqttBroker(config().build(), null, stores);
+        second.start();
+        try {
+            Mqtt3BlockingClient again = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion3()
+                    .identifier("survivor").serverHost("127.0.0.1").serverPort(second.port()).buildBlocking();
+            try (var publishes = again.publishes(MqttGlobalPublishFilter.ALL)) {
+                assertThat(again.connectWith().cleanSession(false).send().isSessionPresent()).isTrue();
+                var got1 = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+                var got2 = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+                assertThat(java.util.List.of(got1.getTopic().toString(), got2.getTopic().toString()))
+                        .containsExactly("keep/1", "keep/r");
+                again.disconnect();
+            }
+            // the retained message was restored too
+            Mqtt3BlockingClient late = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion3()
+                    .identifier("late").serverHost("127.0.0.1").serverPort(second.port()).buildBlocking();
+            try (var publishes = late.publishes(MqttGlobalPublishFilter.ALL)) {
+                late.connect();
+                late.subscribeWith().topicFilter("keep/r").send();
+                assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isTrue();
+                late.disconnect();
+            }
+        } finally {
+            second.stop();
+        }
+    }
+
+    @Test
+    void messageStoredOnce_forManyPersistentSessions() throws Exception {
+        Stores stores = Stores.inMemory();
+        MqttBroker b = new MqttBroker(config().build(), null, stores);
+        b.start();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Mqtt5BlockingClient c = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier("many-" + i)
+                        .serverHost("127.0.0.1").serverPort(b.port()).buildBlocking();
+                c.connectWith().cleanStart(true).sessionExpiryInterval(60).send();
+                c.subscribeWith().topicFilter("fan").qos(MqttQos.AT_LEAST_ONCE).send();
+                c.disconnect();
+            }
+            b.publish(new ApplicationMessage("fan", bytes("x"), 1, false, null)).join();
+            var messages = (io.mqttra.broker.store.InMemoryMessageStore) stores.messages();
+            assertThat(messages.storedMessageCount()).isEqualTo(1);
+            assertThat(messages.loadQueue("many-0")).hasSize(1);
+            assertThat(messages.loadQueue("many-2")).hasSize(1);
+        } finally {
+            b.stop();
+        }
+    }
+
+    @Test
+    void qos2ReceiptSurvivesRestart_resendIsNotDeliveredTwice_MQTT_4_3_3_9() throws Exception {
+        Stores stores = Stores.inMemory();
+        MqttBroker first = new MqttBroker(config().build(), null, stores);
+        first.start();
+        Mqtt5BlockingClient sub = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier("eo-sub")
+                .serverHost("127.0.0.1").serverPort(first.port()).buildBlocking();
+        sub.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
+        sub.subscribeWith().topicFilter("eo").qos(MqttQos.EXACTLY_ONCE).send();
+        sub.disconnect();
+        try (RawClient r = new RawClient("127.0.0.1", first.port())) {
+            r.send(RawClient.connect311("eo-pub", false, 60));
+            r.readPacket();
+            r.send(RawClient.publish(2, false, "eo", 7, bytes("once")));
+            assertThat(r.readPacket()).containsExactly(0x50, 2, 0, 7); // PUBREC: message and receipt durable
+        }
+        first.stop(); // "crash" before PUBREL
+
+        MqttBroker second = new MqttBroker(config().build(), null, stores);
+        second.start();
+        try {
+            try (RawClient r = new RawClient("127.0.0.1", second.port())) {
+                r.send(RawClient.connect311("eo-pub", false, 60));
+                assertThat(r.readPacket()).containsExactly(0x20, 2, 1, 0);
+                r.send(RawClient.publish(2, true, "eo", 7, bytes("once"))); // the client resends
+                assertThat(r.readPacket()).containsExactly(0x50, 2, 0, 7);
+                r.send(RawClient.pubrel(7));
+                assertThat(r.readPacket()).containsExactly(0x70, 2, 0, 7);
+            }
+            Mqtt5BlockingClient again = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5()
+                    .identifier("eo-sub").serverHost("127.0.0.1").serverPort(second.port()).buildBlocking();
+            try (var publishes = again.publishes(MqttGlobalPublishFilter.ALL)) {
+                again.connectWith().cleanStart(false).sessionExpiryInterval(600).send();
+                assertThat(publishes.receive(5, TimeUnit.SECONDS)).isPresent();
+                assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+                again.disconnect();
+            }
+        } finally {
+            second.stop();
+        }
+    }
+}

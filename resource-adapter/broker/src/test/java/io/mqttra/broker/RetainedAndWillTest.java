@@ -1,0 +1,141 @@
+package io.mqttra.broker;
+
+import static io.mqttra.broker.PubSubTest.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RetainedAndWillTest extends BrokerTestSupport {
+
+    @Test
+    void retainedMessage_sentOnSubscribe_withRetainFlag_MQTT_3_3_1_6() throws Exception {
+        Mqtt5BlockingClient pub = v5("ret-pub");
+        pub.connect();
+        pub.publishWith().topic("status/door").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(bytes("open")).send();
+        Mqtt5BlockingClient sub = v5("ret-sub");
+        sub.connect();
+        try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            sub.subscribeWith().topicFilter("status/+").qos(MqttQos.AT_LEAST_ONCE).send();
+            Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(p.isRetain()).isTrue();
+            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("open");
+        }
+    }
+
+    @Test
+    void liveMessage_toExistingSubscription_hasRetainCleared_MQTT_3_3_1_9() throws Exception {
+        Mqtt3BlockingClient sub = v3("live-sub");
+        sub.connect();
+        try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            sub.subscribeWith().topicFilter("live").send();
+            broker.publish(new ApplicationMessage("live", bytes("x"), 0, true, null)).join();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isFalse();
+        }
+    }
+
+    @Test
+    void emptyRetainedPayload_deletesRetainedMessage_MQTT_3_3_1_10() throws Exception {
+        Mqtt5BlockingClient pub = v5("del-pub");
+        pub.connect();
+        pub.publishWith().topic("gone").retain(true).payload(bytes("x")).send();
+        pub.publishWith().topic("gone").retain(true).payload(new byte[0]).send();
+        Mqtt5BlockingClient sub = v5("del-sub");
+        sub.connect();
+        try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            sub.subscribeWith().topicFilter("gone").send();
+            assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void qos0RetainedMessage_replacesPrevious_MQTT_3_3_1_7() throws Exception {
+        broker.publish(new ApplicationMessage("r", bytes("one"), 1, true, null)).join();
+        broker.publish(new ApplicationMessage("r", bytes("two"), 0, true, null)).join();
+        Mqtt5BlockingClient sub = v5("replace-sub");
+        sub.connect();
+        try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            sub.subscribeWith().topicFilter("r").qos(MqttQos.AT_LEAST_ONCE).send();
+            Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("two");
+            assertThat(p.getQos()).isEqualTo(MqttQos.AT_MOST_ONCE);
+            assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void will_publishedWhenConnectionDropsWithoutDisconnect_MQTT_3_1_2_8() throws Exception {
+        Mqtt5BlockingClient watcher = v5("will-watch");
+        watcher.connect();
+        try (var publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("wills/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            try (RawClient r = raw()) {
+                // CONNECT 3.1.1 with will flag, will QoS 1, will retain: flags = 0x02 | 0x04 | 0x08 | 0x20
+                var body = new java.io.ByteArrayOutputStream();
+                RawClient.writeString(body, "MQTT");
+                body.write(4);
+                body.write(0x2E);
+                body.write(0);
+                body.write(60);
+                RawClient.writeString(body, "dying");
+                RawClient.writeString(body, "wills/dying");
+                RawClient.writeString(body, "gone");
+                r.send(RawClient.packet(0x10, body.toByteArray()));
+                assertThat(r.readPacket()).containsExactly(0x20, 2, 0, 0);
+            } // socket closed without DISCONNECT
+            Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(p.getTopic().toString()).isEqualTo("wills/dying");
+            assertThat(p.getQos()).isEqualTo(MqttQos.AT_LEAST_ONCE);
+        }
+        // will retain: a later subscriber gets it as a retained message
+        Mqtt5BlockingClient late = v5("will-late");
+        late.connect();
+        try (var publishes = late.publishes(MqttGlobalPublishFilter.ALL)) {
+            late.subscribeWith().topicFilter("wills/dying").send();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isTrue();
+        }
+    }
+
+    @Test
+    void will_notPublishedAfterNormalDisconnect_MQTT_3_1_2_10() throws Exception {
+        Mqtt5BlockingClient watcher = v5("nowill-watch");
+        watcher.connect();
+        try (var publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("wills/#").send();
+            Mqtt5BlockingClient polite = v5("polite");
+            polite.connectWith().willPublish().topic("wills/polite").payload(bytes("bye")).applyWillPublish().send();
+            polite.disconnect();
+            assertThat(publishes.receive(700, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void will_publishedOnKeepAliveTimeout() throws Exception {
+        Mqtt5BlockingClient watcher = v5("ka-watch");
+        watcher.connect();
+        try (var publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("wills/#").send();
+            try (RawClient r = raw()) {
+                var body = new java.io.ByteArrayOutputStream();
+                RawClient.writeString(body, "MQTT");
+                body.write(4);
+                body.write(0x06); // clean session + will, QoS 0
+                body.write(0);
+                body.write(1); // keep alive 1 s
+                RawClient.writeString(body, "silent");
+                RawClient.writeString(body, "wills/silent");
+                RawClient.writeString(body, "timeout");
+                r.send(RawClient.packet(0x10, body.toByteArray()));
+                r.readPacket();
+                assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString())
+                        .isEqualTo("wills/silent");
+            }
+        }
+    }
+}

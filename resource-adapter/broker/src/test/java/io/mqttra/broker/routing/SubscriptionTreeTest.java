@@ -1,0 +1,126 @@
+package io.mqttra.broker.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Unit tests of the topic matching rules of MQTT section 4.7, on the tree alone. */
+class SubscriptionTreeTest {
+
+    private record Sub(String clientId) implements Subscriber {
+        @Override
+        public boolean isConnected() {
+            return true;
+        }
+
+        @Override
+        public boolean isPersistent() {
+            return false;
+        }
+
+        @Override
+        public void offer(RoutedMessage message) {
+        }
+    }
+
+    private final SubscriptionTree tree = new SubscriptionTree();
+
+    private void subscribe(String client, String filter) {
+        SharedFilter shared = SharedFilter.parse(filter);
+        tree.add(new Subscription(new Sub(client), shared == null ? filter : shared.filter(),
+                shared == null ? null : shared.group(), 1, false, false, 0, 0));
+    }
+
+    private List<String> match(String topic) {
+        List<Subscription> direct = new ArrayList<>();
+        List<SubscriptionTree.SharedGroup> groups = new ArrayList<>();
+        tree.match(topic, direct, groups);
+        List<String> out = new ArrayList<>();
+        direct.forEach(s -> out.add(s.subscriber().clientId() + ":" + s.filter()));
+        groups.forEach(g -> out.add("$share/" + g.name() + ":" + g.filter()));
+        return out;
+    }
+
+    @Test
+    void multiLevelWildcard_matchesParentAndChildren_MQTT_4_7_1_2() {
+        subscribe("a", "sport/tennis/player1/#");
+        assertThat(match("sport/tennis/player1")).containsExactly("a:sport/tennis/player1/#");
+        assertThat(match("sport/tennis/player1/ranking")).hasSize(1);
+        assertThat(match("sport/tennis/player1/score/wimbledon")).hasSize(1);
+        assertThat(match("sport/tennis/player2")).isEmpty();
+    }
+
+    @Test
+    void singleLevelWildcard_matchesOneLevelOnly_MQTT_4_7_1_3() {
+        subscribe("a", "sport/tennis/+");
+        subscribe("b", "sport/+");
+        subscribe("c", "+/+");
+        subscribe("d", "/+");
+        assertThat(match("sport/tennis/player1")).containsExactly("a:sport/tennis/+");
+        assertThat(match("sport/tennis/player1/ranking")).isEmpty();
+        assertThat(match("sport")).isEmpty();
+        assertThat(match("sport/")).containsExactlyInAnyOrder("b:sport/+", "c:+/+");
+        assertThat(match("/finance")).containsExactlyInAnyOrder("c:+/+", "d:/+");
+    }
+
+    @Test
+    void dollarTopics_notMatchedByWildcardsAtFirstLevel_MQTT_4_7_2_1() {
+        subscribe("a", "#");
+        subscribe("b", "+/monitor/Clients");
+        subscribe("c", "$SYS/#");
+        subscribe("d", "$SYS/monitor/+");
+        assertThat(match("$SYS/monitor/Clients")).containsExactlyInAnyOrder("c:$SYS/#", "d:$SYS/monitor/+");
+        assertThat(match("other/monitor/Clients")).containsExactlyInAnyOrder("a:#", "b:+/monitor/Clients");
+    }
+
+    @Test
+    void topicLevelsAreCaseSensitive_andEmptyLevelsCount_MQTT_4_7_3_4() {
+        subscribe("a", "ACCOUNTS");
+        subscribe("b", "a//b");
+        assertThat(match("accounts")).isEmpty();
+        assertThat(match("ACCOUNTS")).hasSize(1);
+        assertThat(match("a//b")).hasSize(1);
+        assertThat(match("a/b")).isEmpty();
+    }
+
+    @Test
+    void sameClientSameFilter_replacesSubscription_MQTT_3_8_4_3() {
+        assertThat(tree.add(new Subscription(new Sub("a"), "x", null, 0, false, false, 0, 0))).isTrue();
+        assertThat(tree.add(new Subscription(new Sub("a"), "x", null, 2, false, false, 0, 0))).isFalse();
+        assertThat(tree.size()).isEqualTo(1);
+        List<Subscription> direct = new ArrayList<>();
+        tree.match("x", direct, new ArrayList<>());
+        assertThat(direct).singleElement().extracting(Subscription::qos).isEqualTo(2);
+    }
+
+    @Test
+    void sharedGroups_matchOncePerGroup_andRemoveMembers() {
+        subscribe("a", "$share/g1/jobs/+");
+        subscribe("b", "$share/g1/jobs/+");
+        subscribe("c", "$share/g2/jobs/#");
+        assertThat(match("jobs/1")).containsExactlyInAnyOrder("$share/g1:jobs/+", "$share/g2:jobs/#");
+        assertThat(tree.remove("a", "jobs/+", "g1")).isTrue();
+        assertThat(tree.remove("b", "jobs/+", "g1")).isTrue();
+        assertThat(match("jobs/1")).containsExactly("$share/g2:jobs/#");
+        assertThat(tree.size()).isEqualTo(1);
+    }
+
+    @Test
+    void filterValidation_MQTT_4_7_1_2_and_4_7_1_3() {
+        assertThat(Topics.isValidFilter("sport/tennis/#")).isTrue();
+        assertThat(Topics.isValidFilter("#")).isTrue();
+        assertThat(Topics.isValidFilter("+")).isTrue();
+        assertThat(Topics.isValidFilter("sport/tennis#")).isFalse();
+        assertThat(Topics.isValidFilter("sport/tennis/#/ranking")).isFalse();
+        assertThat(Topics.isValidFilter("sport+")).isFalse();
+        assertThat(Topics.isValidFilter("")).isFalse(); // [MQTT-4.7.3-1]
+        assertThat(Topics.isValidTopicName("a/+")).isFalse(); // [MQTT-3.3.2-2]
+        assertThat(Topics.isValidTopicName("a\u0000b")).isFalse(); // [MQTT-1.5.3-2]
+        assertThat(SharedFilter.parse("$share/g/a/#")).isEqualTo(new SharedFilter("g", "a/#"));
+        assertThat(SharedFilter.parse("$share//a")).isNull(); // [MQTT-4.8.2-1]
+        assertThat(SharedFilter.parse("$share/g+/a")).isNull(); // [MQTT-4.8.2-2]
+        assertThat(SharedFilter.parse("$share/g")).isNull();
+    }
+}

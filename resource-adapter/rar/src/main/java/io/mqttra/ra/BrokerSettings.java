@@ -1,0 +1,75 @@
+package io.mqttra.ra;
+
+import io.mqttra.broker.BrokerConfig;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Turns the adapter's config properties, overridden by MicroProfile Config, into a {@link BrokerConfig}.
+ *
+ * <p>Order of precedence: MicroProfile Config ({@code mqtt.port}, env {@code MQTT_PORT}, ...), then the
+ * resource adapter's config property (annotation default, or {@code create-resource-adapter-config --property}).
+ */
+final class BrokerSettings {
+
+    static final String PORT = "mqtt.port";
+    static final String BIND_ADDRESS = "mqtt.bind.address";
+    static final String MAX_PACKET_SIZE = "mqtt.max.packet.size";
+    static final String IO_THREADS = "mqtt.io.threads";
+    static final String MAX_CONNECTIONS = "mqtt.max.connections";
+    static final String MAX_INFLIGHT = "mqtt.max.inflight";
+    static final String RECEIVE_MAXIMUM = "mqtt.receive.maximum";
+    static final String MAX_QUEUED_MESSAGES = "mqtt.max.queued.messages";
+    static final String CONNECT_TIMEOUT_SECONDS = "mqtt.connect.timeout.seconds";
+    static final String SYS_INTERVAL_SECONDS = "mqtt.sys.interval.seconds";
+
+    private static final Logger LOG = Logger.getLogger(BrokerSettings.class.getName());
+
+    private final ConfigOverrides overrides;
+
+    BrokerSettings(ConfigOverrides overrides) {
+        this.overrides = overrides;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the offending setting when a value is malformed or out of range
+     */
+    BrokerConfig resolve(MqttResourceAdapter adapter) {
+        return BrokerConfig.builder()
+                .bindAddress(text(BIND_ADDRESS, adapter.getBindAddress()))
+                .port(number(PORT, adapter.getPort()))
+                .maxPacketSize(number(MAX_PACKET_SIZE, adapter.getMaxPacketSize()))
+                .ioThreads(number(IO_THREADS, adapter.getIoThreads()))
+                .maxConnections(number(MAX_CONNECTIONS, adapter.getMaxConnections()))
+                .maxInflight(number(MAX_INFLIGHT, adapter.getMaxInflight()))
+                .receiveMaximum(number(RECEIVE_MAXIMUM, adapter.getReceiveMaximum()))
+                .maxQueuedMessages(number(MAX_QUEUED_MESSAGES, adapter.getMaxQueuedMessages()))
+                .connectTimeoutSeconds(number(CONNECT_TIMEOUT_SECONDS, adapter.getConnectTimeoutSeconds()))
+                .sysIntervalSeconds(number(SYS_INTERVAL_SECONDS, adapter.getSysIntervalSeconds()))
+                .build();
+    }
+
+    private String text(String name, String property) {
+        Optional<String> override = overrides.value(name);
+        override.ifPresent(v -> LOG.config(() -> name + "=" + v + " from " + overrides.sourceName()));
+        return override.orElse(property);
+    }
+
+    private int number(String name, Integer property) {
+        Optional<String> override = overrides.value(name);
+        if (override.isEmpty()) {
+            if (property == null) {
+                throw new IllegalArgumentException("resource adapter property for " + name + " is not set");
+            }
+            return property;
+        }
+        try {
+            int value = Integer.parseInt(override.get());
+            LOG.config(() -> name + "=" + value + " from " + overrides.sourceName());
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " (env " + ConfigOverrides.environmentName(name)
+                    + ") must be a whole number, not '" + override.get() + "'", e);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.mqttra.ra.tx;
+
+/**
+ * Told how a transaction branch ended. The inbound side uses it to acknowledge a message to the broker only
+ * when the message-driven bean's transaction commits, and to redeliver it when it rolls back.
+ *
+ * <p>Called on the thread that completes the transaction, after the branch's own work (routing) is done.
+ */
+public interface BranchListener {
+
+    void committed();
+
+    void rolledBack();
+}

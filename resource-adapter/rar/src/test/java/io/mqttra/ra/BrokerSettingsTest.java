@@ -1,0 +1,83 @@
+package io.mqttra.ra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mqttra.broker.BrokerConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BrokerSettingsTest {
+
+    private final MqttResourceAdapter adapter = new MqttResourceAdapter();
+
+    @Test
+    void defaultsAreLoopbackAndTheStandardPort() {
+        BrokerConfig config = resolve(Map.of(), Map.of());
+        assertThat(config.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(1883);
+        assertThat(config.maxPacketSize()).isEqualTo(1024 * 1024);
+        assertThat(config.ioThreads()).isZero();
+    }
+
+    @Test
+    void adapterPropertiesApplyWhenNothingOverridesThem() {
+        adapter.setPort(1884);
+        adapter.setBindAddress("0.0.0.0");
+        assertThat(resolve(Map.of(), Map.of()).port()).isEqualTo(1884);
+        assertThat(resolve(Map.of(), Map.of()).bindAddress()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void environmentVariablesOverrideInMicroProfileConfigNaming() {
+        adapter.setPort(1884);
+        BrokerConfig config = resolve(Map.of(), Map.of("MQTT_PORT", "2883", "MQTT_BIND_ADDRESS", "::1",
+                "MQTT_MAX_PACKET_SIZE", "4096", "MQTT_IO_THREADS", "3"));
+        assertThat(config.port()).isEqualTo(2883);
+        assertThat(config.bindAddress()).isEqualTo("::1");
+        assertThat(config.maxPacketSize()).isEqualTo(4096);
+        assertThat(config.ioThreads()).isEqualTo(3);
+    }
+
+    @Test
+    void limitsFollowTheAdapterPropertiesAndTheirOverrides() {
+        adapter.setMaxInflight(8);
+        adapter.setMaxConnections(100);
+        BrokerConfig config = resolve(Map.of(), Map.of("MQTT_MAX_QUEUED_MESSAGES", "50", "MQTT_RECEIVE_MAXIMUM", "20",
+                "MQTT_CONNECT_TIMEOUT_SECONDS", "3", "MQTT_SYS_INTERVAL_SECONDS", "30"));
+        assertThat(config.maxInflight()).isEqualTo(8);
+        assertThat(config.maxConnections()).isEqualTo(100);
+        assertThat(config.maxQueuedMessages()).isEqualTo(50);
+        assertThat(config.receiveMaximum()).isEqualTo(20);
+        assertThat(config.connectTimeoutSeconds()).isEqualTo(3);
+        assertThat(config.sysIntervalSeconds()).isEqualTo(30);
+    }
+
+    @Test
+    void systemPropertiesWinOverEnvironmentVariables() {
+        assertThat(resolve(Map.of("mqtt.port", "3883"), Map.of("MQTT_PORT", "2883")).port()).isEqualTo(3883);
+    }
+
+    @Test
+    void malformedValueNamesTheSettingAndItsVariable() {
+        assertThatThrownBy(() -> resolve(Map.of(), Map.of("MQTT_PORT", "eighteen")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mqtt.port").hasMessageContaining("MQTT_PORT").hasMessageContaining("eighteen");
+    }
+
+    @Test
+    void outOfRangePortIsRefused() {
+        assertThatThrownBy(() -> resolve(Map.of(), Map.of("MQTT_PORT", "70000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
+    }
+
+    @Test
+    void environmentNameFollowsMicroProfileConfigMapping() {
+        assertThat(ConfigOverrides.environmentName("mqtt.bind.address")).isEqualTo("MQTT_BIND_ADDRESS");
+        assertThat(ConfigOverrides.environmentName("mqtt.max-packet.size")).isEqualTo("MQTT_MAX_PACKET_SIZE");
+    }
+
+    private BrokerConfig resolve(Map<String, String> systemProperties, Map<String, String> environment) {
+        return new BrokerSettings(ConfigOverrides.fromSystem(systemProperties::get, environment::get)).resolve(adapter);
+    }
+}

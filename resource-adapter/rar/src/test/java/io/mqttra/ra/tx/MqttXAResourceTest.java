@@ -1,0 +1,434 @@
+package io.mqttra.ra.tx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.store.Acknowledgement;
+import io.mqttra.broker.store.InMemoryTransactionStore;
+import io.mqttra.broker.store.PreparedTransaction;
+import io.mqttra.broker.store.TransactionId;
+import io.mqttra.broker.store.TransactionStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The XA state machine of the broker's resource manager, driven the way Payara's transaction manager drives it
+ * (sequences recorded in /work/shared/notes/payara.md), with an in-memory store and a recording router.
+ */
+class MqttXAResourceTest {
+
+    private final RecordingStore store = new RecordingStore();
+    private final RecordingSink sink = new RecordingSink();
+    private final MqttResourceManager rm = new MqttResourceManager(store, sink, 2_000);
+
+    @Test
+    void publishesAreHeldUntilOnePhaseCommitAndSkipThePrepareRecord() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid xid = xid(1);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        xa.publish(message("orders/created", "1"));
+        xa.publish(message("orders/created", "2"));
+        xa.end(xid, XAResource.TMSUCCESS);
+        assertThat(sink.routed).as("nothing routed before commit").isEmpty();
+
+        xa.commit(xid, true);
+
+        assertThat(sink.payloads()).containsExactly("1", "2");
+        assertThat(store.prepares).as("one-phase commit writes no prepare record").isZero();
+        assertThat(rm.openBranches()).isZero();
+    }
+
+    @Test
+    void twoPhaseCommitMakesTheMessagesDurableAtPrepareAndRoutesThemAtCommit() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid xid = xid(2);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        xa.publish(message("orders/created", "a"));
+        xa.end(xid, XAResource.TMSUCCESS);
+
+        assertThat(xa.prepare(xid)).isEqualTo(XAResource.XA_OK);
+        assertThat(store.loadPrepared()).extracting(PreparedTransaction::xid).containsExactly(TransactionId.of(xid));
+        assertThat(sink.routed).isEmpty();
+        assertThat(xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).containsExactly(TransactionId.of(xid));
+
+        xa.commit(xid, false);
+
+        assertThat(sink.payloads()).containsExactly("a");
+        assertThat(store.loadPrepared()).isEmpty();
+        assertThat(xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).isEmpty();
+    }
+
+    @Test
+    void rollbackDiscardsTheMessagesBeforeAndAfterPrepare() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid before = xid(3);
+        xa.start(before, XAResource.TMNOFLAGS);
+        xa.publish(message("t", "x"));
+        xa.end(before, XAResource.TMSUCCESS);
+        xa.rollback(before);
+
+        Xid after = xid(4);
+        xa.start(after, XAResource.TMNOFLAGS);
+        xa.publish(message("t", "y"));
+        xa.end(after, XAResource.TMSUCCESS);
+        xa.prepare(after);
+        xa.rollback(after);
+
+        assertThat(sink.routed).isEmpty();
+        assertThat(store.loadPrepared()).isEmpty();
+        assertThat(rm.openBranches()).isZero();
+    }
+
+    @Test
+    void aBranchThatPublishedNothingIsReadOnly() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid xid = xid(5);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        xa.end(xid, XAResource.TMSUCCESS);
+        assertThat(xa.prepare(xid)).isEqualTo(XAResource.XA_RDONLY);
+        assertThat(store.prepares).isZero();
+        assertThat(rm.openBranches()).isZero();
+    }
+
+    @Test
+    void afterARestartRecoverReturnsTheSameXidAndCommitRoutesExactlyOnce() throws Exception {
+        Xid xid = xid(6);
+        MqttXAResource before = rm.newXAResource(null);
+        before.start(xid, XAResource.TMNOFLAGS);
+        before.publish(message("orders/created", "crash"));
+        before.end(xid, XAResource.TMSUCCESS);
+        before.prepare(xid);
+        // The JVM dies here: only the store survives.
+
+        RecordingSink afterSink = new RecordingSink();
+        MqttResourceManager restarted = new MqttResourceManager(store, afterSink, 2_000);
+        assertThat(restarted.loadPrepared()).isEqualTo(1);
+        MqttXAResource recovery = restarted.newXAResource(null);
+        Xid[] inDoubt = recovery.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+        assertThat(inDoubt).hasSize(1);
+        assertThat(inDoubt[0].getFormatId()).isEqualTo(xid.getFormatId());
+        assertThat(inDoubt[0].getGlobalTransactionId()).isEqualTo(xid.getGlobalTransactionId());
+        assertThat(inDoubt[0].getBranchQualifier()).isEqualTo(xid.getBranchQualifier());
+
+        recovery.commit(inDoubt[0], false);
+        assertThat(afterSink.payloads()).containsExactly("crash");
+        assertThat(store.loadPrepared()).isEmpty();
+        // A replayed commit finds nothing: the transaction manager reads XAER_NOTA as "already done".
+        assertThatThrownBy(() -> recovery.commit(inDoubt[0], false))
+                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_NOTA));
+        assertThat(afterSink.payloads()).containsExactly("crash");
+    }
+
+    @Test
+    void recoveryCanAlsoRollBackAnInDoubtBranch() throws Exception {
+        Xid xid = xid(7);
+        MqttXAResource xa = rm.newXAResource(null);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        xa.publish(message("t", "never"));
+        xa.end(xid, XAResource.TMSUCCESS);
+        xa.prepare(xid);
+
+        MqttResourceManager restarted = new MqttResourceManager(store, sink, 2_000);
+        restarted.loadPrepared();
+        MqttXAResource recovery = restarted.newXAResource(null);
+        recovery.rollback(recovery.recover(XAResource.TMSTARTRSCAN)[0]);
+        assertThat(sink.routed).isEmpty();
+        assertThat(store.loadPrepared()).isEmpty();
+    }
+
+    @Test
+    void aCommitRetriedAfterARoutingFailureRoutesEachMessageOnce() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid xid = xid(8);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        xa.publish(message("t", "1"));
+        xa.publish(message("t", "2"));
+        xa.publish(message("t", "3"));
+        xa.end(xid, XAResource.TMSUCCESS);
+        xa.prepare(xid);
+        sink.failAt = 2; // the second publish fails once
+
+        assertThatThrownBy(() -> xa.commit(xid, false))
+                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_RMFAIL));
+        assertThat(xa.recover(XAResource.TMSTARTRSCAN)).as("still in doubt").hasSize(1);
+
+        xa.commit(xid, false);
+        assertThat(sink.payloads()).containsExactly("1", "2", "3");
+        assertThat(store.loadPrepared()).isEmpty();
+    }
+
+    @Test
+    void aPrepareTheStoreCannotMakeDurableRollsTheBranchBack() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid xid = xid(9);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        xa.publish(message("t", "x"));
+        xa.end(xid, XAResource.TMSUCCESS);
+        store.failPrepare = true;
+
+        assertThatThrownBy(() -> xa.prepare(xid))
+                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XA_RBOTHER));
+        assertThat(rm.openBranches()).isZero();
+        assertThat(sink.routed).isEmpty();
+    }
+
+    @Test
+    void endWithFailMarksTheBranchRollbackOnly() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid xid = xid(10);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        xa.publish(message("t", "x"));
+        xa.end(xid, XAResource.TMFAIL);
+        assertThatThrownBy(() -> xa.prepare(xid))
+                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XA_RBROLLBACK));
+        assertThat(sink.routed).isEmpty();
+    }
+
+    @Test
+    void listenersHearCommitAndRollback() throws Exception {
+        List<String> outcomes = new ArrayList<>();
+        BranchListener listener = new BranchListener() {
+            @Override
+            public void committed() {
+                outcomes.add("committed");
+            }
+
+            @Override
+            public void rolledBack() {
+                outcomes.add("rolled back");
+            }
+        };
+        MqttXAResource inbound = rm.newXAResource(listener);
+        Xid first = xid(11);
+        inbound.start(first, XAResource.TMNOFLAGS);
+        inbound.end(first, XAResource.TMSUCCESS);
+        // A branch with a listener is not read-only: the delivery must hear the outcome.
+        assertThat(inbound.prepare(first)).isEqualTo(XAResource.XA_OK);
+        inbound.commit(first, false);
+
+        MqttXAResource again = rm.newXAResource(listener);
+        Xid second = xid(12);
+        again.start(second, XAResource.TMNOFLAGS);
+        again.end(second, XAResource.TMSUCCESS);
+        again.rollback(second);
+
+        assertThat(outcomes).containsExactly("committed", "rolled back");
+    }
+
+    @Test
+    void joinedBranchesOfTheSameBrokerCommitThroughEitherResource() throws Exception {
+        MqttXAResource inbound = rm.newXAResource(null);
+        MqttXAResource outbound = rm.newXAResource(null);
+        assertThat(inbound.isSameRM(outbound)).isTrue();
+        Xid xid = xid(13);
+        inbound.start(xid, XAResource.TMNOFLAGS);
+        outbound.start(xid, XAResource.TMJOIN);
+        outbound.publish(message("t", "joined"));
+        outbound.end(xid, XAResource.TMSUCCESS);
+        inbound.end(xid, XAResource.TMSUCCESS);
+        inbound.commit(xid, true);
+        assertThat(sink.payloads()).containsExactly("joined");
+    }
+
+    @Test
+    void protocolErrorsAreReportedWithTheirXaCodes() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid xid = xid(14);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        assertThatThrownBy(() -> rm.newXAResource(null).start(xid, XAResource.TMNOFLAGS))
+                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_DUPID));
+        assertThatThrownBy(() -> xa.prepare(xid)).as("prepare before end")
+                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_PROTO));
+        assertThatThrownBy(() -> xa.commit(xid(99), true))
+                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_NOTA));
+        xa.end(xid, XAResource.TMSUCCESS);
+        assertThatThrownBy(() -> xa.commit(xid, false)).as("two-phase commit without prepare")
+                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_PROTO));
+        assertThatThrownBy(() -> xa.publish(message("t", "late"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void suspendedBranchesResume() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid xid = xid(15);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        xa.end(xid, XAResource.TMSUSPEND);
+        assertThat(xa.inTransaction()).isFalse();
+        xa.start(xid, XAResource.TMRESUME);
+        xa.publish(message("t", "resumed"));
+        xa.end(xid, XAResource.TMSUCCESS);
+        xa.commit(xid, true);
+        assertThat(sink.payloads()).containsExactly("resumed");
+    }
+
+    @Test
+    void aRecoveryScanReturnsTheInDoubtBranchesOnlyAtItsStart() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid xid = xid(16);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        xa.publish(message("t", "x"));
+        xa.end(xid, XAResource.TMSUCCESS);
+        xa.prepare(xid);
+        MqttXAResource scanner = rm.newXAResource(null);
+        assertThat(scanner.recover(XAResource.TMSTARTRSCAN)).hasSize(1);
+        assertThat(scanner.recover(XAResource.TMNOFLAGS)).isEmpty();
+        assertThat(scanner.recover(XAResource.TMENDRSCAN)).isEmpty();
+        assertThat(scanner.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).hasSize(1);
+    }
+
+    @Test
+    void aDeliveryPreparedBeforeACrashIsHeldUntilRecoveryAndNotRepeatedWhenItCommits() throws Exception {
+        Acknowledgement taken = new Acknowledgement("mdb:orders", 7L);
+        Acknowledgement other = new Acknowledgement("mdb:orders", 8L);
+        Xid committed = xid(17);
+        Xid rolledBack = xid(18);
+        for (Xid x : List.of(committed, rolledBack)) {
+            MqttXAResource inbound = rm.newXAResource(new DeliveryOutcome(), x == committed ? taken : other);
+            inbound.start(x, XAResource.TMNOFLAGS);
+            inbound.end(x, XAResource.TMSUCCESS);
+            assertThat(inbound.prepare(x)).isEqualTo(XAResource.XA_OK);
+        }
+        assertThat(store.loadPrepared()).extracting(PreparedTransaction::acknowledgements)
+                .containsExactly(List.of(taken), List.of(other));
+        // The JVM dies here.
+
+        MqttResourceManager restarted = new MqttResourceManager(store, sink, 2_000);
+        restarted.loadPrepared();
+        assertThat(restarted.acknowledgementState(taken)).isEqualTo(MqttResourceManager.AcknowledgementState.IN_DOUBT);
+        assertThat(restarted.acknowledgementState(new Acknowledgement("mdb:orders", 9L)))
+                .isEqualTo(MqttResourceManager.AcknowledgementState.NONE);
+
+        MqttXAResource recovery = restarted.newXAResource(null);
+        recovery.commit(committed, false);
+        recovery.rollback(rolledBack);
+        assertThat(restarted.acknowledgementState(taken)).as("done: acknowledge without delivering")
+                .isEqualTo(MqttResourceManager.AcknowledgementState.COMMITTED);
+        assertThat(restarted.acknowledgementState(other)).as("rolled back: deliver again")
+                .isEqualTo(MqttResourceManager.AcknowledgementState.NONE);
+        restarted.acknowledged(taken);
+        assertThat(restarted.acknowledgementState(taken)).isEqualTo(MqttResourceManager.AcknowledgementState.NONE);
+        assertThat(store.loadPrepared()).isEmpty();
+    }
+
+    @Test
+    void aTwoPhaseCommitTellsTheDeliveryBeforeItForgetsTheRecord() throws Exception {
+        List<String> order = new ArrayList<>();
+        TransactionStore watching = new RecordingStore() {
+            @Override
+            public CompletableFuture<Void> commit(TransactionId xid) {
+                order.add("record deleted");
+                return super.commit(xid);
+            }
+        };
+        MqttResourceManager manager = new MqttResourceManager(watching, sink, 2_000);
+        MqttXAResource inbound = manager.newXAResource(new BranchListener() {
+            @Override
+            public void committed() {
+                order.add("acknowledged");
+            }
+
+            @Override
+            public void rolledBack() {
+                order.add("rolled back");
+            }
+        }, new Acknowledgement("c", 1L));
+        Xid xid = xid(19);
+        inbound.start(xid, XAResource.TMNOFLAGS);
+        inbound.end(xid, XAResource.TMSUCCESS);
+        inbound.prepare(xid);
+        inbound.commit(xid, false);
+        assertThat(order).containsExactly("acknowledged", "record deleted");
+    }
+
+    @Test
+    void transactionTimeoutIsKept() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        assertThat(xa.setTransactionTimeout(30)).isTrue();
+        assertThat(xa.getTransactionTimeout()).isEqualTo(30);
+        assertThatThrownBy(() -> xa.setTransactionTimeout(-1)).isInstanceOf(XAException.class);
+    }
+
+    // ---- test doubles ----
+
+    private static ApplicationMessage message(String topic, String payload) {
+        return new ApplicationMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false, null);
+    }
+
+    private static Xid xid(int n) {
+        return new Xid() {
+            @Override
+            public int getFormatId() {
+                return 4660;
+            }
+
+            @Override
+            public byte[] getGlobalTransactionId() {
+                return ("gtrid-" + n).getBytes(StandardCharsets.US_ASCII);
+            }
+
+            @Override
+            public byte[] getBranchQualifier() {
+                return new byte[] {(byte) n, 1};
+            }
+        };
+    }
+
+    /** The in-memory store, counting prepares and able to fail them. */
+    private static class RecordingStore implements TransactionStore {
+        private final InMemoryTransactionStore delegate = new InMemoryTransactionStore();
+        int prepares;
+        boolean failPrepare;
+
+        @Override
+        public CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
+                                               List<Acknowledgement> acknowledgements) {
+            prepares++;
+            return failPrepare ? CompletableFuture.failedFuture(new IllegalStateException("disk full"))
+                    : delegate.prepare(xid, messages, acknowledgements);
+        }
+
+        @Override
+        public CompletableFuture<Void> commit(TransactionId xid) {
+            return delegate.commit(xid);
+        }
+
+        @Override
+        public CompletableFuture<Void> rollback(TransactionId xid) {
+            return delegate.rollback(xid);
+        }
+
+        @Override
+        public List<PreparedTransaction> loadPrepared() {
+            return delegate.loadPrepared();
+        }
+    }
+
+    /** Records what is routed; can refuse the n-th publish once. */
+    private static final class RecordingSink implements MessageSink {
+        final List<ApplicationMessage> routed = new CopyOnWriteArrayList<>();
+        final AtomicInteger calls = new AtomicInteger();
+        int failAt;
+
+        @Override
+        public CompletableFuture<Void> publish(ApplicationMessage message) {
+            if (calls.incrementAndGet() == failAt) {
+                throw new IllegalStateException("broker not started");
+            }
+            routed.add(message);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        List<String> payloads() {
+            return routed.stream().map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toList();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs the MQTT broker inside Payara Micro, with the light-switch sample, from a fresh clone:
+#
+#   bash server-config/run-micro.sh
+#
+# Needs only Java 17+ and Maven. It builds the RAR and the samples (mvn install, tests skipped), fetches
+# Payara Micro from Maven Central through Maven, then replaces itself with Payara Micro (exec), so Ctrl-C
+# (SIGINT) or SIGTERM stops the server cleanly. Running it again reuses the same data directory.
+#
+# Environment (all optional):
+#   MQTT_PORT            MQTT listener port                           (default 1883)
+#   MQTT_BIND_ADDRESS    MQTT listener address; loopback while no authentication is configured (default 127.0.0.1)
+#   HTTP_PORT            Payara's HTTP port                           (default 8080)
+#   HAZELCAST_PORT       first port of Payara's Hazelcast data grid  (default 6900; it counts up when taken)
+#   MQTT_RA_DATA         data directory, must not be under /tmp      (default <repo>/data)
+#   MQTT_RA_SKIP_BUILD   set to 1 to start the last build without running Maven
+#   JAVA_OPTS            extra JVM options for Payara Micro
+#   MQTT_CONSOLE_PASSWORD  creates the web console's administrator (http://localhost:HTTP_PORT/mqtt-console/,
+#                        file-realm group mqtt-admin); without it nobody can log in to the console
+#   MQTT_CONSOLE_USER    that administrator's name                    (default mqtt-admin)
+# Extra arguments are passed to Payara Micro (e.g. --nocluster is already set; --logtofile ... works).
+#
+# Data directory layout ($MQTT_RA_DATA):
+#   payara/   Payara Micro's root directory (--rootDir): domain configuration, deployed applications, logs
+#   broker/   the broker's own data (system property mqtt.data.dir): its database lives here once persistence is on
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+micro_dir="$repo/server-config/target/micro"
+commands_dir="$repo/server-config/payara"
+
+mqtt_port="${MQTT_PORT:-1883}"
+http_port="${HTTP_PORT:-8080}"
+hazelcast_port="${HAZELCAST_PORT:-6900}"
+data_dir="${MQTT_RA_DATA:-$repo/data}"
+
+case "$(realpath -m "$data_dir")/" in
+  /tmp/*)
+    echo "run-micro.sh: MQTT_RA_DATA=$data_dir is under /tmp, which may be wiped; choose another directory" >&2
+    exit 2
+    ;;
+esac
+mkdir -p "$data_dir/payara" "$data_dir/broker"
+data_dir="$(cd "$data_dir" && pwd)"
+
+if [[ "${MQTT_RA_SKIP_BUILD:-0}" != "1" ]]; then
+  echo "run-micro.sh: building the resource adapter and the samples (mvn install, tests skipped)..."
+  (cd "$repo" && mvn -B -q -DskipTests install -pl server-config -am)
+fi
+for f in payara-micro.jar mqtt-ra.rar mdb-samples.war mqtt-console.war; do
+  if [[ ! -f "$micro_dir/$f" ]]; then
+    echo "run-micro.sh: $micro_dir/$f is missing; run without MQTT_RA_SKIP_BUILD=1" >&2
+    exit 1
+  fi
+done
+
+# Hazelcast always starts, and --startport is ignored with --nocluster: move it with a pre-boot command.
+preboot="$data_dir/payara/pre-boot.asadmin"
+printf '# Written by run-micro.sh on each start.\nset hazelcast-runtime-configuration.start-port=%s\n' \
+  "$hazelcast_port" > "$preboot"
+
+echo "run-micro.sh: MQTT on ${MQTT_BIND_ADDRESS:-127.0.0.1}:$mqtt_port, HTTP on $http_port, data in $data_dir"
+
+# The console admits only the file realm's group mqtt-admin; its user is made only on request, with the
+# password in a file readable by this user alone (asadmin reads passwords from files, never from arguments).
+post_deploy="$commands_dir/post-deploy.asadmin"
+if [[ -n "${MQTT_CONSOLE_PASSWORD:-}" ]]; then
+  (umask 077 && printf 'AS_ADMIN_USERPASSWORD=%s\n' "$MQTT_CONSOLE_PASSWORD" > "$data_dir/console-password.txt")
+  { cat "$post_deploy"
+    echo "create-file-user --groups mqtt-admin --passwordfile $data_dir/console-password.txt ${MQTT_CONSOLE_USER:-mqtt-admin}"
+  } > "$data_dir/post-deploy.asadmin"
+  post_deploy="$data_dir/post-deploy.asadmin"
+fi
+
+# MQTT_PORT (and MQTT_BIND_ADDRESS, ...) reach the adapter through MicroProfile Config from the environment;
+# the system property makes the port explicit in the process list as well.
+export MQTT_PORT="$mqtt_port"
+# deployment.resource.validation=false: Payara checks every @Resource lookup when an application deploys, but
+# mqtt/ConnectionFactory can only be created after mqtt-ra.rar is deployed, i.e. from the post-deploy file, which
+# runs after mdb-samples.war; the lookup itself happens when a bean instance is created, by then it exists.
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+exec java ${JAVA_OPTS:-} \
+  -Ddeployment.resource.validation=false \
+  -Dmqtt.port="$mqtt_port" \
+  -Dmqtt.data.dir="$data_dir/broker" \
+  -jar "$micro_dir/payara-micro.jar" \
+  --rootDir "$data_dir/payara" \
+  --port "$http_port" \
+  --nocluster \
+  --prebootcommandfile "$preboot" \
+  --disablephonehome \
+  --postbootcommandfile "$commands_dir/post-boot.asadmin" \
+  --postdeploycommandfile "$post_deploy" \
+  --deploy "$micro_dir/mqtt-ra.rar" \
+  --deploy "$micro_dir/mdb-samples.war" \
+  --deploy "$micro_dir/mqtt-console.war" \
+  "$@"
