@@ -3,9 +3,12 @@
 # server-config/run-micro.sh exists) the broker inside Payara Micro, interleaved, on free loopback ports, and prints
 # a markdown table. Every broker this script starts is stopped by its PID when it ends.
 #
-#   benchmarks/run.sh [--quick] [--protocol 5|3] [--no-payara] [--no-engine] [--only k1,k2] [--budget-seconds N]
+#   benchmarks/run.sh [--quick] [--protocol 5|3] [--no-payara] [--no-engine] [--deep-queues] [--only k1,k2]
+#                     [--budget-seconds N]
 #
 # --quick: small counts, under 3 minutes. Default: the full profile, under about 15 minutes.
+# --deep-queues: Mosquitto and the engine keep up to 1,000,000 queued messages per session instead of their
+#   default 1,000, to separate the QoS flows from the drop policy of a full queue (Payara keeps its default).
 # Results: benchmarks/target/bench-<time>/results.md (and stdout).
 set -euo pipefail
 
@@ -13,9 +16,12 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 QUICK=""
+ENGINE_NOTE=""
+PAYARA_NOTE=""
 PROTOCOL=5
 WITH_PAYARA=1
 WITH_ENGINE=1
+DEEP_QUEUES=0
 PASS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,8 +29,9 @@ while [ $# -gt 0 ]; do
     --protocol) PROTOCOL=$2; shift ;;
     --no-payara) WITH_PAYARA=0 ;;
     --no-engine) WITH_ENGINE=0 ;;
+    --deep-queues) DEEP_QUEUES=1 ;;
     --only|--budget-seconds|--connections) PASS+=("$1" "$2"); shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -59,15 +66,19 @@ build() {
       -DoutputDirectory="$RUN_DIR/lib" >>"$LOG" 2>&1
 }
 if ! build -o; then
-  echo "offline build failed, trying online" >&2
-  if ! build; then
+  # A compilation error will not go away online; anything else (a missing artifact) may.
+  if grep -q "COMPILATION ERROR" "$LOG"; then false; else echo "offline build failed, trying online" >&2; build; fi ||
+  {
     # While the engine is being changed its build may fail; the benchmarks can still measure the last installed one.
     echo "the build with the broker failed (see $LOG); trying the previously installed broker" >&2
+    ENGINE_NOTE="The engine is the last one installed in the local Maven repository ($(ls -l --time-style=+%H:%M \
+        ~/.m2/repository/io/mqttra/mqtt-ra-broker/0.1.0-SNAPSHOT/mqtt-ra-broker-0.1.0-SNAPSHOT.jar 2>/dev/null |
+        awk '{print $6}') UTC): the current tree did not build." 
     mvn -B -q -o -pl benchmarks install -DskipTests >>"$LOG" 2>&1 &&
     mvn -B -q -o -pl benchmarks dependency:copy-dependencies -DincludeScope=runtime \
         -DoutputDirectory="$RUN_DIR/lib" >>"$LOG" 2>&1 ||
       { echo "build failed, see $LOG" >&2; tail -30 "$LOG" >&2; exit 1; }
-  fi
+  }
 fi
 # Copies, so that a later `mvn install` elsewhere cannot change jars under running JVMs.
 cp benchmarks/target/mqtt-ra-benchmarks-*.jar "$RUN_DIR/lib/"
@@ -115,6 +126,11 @@ log_dest stderr
 log_type error
 log_type warning
 EOF
+ENGINE_LIMITS=()
+if [ "$DEEP_QUEUES" = 1 ]; then
+  echo "max_queued_messages 1000000" >>"$RUN_DIR/mosquitto.conf"
+  ENGINE_LIMITS=(--max-queued 1000000)
+fi
 "$MOSQUITTO" -c "$RUN_DIR/mosquitto.conf" >"$RUN_DIR/mosquitto.log" 2>&1 &
 MQ_PID=$!
 PIDS+=("$MQ_PID")
@@ -125,7 +141,7 @@ echo "mosquitto $("$MOSQUITTO" -h 2>/dev/null | head -1 | awk '{print $3}') on 1
 # --- The engine alone: io.mqttra.broker.MqttBroker in a plain JVM. -------------------------------------------------
 if [ "$WITH_ENGINE" = 1 ]; then
   java -Xmx1g -cp "$CP" io.mqttra.benchmarks.EngineMain --port 0 --port-file "$RUN_DIR/engine.port" \
-      >"$RUN_DIR/engine.log" 2>&1 &
+      "${ENGINE_LIMITS[@]}" >"$RUN_DIR/engine.log" 2>&1 &
   ENGINE_PID=$!
   PIDS+=("$ENGINE_PID")
   for ((i = 0; i < 120; i++)); do
@@ -149,14 +165,22 @@ if [ "$WITH_PAYARA" = 1 ] && [ -f "$MICRO" ]; then
   # Built here rather than by run-micro.sh, so that its build time does not count against the start-up wait,
   # and so that a broken server build only drops Payara from the comparison.
   echo "building the RAR and the samples for Payara Micro" >&2
-  if ! { mvn -B -q -o -DskipTests install -pl server-config -am >>"$LOG" 2>&1 ||
-         mvn -B -q -DskipTests install -pl server-config -am >>"$LOG" 2>&1; }; then
-    echo "the Payara build failed (see $LOG); measuring without Payara" >&2
-    WITH_PAYARA=0
+  : >"$RUN_DIR/payara-build.log"
+  if ! { mvn -B -q -o -DskipTests install -pl server-config -am >>"$RUN_DIR/payara-build.log" 2>&1 ||
+         { ! grep -q "COMPILATION ERROR" "$RUN_DIR/payara-build.log" &&
+           mvn -B -q -DskipTests install -pl server-config -am >>"$RUN_DIR/payara-build.log" 2>&1; }; }; then
+    LAST_BUILD=$(ls -l --time-style=+%H:%M "$ROOT/server-config/target/micro/mqtt-ra.rar" 2>/dev/null | awk '{print $6}')
+    if [ -n "$LAST_BUILD" ]; then
+      echo "the Payara build failed (see $RUN_DIR/payara-build.log); using the last build in server-config/target/micro (RAR of $LAST_BUILD)" >&2
+      PAYARA_NOTE="Payara ran the RAR built at $LAST_BUILD UTC (the current tree did not build)."
+    else
+      echo "the Payara build failed (see $RUN_DIR/payara-build.log); measuring without Payara" >&2
+      WITH_PAYARA=0
+    fi
   fi
 fi
 if [ "$WITH_PAYARA" = 1 ] && [ -f "$MICRO" ]; then
-  read -r P_MQTT P_HTTP P_HAZELCAST < <(java -cp "$CP" io.mqttra.benchmarks.FreePort 3 | tr '\n' ' ')
+  read -r P_MQTT P_HTTP P_HAZELCAST <<<"$(java -cp "$CP" io.mqttra.benchmarks.FreePort 3 | tr '\n' ' ')"
   # Its own process group, so that the wrapper script and the JVM it starts are stopped together.
   # A fresh data directory per run (no sessions or retained messages from earlier runs), the same heap limit as
   # the engine alone, and ports of its own so that it collides with no other Payara on this machine.
@@ -185,6 +209,12 @@ fi
   echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM,"
   echo "$(java -version 2>&1 | head -1), mosquitto $("$MOSQUITTO" -h 2>/dev/null | head -1 | awk '{print $3}'),"
   echo "file descriptors $NOFILE, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)."
+  if [ -n "$ENGINE_NOTE" ]; then echo "$ENGINE_NOTE"; fi
+  if [ -n "$PAYARA_NOTE" ]; then echo "$PAYARA_NOTE"; fi
+  if [ "$DEEP_QUEUES" = 1 ]; then
+    echo "Deep queues: Mosquitto (max_queued_messages) and the engine (maxQueuedMessages) keep up to 1,000,000"
+    echo "queued messages per session; Payara keeps the adapter's default of 1,000."
+  fi
   echo
 } >"$RUN_DIR/header.md"
 

@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The broker's durable stores through JPA: opens the database (creating or migrating the schema), starts the
@@ -27,17 +28,20 @@ public final class JpaStores implements AutoCloseable {
 
     /** The persistence unit in this jar's {@code META-INF/persistence.xml}. */
     public static final String UNIT = "mqtt-ra-store";
+    private static final AtomicInteger SESSIONS = new AtomicInteger();
 
     private final EntityManagerFactory emf;
     private final GroupCommitWriter writer;
+    private final H2Engine.Pool h2;
     private final JpaSessionStore sessions;
     private final JpaMessageStore messages;
     private final JpaRetainedStore retained;
     private final JpaTransactionStore transactions;
     private final Stores stores;
 
-    private JpaStores(EntityManagerFactory emf, GroupCommitWriter writer) {
+    private JpaStores(EntityManagerFactory emf, GroupCommitWriter writer, H2Engine.Pool h2) {
         this.emf = emf;
+        this.h2 = h2;
         this.writer = writer;
         this.messages = new JpaMessageStore(emf, writer);
         this.sessions = new JpaSessionStore(emf, writer);
@@ -54,7 +58,18 @@ public final class JpaStores implements AutoCloseable {
      * @throws IllegalStateException when the database holds a newer schema version, or cannot be reached
      */
     public static JpaStores open(StoreSettings settings, Executor threads) {
-        Map<String, Object> props = properties(settings);
+        H2Engine.Pool h2 = settings.jdbcUrl() != null && settings.jdbcUrl().startsWith("jdbc:h2:")
+                ? H2Engine.pool(settings.jdbcUrl(), settings.user(), settings.password()) : null;
+        try {
+            return open(settings, threads, h2);
+        } catch (RuntimeException e) {
+            closeQuietly(h2);
+            throw e;
+        }
+    }
+
+    private static JpaStores open(StoreSettings settings, Executor threads, H2Engine.Pool h2) {
+        Map<String, Object> props = properties(settings, h2);
         EntityManagerFactory probe = Persistence.createEntityManagerFactory(UNIT, props);
         int found;
         try {
@@ -64,6 +79,7 @@ public final class JpaStores implements AutoCloseable {
         }
         SchemaVersion.checkSupported(found);
 
+        props.put("eclipselink.session-name", UNIT + "-" + SESSIONS.incrementAndGet());
         props.put("eclipselink.ddl-generation", "create-or-extend-tables");
         props.put("eclipselink.ddl-generation.output-mode", "database");
         EntityManagerFactory emf = Persistence.createEntityManagerFactory(UNIT, props);
@@ -74,7 +90,7 @@ public final class JpaStores implements AutoCloseable {
                     new Cleanup(), settings.cleanupInterval().toMillis());
             LOG.log(Level.INFO, () -> "MQTT store open on " + (settings.jdbcUrl() != null
                     ? settings.jdbcUrl() : "DataSource " + settings.dataSource()));
-            return new JpaStores(emf, writer);
+            return new JpaStores(emf, writer, h2);
         } catch (RuntimeException e) {
             emf.close();
             throw e;
@@ -102,10 +118,15 @@ public final class JpaStores implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> properties(StoreSettings s) {
+    private static Map<String, Object> properties(StoreSettings s, H2Engine.Pool h2) {
         Map<String, Object> p = new HashMap<>();
+        // EclipseLink shares one session per unit name: two stores (or a store and its schema probe) on different
+        // databases in one JVM must not end up on the same connection.
+        p.put("eclipselink.session-name", UNIT + "-" + SESSIONS.incrementAndGet());
         if (s.dataSource() != null) {
             p.put("jakarta.persistence.nonJtaDataSource", s.dataSource());
+        } else if (h2 != null) {
+            p.put("jakarta.persistence.nonJtaDataSource", h2.dataSource());
         } else {
             p.put("jakarta.persistence.jdbc.url", s.jdbcUrl());
             if (s.user() != null) {
@@ -178,5 +199,16 @@ public final class JpaStores implements AutoCloseable {
     public void close() {
         writer.close();
         emf.close();
+        closeQuietly(h2);
+    }
+
+    private static void closeQuietly(H2Engine.Pool h2) {
+        if (h2 != null) {
+            try {
+                h2.dispose().close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "Closing the H2 store failed: " + e);
+            }
+        }
     }
 }

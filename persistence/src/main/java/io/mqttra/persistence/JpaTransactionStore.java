@@ -64,7 +64,13 @@ public final class JpaTransactionStore implements TransactionStore {
 
     @Override
     public CompletableFuture<Void> commit(TransactionId xid) {
-        return write(em -> delete(em, xid));
+        long now = System.currentTimeMillis();
+        return write(em -> {
+            em.createQuery("DELETE FROM PreparedMessageEntity p WHERE p.xidKey = :key AND p.ackClientId IS NULL")
+                    .setParameter("key", xid.key()).executeUpdate();
+            em.createQuery("UPDATE PreparedMessageEntity p SET p.committedAt = :now WHERE p.xidKey = :key")
+                    .setParameter("now", now).setParameter("key", xid.key()).executeUpdate();
+        });
     }
 
     @Override
@@ -78,7 +84,8 @@ public final class JpaTransactionStore implements TransactionStore {
         EntityManager em = emf.createEntityManager();
         try {
             List<PreparedMessageEntity> rows = em.createQuery(
-                    "SELECT p FROM PreparedMessageEntity p ORDER BY p.preparedAt, p.xidKey, p.seq",
+                    "SELECT p FROM PreparedMessageEntity p WHERE p.committedAt IS NULL"
+                            + " ORDER BY p.preparedAt, p.xidKey, p.seq",
                     PreparedMessageEntity.class).getResultList();
             Map<String, TransactionId> ids = new LinkedHashMap<>();
             Map<String, List<ApplicationMessage>> messages = new LinkedHashMap<>();
@@ -103,6 +110,29 @@ public final class JpaTransactionStore implements TransactionStore {
         } finally {
             em.close();
         }
+    }
+
+    @Override
+    public List<Acknowledgement> loadCommittedAcknowledgements() {
+        EntityManager em = emf.createEntityManager();
+        try {
+            List<Acknowledgement> out = new ArrayList<>();
+            for (PreparedMessageEntity row : em.createQuery(
+                    "SELECT p FROM PreparedMessageEntity p WHERE p.committedAt IS NOT NULL", PreparedMessageEntity.class)
+                    .getResultList()) {
+                out.add(new Acknowledgement(row.ackClientId, row.ackMessageId));
+            }
+            return out;
+        } finally {
+            em.close();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> purgeCommitted(long epochMillis) {
+        return write(em -> em.createQuery(
+                        "DELETE FROM PreparedMessageEntity p WHERE p.committedAt IS NOT NULL AND p.committedAt < :t")
+                .setParameter("t", epochMillis).executeUpdate());
     }
 
     private static void delete(EntityManager em, TransactionId xid) {

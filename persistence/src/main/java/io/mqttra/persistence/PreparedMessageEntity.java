@@ -54,6 +54,10 @@ public class PreparedMessageEntity {
     @Column(name = "ACK_MESSAGE_ID")
     Long ackMessageId;
 
+    /** Null while prepared; for the acknowledgements of a committed branch, when it committed (epoch ms). */
+    @Column(name = "COMMITTED_AT")
+    Long committedAt;
+
     /** Composite primary key. */
     public static class Key implements Serializable {
         private static final long serialVersionUID = 1L;

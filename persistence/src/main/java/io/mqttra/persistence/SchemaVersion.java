@@ -38,7 +38,9 @@ final class SchemaVersion {
         EntityManager em = emf.createEntityManager();
         try {
             em.getTransaction().begin();
-            if (!tableExists(em.unwrap(Connection.class), Sql.SCHEMA_VERSION)) {
+            Connection c = em.unwrap(Connection.class);
+            H2Engine.warnIfUnsafe(c.getMetaData());
+            if (!tableExists(c, Sql.SCHEMA_VERSION)) {
                 return 0;
             }
             List<?> v = em.createNativeQuery("SELECT VERSION FROM " + Sql.SCHEMA_VERSION + " WHERE ID = 1")

@@ -76,8 +76,8 @@ class JpaTransactionStoreTest {
             assertThat(q.messages()).hasSize(1);
             assertThat(q.acknowledgements()).containsExactly(new Acknowledgement("mdb:orders", 42L));
 
-            store.commit(first).join();
-            store.rollback(second).join();
+            store.rollback(first).join();
+            store.commit(second).join();
             store.commit(new TransactionId(1, new byte[] {1}, new byte[] {1})).join(); // unknown: no-op
         } finally {
             emf.close();
@@ -85,7 +85,14 @@ class JpaTransactionStoreTest {
 
         emf = open();
         try {
-            assertThat(new JpaTransactionStore(emf).loadPrepared()).isEmpty();
+            JpaTransactionStore store = new JpaTransactionStore(emf);
+            assertThat(store.loadPrepared()).isEmpty();
+            // The committed branch's acknowledgement is kept until purged: a crash cannot repeat its delivery.
+            assertThat(store.loadCommittedAcknowledgements()).containsExactly(new Acknowledgement("mdb:orders", 42L));
+            store.purgeCommitted(System.currentTimeMillis() - 60_000).join();
+            assertThat(store.loadCommittedAcknowledgements()).hasSize(1);
+            store.purgeCommitted(System.currentTimeMillis() + 1).join();
+            assertThat(store.loadCommittedAcknowledgements()).isEmpty();
         } finally {
             emf.close();
         }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,7 +31,19 @@ class StoreDurabilityTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.class)
     void everyCompletedWriteSurvivesAKill9(TestDatabases database) throws Exception {
-        StoreSettings settings = database.fresh("durability");
+        killAndCheck(database, database.fresh("durability"));
+    }
+
+    /**
+     * H2 2.2.224 (Payara's bundled version) failed to reopen after a kill in 2 of 12 runs ("File corrupted ...
+     * Double mark"); the store therefore loads its own, newer H2 (see H2Engine). Kill it a few more times.
+     */
+    @RepeatedTest(4)
+    void h2FileSurvivesRepeatedKills() throws Exception {
+        killAndCheck(TestDatabases.H2, TestDatabases.H2.fresh("kill"));
+    }
+
+    static void killAndCheck(TestDatabases database, StoreSettings settings) throws Exception {
         // The schema exists before the child starts, as after a first broker start.
         JpaStores.open(settings, TestDatabases.THREADS).close();
 

@@ -1,6 +1,7 @@
 package io.mqttra.samples.it;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -13,12 +14,14 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 /** A real MQTT 5 client (Eclipse Paho) that keeps what it receives in a queue. */
 final class Mqtt5TestClient implements AutoCloseable {
 
-    /** A message as the client received it. */
-    record Received(String topic, String payload, int qos, boolean retained) {
+    /** A message as the client received it, with the MQTT 5 properties the tests look at. */
+    record Received(String topic, String payload, int qos, boolean retained, String contentType, byte[] correlationData,
+                    List<String> userProperties) {
     }
 
     private final MqttClient client;
@@ -42,6 +45,19 @@ final class Mqtt5TestClient implements AutoCloseable {
         client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), qos, retain);
     }
 
+    /** Publishes an MQTT 5 request: response topic, correlation data, content type and one user property. */
+    void request(String topic, String payload, String responseTopic, byte[] correlationData) throws MqttException {
+        MqttProperties properties = new MqttProperties();
+        properties.setResponseTopic(responseTopic);
+        properties.setCorrelationData(correlationData);
+        properties.setContentType("text/plain");
+        properties.setUserProperties(List.of(new UserProperty("trace", "it-42")));
+        MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+        message.setQos(1);
+        message.setProperties(properties);
+        client.publish(topic, message);
+    }
+
     /** The next message received, or null after the timeout. */
     Received next(long timeout, TimeUnit unit) throws InterruptedException {
         return received.poll(timeout, unit);
@@ -61,8 +77,12 @@ final class Mqtt5TestClient implements AutoCloseable {
     private final class Callback implements MqttCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            MqttProperties p = message.getProperties();
+            List<String> user = p == null || p.getUserProperties() == null ? List.of()
+                    : p.getUserProperties().stream().map(u -> u.getKey() + "=" + u.getValue()).toList();
             received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
-                    message.getQos(), message.isRetained()));
+                    message.getQos(), message.isRetained(), p == null ? null : p.getContentType(),
+                    p == null ? null : p.getCorrelationData(), user));
         }
 
         @Override

@@ -54,7 +54,9 @@ class MqttResourceAdapterIT {
     static WebArchive deployment() {
         return ShrinkWrap.create(WebArchive.class, "mqtt-it.war")
                 .addPackage(LightSwitch.class.getPackage())
-                .addClasses(InboundRecorder.class, ReceivedMessages.class, ReceivedResource.class, ItApplication.class)
+                .addClasses(InboundRecorder.class, SlowRecorder.class, Responder.class, ReceivedMessages.class,
+                        ReceivedResource.class, ItApplication.class)
+                .addAsWebInfResource("it/glassfish-ejb-jar.xml", "glassfish-ejb-jar.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }
 
@@ -130,6 +132,49 @@ class MqttResourceAdapterIT {
         }
     }
 
+    /** The bean pool (4) is smaller than the deliveries the adapter attempts (16): refused endpoints are retried. */
+    @Test
+    @Order(5)
+    void exhaustedBeanPoolSlowsDeliveryButLosesNoMessage() throws Exception {
+        int count = 40;
+        try (Mqtt5TestClient device = new Mqtt5TestClient(MQTT_PORT, "it-burst")) {
+            for (int i = 0; i < count; i++) {
+                device.publish("it/slow/" + (i % 4), "burst-" + i, 1, false);
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(received().stream().filter(l -> l.startsWith("slow|")).count())
+                        .isEqualTo(count));
+        List<String> slow = received().stream().filter(l -> l.startsWith("slow|")).toList();
+        for (int i = 0; i < count; i++) {
+            assertThat(slow).contains("slow||-1|burst-" + i);
+        }
+        int concurrency = Integer.parseInt(get("api/received/concurrency"));
+        assertThat(concurrency).as("bean instances at once").isBetween(2, 4);
+    }
+
+    /**
+     * MQTT 5 request/response through a bean: the request's properties reach the bean, and its answer through the
+     * connection factory carries the correlation data back. [MQTT-3.3.2-15] [MQTT-3.3.2-16] [MQTT-3.3.2-17]
+     * [MQTT-3.3.2-18] [MQTT-3.3.2-20] the broker forwards these properties unaltered.
+     */
+    @Test
+    @Order(6)
+    void mqtt5PropertiesFlowIntoTheBeanAndBackThroughTheConnectionFactory() throws Exception {
+        byte[] correlation = {7, 0, 42};
+        try (Mqtt5TestClient requester = new Mqtt5TestClient(MQTT_PORT, "it-requester")) {
+            requester.subscribe("it/response/requester", 1);
+            requester.request("it/request", "ping", "it/response/requester", correlation);
+            Mqtt5TestClient.Received response = requester.next(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(response).as("response").isNotNull();
+            assertThat(response.payload()).isEqualTo("echo:ping");
+            assertThat(response.correlationData()).isEqualTo(correlation);
+            assertThat(response.contentType()).isEqualTo("text/plain");
+            assertThat(response.userProperties()).containsExactly("handled-by=Responder");
+        }
+        awaitReceived("request|it/request|1|text/plain;trace=it-42");
+    }
+
     private static void drain(Mqtt5TestClient client) throws InterruptedException {
         while (client.next(1, TimeUnit.SECONDS) != null) {
             // discard
@@ -142,10 +187,15 @@ class MqttResourceAdapterIT {
     }
 
     private List<String> received() throws Exception {
+        String body = get("api/received");
+        return body.isEmpty() ? List.of() : List.of(body.split("\n"));
+    }
+
+    private String get(String path) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base.toExternalForm() + "api/received")).GET().build(),
+                HttpRequest.newBuilder(URI.create(base.toExternalForm() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertThat(response.statusCode()).isEqualTo(200);
-        return response.body().isEmpty() ? List.of() : List.of(response.body().split("\n"));
+        return response.body();
     }
 }

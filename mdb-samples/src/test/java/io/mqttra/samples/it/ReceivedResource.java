@@ -18,4 +18,11 @@ public class ReceivedResource {
     public String received() {
         return String.join("\n", received.lines());
     }
+
+    @GET
+    @Path("concurrency")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String concurrency() {
+        return Integer.toString(received.mostConcurrent());
+    }
 }

@@ -21,6 +21,12 @@ public final class BrokerConfig {
     private final int serverKeepAliveSeconds;
     private final long maxSessionExpirySeconds;
     private final boolean retainAvailable;
+    private final io.mqttra.broker.auth.Authenticator authenticator;
+    private final io.mqttra.broker.auth.Authorizer authorizer;
+    private final boolean sysAdminOnly;
+    private final String adminRole;
+    private final long loginFailureDelayMillis;
+    private final long maxLoginFailureDelayMillis;
     private final java.util.Map<String, EnhancedAuthenticator> enhancedAuthenticators;
     // Extra listeners (io.mqttra.broker.transport) and $SYS (io.mqttra.broker.sys); -1 switches a listener off.
     private final int tlsPort;
@@ -51,6 +57,12 @@ public final class BrokerConfig {
         this.serverKeepAliveSeconds = b.serverKeepAliveSeconds;
         this.maxSessionExpirySeconds = b.maxSessionExpirySeconds;
         this.retainAvailable = b.retainAvailable;
+        this.authenticator = b.authenticator;
+        this.authorizer = b.authorizer;
+        this.sysAdminOnly = b.sysAdminOnly;
+        this.adminRole = b.adminRole;
+        this.loginFailureDelayMillis = b.loginFailureDelayMillis;
+        this.maxLoginFailureDelayMillis = b.maxLoginFailureDelayMillis;
         this.enhancedAuthenticators = java.util.Map.copyOf(b.enhancedAuthenticators);
         this.tlsPort = b.tlsPort;
         this.wsPort = b.wsPort;
@@ -115,7 +127,14 @@ public final class BrokerConfig {
         return receiveMaximum;
     }
 
-    /** Most messages queued for one session beyond those in flight; when full, newly arriving messages for it are dropped and counted. */
+    /**
+     * Most messages queued for one session beyond those in flight. Back-pressure first: while a connected
+     * session's queue is above half of this, the broker holds back the PUBACK/PUBREC of the network publishers
+     * feeding it until it drains to a quarter, so they slow to the consumer's pace (each can have at most
+     * {@link #receiveMaximum()} unacknowledged). Drop policy last: when the queue is full (offline session,
+     * many publishers), newly arriving messages for it are dropped and counted in
+     * {@link BrokerMetrics#messagesDropped()}.
+     */
     public int maxQueuedMessages() {
         return maxQueuedMessages;
     }
@@ -212,6 +231,36 @@ public final class BrokerConfig {
         return sysIntervalSeconds;
     }
 
+    /** Checks CONNECT user names and passwords; null: every client is let in anonymously (listen on loopback then). */
+    public io.mqttra.broker.auth.Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** Decides which topics a principal may publish, subscribe to and receive; null: everything is permitted. */
+    public io.mqttra.broker.auth.Authorizer authorizer() {
+        return authorizer;
+    }
+
+    /** Whether only principals with {@link #adminRole()} may read {@code $SYS} topics. */
+    public boolean sysAdminOnly() {
+        return sysAdminOnly;
+    }
+
+    /** The role (identity-store group) of the broker's administrators. */
+    public String adminRole() {
+        return adminRole;
+    }
+
+    /** Delay of the first refused login from an address; doubles with each further failure. 0: no delay. */
+    public long loginFailureDelayMillis() {
+        return loginFailureDelayMillis;
+    }
+
+    /** Cap on the delay of refused logins. */
+    public long maxLoginFailureDelayMillis() {
+        return maxLoginFailureDelayMillis;
+    }
+
     public static final class Builder {
         private String bindAddress = "127.0.0.1";
         private int port = 1883;
@@ -227,6 +276,12 @@ public final class BrokerConfig {
         private int serverKeepAliveSeconds = 0;
         private long maxSessionExpirySeconds = 0xFFFF_FFFFL;
         private boolean retainAvailable = true;
+        private io.mqttra.broker.auth.Authenticator authenticator;
+        private io.mqttra.broker.auth.Authorizer authorizer;
+        private boolean sysAdminOnly;
+        private String adminRole = "mqtt-admins";
+        private long loginFailureDelayMillis = 500;
+        private long maxLoginFailureDelayMillis = 10_000;
         private final java.util.Map<String, EnhancedAuthenticator> enhancedAuthenticators = new java.util.HashMap<>();
         private int tlsPort = -1;
         private int wsPort = -1;
@@ -424,6 +479,39 @@ public final class BrokerConfig {
         /** Registers an MQTT 5 enhanced authentication method (AUTH exchange, section 4.12). */
         public Builder enhancedAuthenticator(EnhancedAuthenticator authenticator) {
             this.enhancedAuthenticators.put(authenticator.method(), authenticator);
+            return this;
+        }
+
+        public Builder authenticator(io.mqttra.broker.auth.Authenticator v) {
+            this.authenticator = v;
+            return this;
+        }
+
+        public Builder authorizer(io.mqttra.broker.auth.Authorizer v) {
+            this.authorizer = v;
+            return this;
+        }
+
+        public Builder sysAdminOnly(boolean v) {
+            this.sysAdminOnly = v;
+            return this;
+        }
+
+        public Builder adminRole(String v) {
+            if (v == null || v.isBlank()) {
+                throw new IllegalArgumentException("admin role must not be empty");
+            }
+            this.adminRole = v;
+            return this;
+        }
+
+        /** Refused logins are answered after {@code base} ms, doubling per consecutive failure of an address, up to {@code max}. */
+        public Builder loginFailureDelayMillis(long base, long max) {
+            if (base < 0 || max < base) {
+                throw new IllegalArgumentException("login failure delay needs 0 <= base <= max: " + base + ", " + max);
+            }
+            this.loginFailureDelayMillis = base;
+            this.maxLoginFailureDelayMillis = max;
             return this;
         }
 

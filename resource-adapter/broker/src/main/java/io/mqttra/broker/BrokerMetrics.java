@@ -19,6 +19,8 @@ public final class BrokerMetrics {
     final LongAdder[] bytesOut = perQos();
     final LongAdder messagesDropped = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
+    final LongAdder loginFailures = new LongAdder();
+    final LongAdder accessDenied = new LongAdder();
     final java.util.concurrent.atomic.LongAccumulator connectionsMaximum =
             new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
     private volatile LongSupplier retained = () -> 0;
@@ -103,6 +105,16 @@ public final class BrokerMetrics {
         return protocolErrors.sum();
     }
 
+    /** CONNECTs refused for a wrong user name or password (each also delayed by the login throttle). */
+    public long loginFailures() {
+        return loginFailures.sum();
+    }
+
+    /** PUBLISHes, subscriptions and deliveries refused by the ACLs. */
+    public long accessDenials() {
+        return accessDenied.sum();
+    }
+
     public long retainedMessages() {
         return retained.getAsLong();
     }
@@ -147,6 +159,14 @@ public final class BrokerMetrics {
 
     public void messageDropped() {
         messagesDropped.increment();
+    }
+
+    public void loginFailed() {
+        loginFailures.increment();
+    }
+
+    public void accessDenied() {
+        accessDenied.increment();
     }
 
     public void protocolError() {

@@ -101,7 +101,8 @@ public final class MqttBroker implements AutoCloseable {
             long firstMessageId = System.currentTimeMillis() << 20;
             Router router = new Router(tree, retained, stores.messages(), stores.retained(), stores.sessions(), metrics,
                     firstMessageId);
-            BrokerContext ctx = new BrokerContext(config, metrics, stores, tree, retained, router, registry, g);
+            BrokerContext ctx = new BrokerContext(config, metrics, stores, tree, retained, router, registry, g,
+                    io.mqttra.broker.auth.BrokerSecurity.of(config, metrics));
             metrics.bindGauges(retained::size, tree::size, registry::size);
             restore(ctx, storedSessions);
 
@@ -142,6 +143,7 @@ public final class MqttBroker implements AutoCloseable {
             this.group = g;
             LOG.info(() -> "MQTT broker listening on " + config.bindAddress() + ":" + port()
                     + " (" + n + " event loops, " + storedSessions.size() + " stored sessions)");
+            ctx.security().logListener(config.bindAddress());
         }
     }
 

@@ -91,4 +91,41 @@ class LimitsTest extends BrokerTestSupport {
         }
         assertThat(broker.publish(new ApplicationMessage("jobs", bytes("after"), 0, false, null))).isNotNull();
     }
+
+    @Test
+    void slowConsumer_slowsQos1Publisher_insteadOfDroppingMessages() throws Exception {
+        broker.stop();
+        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).maxQueuedMessages(100).maxInflight(10)
+                .receiveMaximum(20).build());
+        broker.start();
+        port = broker.port();
+        java.util.concurrent.ExecutorService slowPool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        try (LocalSession consumer = broker.openLocalSession("slow-consumer", d -> slowPool.execute(() -> {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            received.incrementAndGet();
+            d.acknowledge();
+        }))) {
+            consumer.subscribe("flood", 1, 0);
+            Mqtt5BlockingClient pub = v5("fast-publisher");
+            pub.connect();
+            var async = pub.toAsync();
+            int n = 1000;
+            java.util.List<java.util.concurrent.CompletableFuture<?>> acks = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                acks.add(async.publishWith().topic("flood").qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
+                        .payload(bytes("m" + i)).send());
+            }
+            java.util.concurrent.CompletableFuture.allOf(acks.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                    .get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.get() == n);
+            assertThat(broker.metrics().messagesDropped()).isZero();
+        } finally {
+            slowPool.shutdownNow();
+        }
+    }
 }

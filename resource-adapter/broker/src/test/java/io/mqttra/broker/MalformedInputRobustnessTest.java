@@ -293,6 +293,20 @@ class MalformedInputRobustnessTest extends BrokerTestSupport {
     }
 
     @Test
+    void partialPacketThenSilence_afterConnect_isClosedByKeepAlive_MQTT_3_1_2_24() throws Exception {
+        RawClient c = raw();
+        c.send(RawClient.connect311("half-packet", true, 1));
+        assertThat(c.readPacket()).containsExactly(0x20, 0x02, 0x00, 0x00);
+        byte[] publish = RawClient.publish(0, false, "bystander/half", 0, new byte[100]);
+        c.send(java.util.Arrays.copyOf(publish, 20)); // then nothing: 1.5 x keep alive later the broker closes
+        long start = System.nanoTime();
+        assertThat(c.closedByBroker()).isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(4000);
+        assertThat(bystanderInbox.receive(100, TimeUnit.MILLISECONDS)).as("nothing routed").isEmpty();
+        assertBystanderStillWorks();
+    }
+
+    @Test
     void socketThatSendsNothing_isClosedByTheConnectTimeout() throws Exception {
         RawClient c = raw();
         assertThat(c.closedByBroker()).isTrue();

@@ -2,7 +2,6 @@ package io.mqttra.broker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 final class RawClient implements AutoCloseable {
 
     private final Socket socket;
-    private final InputStream in;
+    private final java.io.PushbackInputStream in;
 
     RawClient(String host, int port) throws IOException {
         socket = new Socket(host, port);
         socket.setSoTimeout(5000);
-        in = socket.getInputStream();
+        in = new java.io.PushbackInputStream(socket.getInputStream());
     }
 
     void send(byte[] bytes) throws IOException {
@@ -72,6 +71,23 @@ final class RawClient implements AutoCloseable {
             return false;
         } catch (IOException e) {
             return true; // connection reset
+        }
+    }
+
+    /** True if nothing arrives (and the connection stays open) for the given time; consumes nothing. */
+    boolean silentFor(int millis) throws IOException {
+        int previous = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try {
+            int b = in.read();
+            if (b >= 0) {
+                in.unread(b);
+            }
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(previous);
         }
     }
 

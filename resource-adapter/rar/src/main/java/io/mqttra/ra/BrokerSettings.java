@@ -22,6 +22,19 @@ final class BrokerSettings {
     static final String MAX_QUEUED_MESSAGES = "mqtt.max.queued.messages";
     static final String CONNECT_TIMEOUT_SECONDS = "mqtt.connect.timeout.seconds";
     static final String SYS_INTERVAL_SECONDS = "mqtt.sys.interval.seconds";
+    static final String DATA_DIR = "mqtt.data.dir";
+    static final String STORE_DATA_SOURCE = "mqtt.store.data.source";
+    static final String TLS_PORT = "mqtt.tls.port";
+    static final String WS_PORT = "mqtt.ws.port";
+    static final String WSS_PORT = "mqtt.wss.port";
+    static final String WS_PATH = "mqtt.ws.path";
+    static final String KEY_STORE_PATH = "mqtt.tls.key.store.path";
+    static final String KEY_STORE_PASSWORD = "mqtt.tls.key.store.password";
+    static final String KEY_STORE_TYPE = "mqtt.tls.key.store.type";
+    static final String TLS_CLIENT_AUTH = "mqtt.tls.client.auth";
+    static final String TRUST_STORE_PATH = "mqtt.tls.trust.store.path";
+    static final String TRUST_STORE_PASSWORD = "mqtt.tls.trust.store.password";
+    static final String TRUST_STORE_TYPE = "mqtt.tls.trust.store.type";
 
     private static final Logger LOG = Logger.getLogger(BrokerSettings.class.getName());
 
@@ -46,12 +59,43 @@ final class BrokerSettings {
                 .maxQueuedMessages(number(MAX_QUEUED_MESSAGES, adapter.getMaxQueuedMessages()))
                 .connectTimeoutSeconds(number(CONNECT_TIMEOUT_SECONDS, adapter.getConnectTimeoutSeconds()))
                 .sysIntervalSeconds(number(SYS_INTERVAL_SECONDS, adapter.getSysIntervalSeconds()))
+                .tlsPort(number(TLS_PORT, adapter.getTlsPort()))
+                .wsPort(number(WS_PORT, adapter.getWsPort()))
+                .wssPort(number(WSS_PORT, adapter.getWssPort()))
+                .wsPath(text(WS_PATH, adapter.getWsPath()))
+                .keyStore(blankToNull(text(KEY_STORE_PATH, adapter.getKeyStorePath())),
+                        secret(KEY_STORE_PASSWORD, adapter.getKeyStorePassword()),
+                        text(KEY_STORE_TYPE, adapter.getKeyStoreType()))
+                .trustStore(blankToNull(text(TRUST_STORE_PATH, adapter.getTrustStorePath())),
+                        secret(TRUST_STORE_PASSWORD, adapter.getTrustStorePassword()),
+                        text(TRUST_STORE_TYPE, adapter.getTrustStoreType()))
+                .clientAuth(clientAuth(text(TLS_CLIENT_AUTH, adapter.getTlsClientAuth())))
                 .build();
     }
 
-    private String text(String name, String property) {
+    private static BrokerConfig.ClientAuth clientAuth(String value) {
+        try {
+            return BrokerConfig.ClientAuth.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(TLS_CLIENT_AUTH + " must be NONE, WANT or NEED, not '" + value + "'", e);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** Like {@link #text} but never logs the value. */
+    private String secret(String name, String property) {
         Optional<String> override = overrides.value(name);
-        override.ifPresent(v -> LOG.config(() -> name + "=" + v + " from " + overrides.sourceName()));
+        override.ifPresent(v -> LOG.info(() -> "MQTT setting " + name + " (secret) from " + overrides.sourceName()));
+        return blankToNull(override.orElse(property));
+    }
+
+    /** Logs the value it takes from an override: never read a secret (password) through here. */
+    String text(String name, String property) {
+        Optional<String> override = overrides.value(name);
+        override.ifPresent(v -> LOG.info(() -> "MQTT setting " + name + "=" + v + " from " + overrides.sourceName()));
         return override.orElse(property);
     }
 
@@ -65,7 +109,7 @@ final class BrokerSettings {
         }
         try {
             int value = Integer.parseInt(override.get());
-            LOG.config(() -> name + "=" + value + " from " + overrides.sourceName());
+            LOG.info(() -> "MQTT setting " + name + "=" + value + " from " + overrides.sourceName());
             return value;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " (env " + ConfigOverrides.environmentName(name)

@@ -2,8 +2,10 @@ package io.mqttra.ra;
 
 import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
+import io.mqttra.persistence.JpaStores;
 import io.mqttra.ra.inflow.MqttActivation;
 import io.mqttra.ra.inflow.MqttActivationSpec;
+import io.mqttra.ra.tx.MqttResourceManager;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
@@ -37,7 +39,7 @@ import javax.transaction.xa.XAResource;
         vendorName = "mqtt-ra",
         eisType = "MQTT",
         version = "0.1.0",
-        transactionSupport = TransactionSupport.TransactionSupportLevel.NoTransaction,
+        transactionSupport = TransactionSupport.TransactionSupportLevel.XATransaction,
         reauthenticationSupport = false)
 public class MqttResourceAdapter implements ResourceAdapter {
 
@@ -45,6 +47,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     /** How long stop() waits for the broker's threads (Works) to end before it gives up and logs them. */
     private static final long STOP_TIMEOUT_SECONDS = 10;
+
+    /** How long prepare and commit wait for the store and the router before they report a resource manager failure. */
+    private static final long TRANSACTION_TIMEOUT_MILLIS = 30_000;
 
     @ConfigProperty(defaultValue = "1883", description = "TCP port of the MQTT listener (MicroProfile Config mqtt.port, env MQTT_PORT); 0 picks a free port")
     private Integer port = 1883;
@@ -76,8 +81,49 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "10", description = "Seconds between $SYS statistics publications (mqtt.sys.interval.seconds, env MQTT_SYS_INTERVAL_SECONDS)")
     private Integer sysIntervalSeconds = 10;
 
+    @ConfigProperty(defaultValue = "-1", description = "Port of the MQTT over TLS listener, usually 8883; -1 turns it off (mqtt.tls.port, env MQTT_TLS_PORT)")
+    private Integer tlsPort = -1;
+
+    @ConfigProperty(defaultValue = "-1", description = "Port of the MQTT over WebSocket listener; -1 turns it off (mqtt.ws.port, env MQTT_WS_PORT)")
+    private Integer wsPort = -1;
+
+    @ConfigProperty(defaultValue = "-1", description = "Port of the MQTT over secure WebSocket listener; -1 turns it off (mqtt.wss.port, env MQTT_WSS_PORT)")
+    private Integer wssPort = -1;
+
+    @ConfigProperty(defaultValue = "/mqtt", description = "HTTP path of the WebSocket listeners (mqtt.ws.path, env MQTT_WS_PATH)")
+    private String wsPath = "/mqtt";
+
+    @ConfigProperty(defaultValue = "", description = "Key store (PKCS12 or JKS file) with the TLS server certificate (mqtt.tls.key.store.path)")
+    private String keyStorePath = "";
+
+    @ConfigProperty(defaultValue = "", confidential = true, description = "Password of the TLS key store; use a Payara password alias (mqtt.tls.key.store.password)")
+    private String keyStorePassword = "";
+
+    @ConfigProperty(defaultValue = "PKCS12", description = "Type of the TLS key store: PKCS12 or JKS (mqtt.tls.key.store.type)")
+    private String keyStoreType = "PKCS12";
+
+    @ConfigProperty(defaultValue = "NONE", description = "TLS client certificates: NONE, WANT or NEED (mqtt.tls.client.auth, env MQTT_TLS_CLIENT_AUTH)")
+    private String tlsClientAuth = "NONE";
+
+    @ConfigProperty(defaultValue = "", description = "Trust store for TLS client certificates (mqtt.tls.trust.store.path)")
+    private String trustStorePath = "";
+
+    @ConfigProperty(defaultValue = "", confidential = true, description = "Password of the TLS trust store (mqtt.tls.trust.store.password)")
+    private String trustStorePassword = "";
+
+    @ConfigProperty(defaultValue = "PKCS12", description = "Type of the TLS trust store: PKCS12 or JKS (mqtt.tls.trust.store.type)")
+    private String trustStoreType = "PKCS12";
+
+    @ConfigProperty(defaultValue = "", description = "Directory of the broker's embedded H2 store (mqtt.data.dir, env MQTT_DATA_DIR); empty: <instance root>/mqtt-ra")
+    private String dataDirectory = "";
+
+    @ConfigProperty(defaultValue = "", description = "JNDI name of a JDBC data source (e.g. PostgreSQL) for the broker's store; empty: embedded H2 file in the data directory (mqtt.store.data.source)")
+    private String storeDataSource = "";
+
     private final Map<ActivationKey, MqttActivation> activations = new ConcurrentHashMap<>();
     private volatile MqttBroker broker;
+    private volatile MqttResourceManager resourceManager;
+    private volatile JpaStores store;
     private volatile WorkManager workManager;
     private WorkManagerExecutor brokerThreads;
     private ConfigOverrides overrides;
@@ -85,27 +131,39 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         BrokerConfig config;
+        BrokerSettings settings = new BrokerSettings(overrides != null ? overrides : ConfigOverrides.fromServer());
         try {
-            config = new BrokerSettings(overrides != null ? overrides : ConfigOverrides.fromServer()).resolve(this);
+            config = settings.resolve(this);
         } catch (IllegalArgumentException e) {
             throw new ResourceAdapterInternalException("Invalid MQTT broker setting: " + e.getMessage(), e);
         }
         workManager = context.getWorkManager();
         brokerThreads = new WorkManagerExecutor(workManager);
+        JpaStores opened;
+        try {
+            opened = JpaStores.open(StoreLocation.resolve(settings.text(BrokerSettings.STORE_DATA_SOURCE, storeDataSource),
+                    settings.text(BrokerSettings.DATA_DIR, dataDirectory)), brokerThreads);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "MQTT broker store cannot be opened: " + e.getMessage(), e);
+            throw new ResourceAdapterInternalException("MQTT broker store cannot be opened: " + e.getMessage(), e);
+        }
+        store = opened;
         MqttBroker started = null;
         try {
-            started = new MqttBroker(config, brokerThreads);
+            started = new MqttBroker(config, brokerThreads, opened.stores());
             // Bind here, on the deploy thread: a bind failure inside a Work would not fail the deployment.
             started.start();
         } catch (RuntimeException e) {
-            if (started != null) {
-                stopQuietly(started);
-            }
+            stopQuietly(started);
             String where = config.bindAddress() + ":" + config.port();
             LOG.severe(() -> "MQTT broker cannot listen on " + where + ": " + e.getMessage());
             throw new ResourceAdapterInternalException("MQTT broker cannot listen on " + where + ": " + e.getMessage(), e);
         }
         broker = started;
+        MqttResourceManager rm = new MqttResourceManager(opened.transactions(), started::publish, TRANSACTION_TIMEOUT_MILLIS);
+        // Before any XAResource is handed out: recovery must find every branch prepared before a crash.
+        rm.loadPrepared();
+        resourceManager = rm;
         logListener(config.bindAddress(), started.port());
     }
 
@@ -115,18 +173,34 @@ public class MqttResourceAdapter implements ResourceAdapter {
         activations.clear();
         MqttBroker stopping = broker;
         broker = null;
-        if (stopping != null) {
-            stopQuietly(stopping);
-            LOG.info("MQTT broker stopped");
-        }
+        resourceManager = null;
+        stopQuietly(stopping);
+        LOG.info("MQTT broker stopped");
     }
 
-    /** Stops the broker and waits for its Works, so none runs on after the RAR's class loader is gone. */
+    /**
+     * Stops the broker (if any), then the store (its writer commits what is queued), then waits for their Works,
+     * so none runs on after the RAR's class loader is gone.
+     */
     private void stopQuietly(MqttBroker target) {
-        try {
-            target.stop();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "MQTT broker did not stop cleanly", e);
+        if (target != null) {
+            try {
+                target.stop();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "MQTT broker did not stop cleanly", e);
+            }
+        }
+        JpaStores closing = store;
+        store = null;
+        if (closing != null) {
+            try {
+                closing.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "MQTT broker store did not close cleanly", e);
+            }
+        }
+        if (brokerThreads == null) {
+            return;
         }
         try {
             if (!brokerThreads.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -157,12 +231,25 @@ public class MqttResourceAdapter implements ResourceAdapter {
         }
     }
 
+    /** Synchronized so that two beans cannot claim the same client identifier at the same time. */
     @Override
-    public void endpointActivation(MessageEndpointFactory endpointFactory, ActivationSpec spec) throws ResourceException {
+    public synchronized void endpointActivation(MessageEndpointFactory endpointFactory, ActivationSpec spec)
+            throws ResourceException {
         if (!(spec instanceof MqttActivationSpec mqttSpec)) {
             throw new NotSupportedException("Not an MQTT activation spec: " + spec.getClass().getName());
         }
-        MqttActivation activation = MqttActivation.activate(requireBroker(), workManager, endpointFactory, mqttSpec);
+        // A second session with the same client identifier would take the first one over ([MQTT-3.1.4-2] in
+        // 3.1.1, [MQTT-3.1.4-3] in 5.0): the first bean would silently stop receiving. Refuse the deployment.
+        String clientId = MqttActivation.clientId(endpointFactory, mqttSpec);
+        for (MqttActivation active : activations.values()) {
+            if (active.clientId().equals(clientId)) {
+                throw new NotSupportedException("MQTT client id '" + clientId + "' of message-driven bean "
+                        + endpointFactory.getEndpointClass().getName() + " is already used by " + active.beanName()
+                        + "; give the bean another clientId activation config property");
+            }
+        }
+        MqttActivation activation = MqttActivation.activate(requireBroker(), resourceManager(), workManager,
+                endpointFactory, mqttSpec);
         activations.put(new ActivationKey(endpointFactory, spec), activation);
     }
 
@@ -174,10 +261,27 @@ public class MqttResourceAdapter implements ResourceAdapter {
         }
     }
 
-    /** Inbound recovery comes with transacted delivery; until then there is nothing in doubt. */
+    /**
+     * For the transaction manager's recovery: one XAResource of the broker's resource manager, whose
+     * {@code recover} returns every prepared branch (inbound and outbound share the resource manager).
+     */
     @Override
     public XAResource[] getXAResources(ActivationSpec[] specs) {
-        return new XAResource[0];
+        MqttResourceManager rm = resourceManager;
+        return rm == null ? new XAResource[0] : new XAResource[] {rm.newXAResource(null)};
+    }
+
+    /**
+     * The broker as an XA resource manager, for the outbound connections' and the inbound deliveries' XAResources.
+     *
+     * @throws IllegalStateException when the adapter is not started
+     */
+    public MqttResourceManager resourceManager() {
+        MqttResourceManager rm = resourceManager;
+        if (rm == null) {
+            throw new IllegalStateException("the MQTT resource adapter is not started");
+        }
+        return rm;
     }
 
     /**
@@ -187,6 +291,19 @@ public class MqttResourceAdapter implements ResourceAdapter {
      */
     public MqttBroker broker() {
         return requireBroker();
+    }
+
+    /**
+     * The broker's durable store (for the transaction log of the outbound XAResource).
+     *
+     * @throws IllegalStateException when the adapter is not started
+     */
+    public JpaStores store() {
+        JpaStores current = store;
+        if (current == null) {
+            throw new IllegalStateException("the MQTT resource adapter is not started");
+        }
+        return current;
     }
 
     private MqttBroker requireBroker() {
@@ -288,5 +405,107 @@ public class MqttResourceAdapter implements ResourceAdapter {
     }
 
     private record ActivationKey(MessageEndpointFactory factory, ActivationSpec spec) {
+    }
+    public Integer getTlsPort() {
+        return tlsPort;
+    }
+
+    public void setTlsPort(Integer tlsPort) {
+        this.tlsPort = tlsPort;
+    }
+
+    public Integer getWsPort() {
+        return wsPort;
+    }
+
+    public void setWsPort(Integer wsPort) {
+        this.wsPort = wsPort;
+    }
+
+    public Integer getWssPort() {
+        return wssPort;
+    }
+
+    public void setWssPort(Integer wssPort) {
+        this.wssPort = wssPort;
+    }
+
+    public String getWsPath() {
+        return wsPath;
+    }
+
+    public void setWsPath(String wsPath) {
+        this.wsPath = wsPath;
+    }
+
+    public String getKeyStorePath() {
+        return keyStorePath;
+    }
+
+    public void setKeyStorePath(String keyStorePath) {
+        this.keyStorePath = keyStorePath;
+    }
+
+    public String getKeyStorePassword() {
+        return keyStorePassword;
+    }
+
+    public void setKeyStorePassword(String keyStorePassword) {
+        this.keyStorePassword = keyStorePassword;
+    }
+
+    public String getKeyStoreType() {
+        return keyStoreType;
+    }
+
+    public void setKeyStoreType(String keyStoreType) {
+        this.keyStoreType = keyStoreType;
+    }
+
+    public String getTlsClientAuth() {
+        return tlsClientAuth;
+    }
+
+    public void setTlsClientAuth(String tlsClientAuth) {
+        this.tlsClientAuth = tlsClientAuth;
+    }
+
+    public String getTrustStorePath() {
+        return trustStorePath;
+    }
+
+    public void setTrustStorePath(String trustStorePath) {
+        this.trustStorePath = trustStorePath;
+    }
+
+    public String getTrustStorePassword() {
+        return trustStorePassword;
+    }
+
+    public void setTrustStorePassword(String trustStorePassword) {
+        this.trustStorePassword = trustStorePassword;
+    }
+
+    public String getTrustStoreType() {
+        return trustStoreType;
+    }
+
+    public void setTrustStoreType(String trustStoreType) {
+        this.trustStoreType = trustStoreType;
+    }
+    public String getDataDirectory() {
+        return dataDirectory;
+    }
+
+    public void setDataDirectory(String dataDirectory) {
+        this.dataDirectory = dataDirectory;
+    }
+
+    public String getStoreDataSource() {
+        return storeDataSource;
+    }
+
+    public void setStoreDataSource(String storeDataSource) {
+        this.storeDataSource = storeDataSource;
     }
 }

@@ -2,12 +2,26 @@ package io.mqttra.ra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.mqttra.api.MqttMessageListener;
+import io.mqttra.api.OnMqttMessage;
+import io.mqttra.ra.inflow.MqttActivationSpec;
+import jakarta.resource.NotSupportedException;
 import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.endpoint.MessageEndpoint;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.transaction.xa.XAResource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +46,8 @@ class MqttResourceAdapterTest {
             client.disconnect();
 
             adapter.stop();
+            // stop() returns once every Work's task has ended; only the Works' last instructions may still run.
+            await().atMost(Duration.ofSeconds(1)).until(() -> workManager.running() == 0);
             assertThatThrownBy(adapter::broker).isInstanceOf(IllegalStateException.class);
             // The port is free again: a redeploy can bind it.
             try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -61,6 +77,86 @@ class MqttResourceAdapterTest {
             assertThatThrownBy(() -> adapter.start(new TestBootstrapContext(workManager)))
                     .isInstanceOf(ResourceAdapterInternalException.class)
                     .hasMessageContaining("max packet size");
+        }
+    }
+
+    public static class Lamp implements MqttMessageListener, MessageEndpoint {
+        static final List<String> received = new CopyOnWriteArrayList<>();
+
+        @OnMqttMessage("lamp/+")
+        public void on(String text) {
+            received.add(text);
+        }
+
+        @Override
+        public void beforeDelivery(Method method) {
+        }
+
+        @Override
+        public void afterDelivery() {
+        }
+
+        @Override
+        public void release() {
+        }
+    }
+
+    private static MessageEndpointFactory factoryOf(Class<?> beanClass, String activationName) {
+        return new MessageEndpointFactory() {
+            @Override
+            public MessageEndpoint createEndpoint(XAResource xa) {
+                return new Lamp();
+            }
+
+            @Override
+            public MessageEndpoint createEndpoint(XAResource xa, long timeout) {
+                return new Lamp();
+            }
+
+            @Override
+            public boolean isDeliveryTransacted(Method method) {
+                return false;
+            }
+
+            @Override
+            public String getActivationName() {
+                return activationName;
+            }
+
+            @Override
+            public Class<?> getEndpointClass() {
+                return beanClass;
+            }
+        };
+    }
+
+    @Test
+    void beanReceivesWhatAClientPublishesAndASecondBeanCannotTakeItsClientId() throws Exception {
+        try (ThreadPoolWorkManager workManager = new ThreadPoolWorkManager()) {
+            MqttResourceAdapter adapter = TestAdapters.isolated();
+            adapter.start(new TestBootstrapContext(workManager));
+            try {
+                MqttActivationSpec spec = new MqttActivationSpec();
+                spec.setClientId("lamp");
+                adapter.endpointActivation(factoryOf(Lamp.class, "app#lamp"), spec);
+                MqttActivationSpec same = new MqttActivationSpec();
+                same.setClientId("lamp");
+                assertThatThrownBy(() -> adapter.endpointActivation(factoryOf(Lamp.class, "other#lamp"), same))
+                        .isInstanceOf(NotSupportedException.class).hasMessageContaining("'lamp'")
+                        .hasMessageContaining("already used");
+
+                Mqtt5BlockingClient client = Mqtt5Client.builder().identifier("switch").serverHost("127.0.0.1")
+                        .serverPort(adapter.broker().port()).buildBlocking();
+                client.connect();
+                client.publishWith().topic("lamp/desk").payload("ON".getBytes(StandardCharsets.UTF_8))
+                        .qos(MqttQos.AT_LEAST_ONCE).send();
+                client.disconnect();
+                await().atMost(Duration.ofSeconds(10)).until(() -> Lamp.received.contains("ON"));
+                assertThat(adapter.activations()).hasSize(1);
+            } finally {
+                adapter.stop();
+            }
+            assertThat(adapter.activations()).isEmpty();
         }
     }
 }

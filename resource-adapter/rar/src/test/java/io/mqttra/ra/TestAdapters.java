@@ -1,16 +1,30 @@
 package io.mqttra.ra;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /** Adapters for tests. */
 public final class TestAdapters {
 
     private TestAdapters() {
     }
 
-    /** An adapter on an ephemeral port that ignores MQTT_PORT and friends in the environment of the build. */
+    /**
+     * An adapter on an ephemeral port, with a fresh store under target/, that ignores MQTT_PORT and friends in the
+     * environment of the build.
+     */
     public static MqttResourceAdapter isolated() {
         MqttResourceAdapter adapter = new MqttResourceAdapter();
         adapter.overrides(ConfigOverrides.fromSystem(name -> null, name -> null));
         adapter.setPort(0);
+        try {
+            Files.createDirectories(Path.of("target"));
+            adapter.setDataDirectory(Files.createTempDirectory(Path.of("target"), "ra-data").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return adapter;
     }
 }

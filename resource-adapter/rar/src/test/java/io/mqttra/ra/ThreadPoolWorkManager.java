@@ -20,6 +20,7 @@ public final class ThreadPoolWorkManager implements WorkManager, AutoCloseable {
 
     private final ExecutorService pool;
     private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
     private volatile boolean refusing;
 
     /** As many threads as Works need. */
@@ -38,6 +39,11 @@ public final class ThreadPoolWorkManager implements WorkManager, AutoCloseable {
 
     public int started() {
         return started.get();
+    }
+
+    /** Works whose run() has not returned yet. */
+    public int running() {
+        return running.get();
     }
 
     @Override
@@ -79,10 +85,12 @@ public final class ThreadPoolWorkManager implements WorkManager, AutoCloseable {
         check();
         started.incrementAndGet();
         try {
+            running.incrementAndGet();
             pool.execute(() -> {
                 try {
                     work.run();
                 } finally {
+                    running.decrementAndGet();
                     if (listener != null) {
                         listener.workCompleted(new WorkEvent(this, WorkEvent.WORK_COMPLETED, work, null));
                     }

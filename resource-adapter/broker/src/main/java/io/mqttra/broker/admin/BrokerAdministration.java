@@ -24,8 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntToLongFunction;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -39,7 +39,6 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
 
     private final MqttBroker broker;
     private final Supplier<BrokerContext> context;
-    private final BrokerMetrics metrics;
     private final SessionSnapshots snapshots = new SessionSnapshots(2_000);
 
     /**
@@ -49,7 +48,6 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
     public BrokerAdministration(MqttBroker broker, Supplier<BrokerContext> context) {
         this.broker = broker;
         this.context = context;
-        this.metrics = broker.metrics();
     }
 
     @Override
@@ -74,7 +72,8 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
         } catch (RuntimeException e) {
             reachable = false;
             status = storeKind + " unreachable: " + e.getMessage();
-            LOG.log(Level.WARNING, "store probe failed: " + e.getMessage(), e);
+            // One line: readiness probes repeat this every few seconds while the store is down.
+            LOG.warning(() -> "store probe failed: " + e);
         }
         return new BrokerOverview(true, listeners, reachable, status, snapshot(snapshots.all(ctx.registry())));
     }
@@ -101,6 +100,7 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
     }
 
     private MetricsSnapshot snapshot(List<SessionSnapshot> sessions) {
+        BrokerMetrics metrics = broker.metrics();
         long queued = 0;
         long inflight = 0;
         for (SessionSnapshot s : sessions) {
@@ -114,7 +114,7 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
                 metrics.messagesDropped(), queued, inflight, metrics.protocolErrors());
     }
 
-    private static List<Long> perQos(java.util.function.IntToLongFunction byQos) {
+    private static List<Long> perQos(IntToLongFunction byQos) {
         return List.of(byQos.applyAsLong(0), byQos.applyAsLong(1), byQos.applyAsLong(2));
     }
 

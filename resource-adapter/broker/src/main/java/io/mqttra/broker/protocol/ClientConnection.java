@@ -2,6 +2,7 @@ package io.mqttra.broker.protocol;
 
 import io.mqttra.api.PublishProperties;
 import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.auth.TopicPermissions;
 import io.mqttra.broker.routing.RoutedMessage;
 import io.mqttra.broker.routing.SharedFilter;
 import io.mqttra.broker.routing.Subscription;
@@ -57,6 +58,8 @@ final class ClientConnection implements Connection {
     private final int clientReceiveMaximum;
     private final long clientMaxPacketSize;
     private final String clientId;
+    private TopicPermissions permissions = TopicPermissions.ALL;
+    private boolean deniedLogged;
     private Session session;
     private boolean dirty;
     private volatile boolean closing;
@@ -81,6 +84,11 @@ final class ClientConnection implements Connection {
 
     void bind(Session session) {
         this.session = session;
+    }
+
+    /** The ACL of the connection's principal, compiled at CONNECT. */
+    void authorize(TopicPermissions permissions) {
+        this.permissions = permissions;
     }
 
     String clientId() {
@@ -118,6 +126,11 @@ final class ClientConnection implements Connection {
         RoutedMessage r = om.routed();
         ApplicationMessage m = r.message();
         MqttProperties props = MqttProperties.NO_PROPERTIES;
+        if (!permissions.canReceive(m.topic())) {
+            // The principal may not read this topic (a deny inside a granted filter, or $SYS): never sent.
+            ctx.security().deliveryDenied();
+            return false;
+        }
         if (isV5()) {
             long remaining = r.remainingExpirySeconds(System.nanoTime()); // [MQTT-3.3.2-6]
             props = PublishProperties5.toMqtt(m.properties(), remaining, r.subscriptionIdentifiers());
@@ -350,42 +363,74 @@ final class ClientConnection implements Connection {
                     "more than Receive Maximum " + ctx.config().receiveMaximum() + " unacknowledged PUBLISHes [MQTT-3.3.4-9]");
             return;
         }
+        if (!permissions.canPublish(message.topic())) {
+            publishDenied(message.topic(), qos, packetId);
+            return;
+        }
         switch (qos) {
             case 0 -> ctx.router().route(message, clientId);
             case 1 -> {
                 incomingUnacknowledged++;
                 // [MQTT-4.3.2-2] PUBACK only once the message is durable for every persistent subscriber.
-                ctx.router().route(message, clientId).whenComplete((v, e) -> session.execute(() -> {
+                inOrder(ctx.router().route(message, clientId, 0, true), e -> {
                     incomingUnacknowledged--;
                     if (e != null) {
                         storeFailed(MqttMessageType.PUBACK, packetId, e);
                     } else {
                         write(pubReply(MqttMessageType.PUBACK, MqttQoS.AT_MOST_ONCE, packetId, ReasonCodes.SUCCESS));
                     }
-                }));
+                });
             }
             default -> onPublishQos2(message, packetId);
         }
     }
 
+    /**
+     * A PUBLISH the ACL does not allow is not routed (nor retained). MQTT 5 answers QoS 1 and 2 with reason code
+     * 0x87 Not authorized, which ends a QoS 2 flow at PUBREC. MQTT 3.1.1 has no negative acknowledgement: like
+     * Mosquitto, the broker acknowledges normally and drops the message (closing the connection instead would
+     * only make the client send it again). QoS 0 is dropped silently in both.
+     */
+    private void publishDenied(String topic, int qos, int packetId) {
+        ctx.security().publishDenied();
+        if (!deniedLogged) {
+            deniedLogged = true; // once per connection: a misconfigured client must not flood the log
+            LOG.info(() -> "client " + clientId + " may not publish to '" + topic + "': message dropped"
+                    + " (further denials of this connection are logged at FINE)");
+        } else {
+            LOG.fine(() -> "client " + clientId + " may not publish to '" + topic + "': message dropped");
+        }
+        byte code = isV5() ? ReasonCodes.NOT_AUTHORIZED : ReasonCodes.SUCCESS;
+        // through the ordered acknowledgements: a denial must not overtake earlier PUBLISHes' acks [MQTT-4.6.0-2]
+        if (qos == 1) {
+            inOrder(DONE, e -> write(pubReply(MqttMessageType.PUBACK, MqttQoS.AT_MOST_ONCE, packetId, code)));
+        } else if (qos == 2) {
+            inOrder(DONE, e -> write(pubReply(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, packetId, code)));
+        }
+    }
+
     private void onPublishQos2(ApplicationMessage message, int packetId) {
         CompletableFuture<Void> pending = incomingQos2Pending.get(packetId);
-        if (pending == null && !session.beginIncomingQos2(packetId)) {
-            // Resent before PUBREL: already routed; acknowledge again, do not deliver twice [MQTT-4.3.3-9].
-            write(pubReply(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, packetId, ReasonCodes.SUCCESS));
+        if (pending != null) {
+            // Resent while the first copy is still being stored: answer after it, do not route twice.
+            inOrder(pending, e -> {
+                if (e == null) {
+                    write(pubReply(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, packetId, ReasonCodes.SUCCESS));
+                }
+            });
             return;
         }
-        if (pending == null) {
-            incomingUnacknowledged++;
-            pending = ctx.router().route(message, clientId, session.isPersistent() ? packetId : 0);
-            incomingQos2Pending.put(packetId, pending);
+        if (!session.beginIncomingQos2(packetId)) {
+            // Resent before PUBREL: already routed; acknowledge again, do not deliver twice [MQTT-4.3.3-9].
+            inOrder(DONE, e -> write(pubReply(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, packetId, ReasonCodes.SUCCESS)));
+            return;
         }
-        pending.whenComplete((v, e) -> session.execute(() -> {
-            if (incomingQos2Pending.remove(packetId) == null) {
-                // an earlier copy of this PUBLISH already completed and answered
-                write(pubReply(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, packetId, ReasonCodes.SUCCESS));
-                return;
-            }
+        incomingUnacknowledged++;
+        CompletableFuture<Void> routed = ctx.router().route(message, clientId, session.isPersistent() ? packetId : 0, true);
+        incomingQos2Pending.put(packetId, routed);
+        // [MQTT-4.3.3-?] PUBREC only once the message and the packet id are durable
+        inOrder(routed, e -> {
+            incomingQos2Pending.remove(packetId);
             if (e != null) {
                 session.releaseIncomingQos2(packetId);
                 incomingUnacknowledged--;
@@ -393,7 +438,42 @@ final class ClientConnection implements Connection {
             } else {
                 write(pubReply(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, packetId, ReasonCodes.SUCCESS));
             }
-        }));
+        });
+    }
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** One acknowledgement waiting for its message to be durable (and congested subscribers to drain). */
+    private record OrderedAck(CompletableFuture<Void> done, java.util.function.Consumer<Throwable> send) {
+    }
+
+    /**
+     * Acknowledgements leave in the order the PUBLISHes arrived [MQTT-4.6.0-2] [MQTT-4.6.0-3], even when a later
+     * message becomes durable first (or an earlier one waits for a congested subscriber).
+     */
+    private final java.util.ArrayDeque<OrderedAck> orderedAcks = new java.util.ArrayDeque<>();
+
+    private void inOrder(CompletableFuture<Void> done, java.util.function.Consumer<Throwable> send) {
+        orderedAcks.add(new OrderedAck(done, send));
+        if (done.isDone()) {
+            sendReadyAcks();
+        } else {
+            done.whenComplete((v, e) -> session.execute(this::sendReadyAcks));
+        }
+    }
+
+    private void sendReadyAcks() {
+        OrderedAck a;
+        while ((a = orderedAcks.peek()) != null && a.done().isDone()) {
+            orderedAcks.poll();
+            Throwable failure = null;
+            try {
+                a.done().join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                failure = e.getCause() != null ? e.getCause() : e;
+            }
+            a.send().accept(failure);
+        }
     }
 
     private void storeFailed(MqttMessageType ack, int packetId, Throwable e) {
@@ -488,8 +568,12 @@ final class ClientConnection implements Connection {
     private void onPubRel(int packetId) {
         CompletableFuture<Void> pending = incomingQos2Pending.get(packetId);
         if (pending != null) {
-            // PUBREL before we sent PUBREC is a protocol error by the client; wait for the store anyway.
-            pending.whenComplete((v, e) -> session.execute(() -> onPubRel(packetId)));
+            // PUBREL before we sent PUBREC (the client did not wait): answer once the PUBREC has left, in order.
+            inOrder(pending, e -> {
+                if (!incomingQos2Pending.containsKey(packetId)) {
+                    onPubRel(packetId);
+                }
+            });
             return;
         }
         boolean known = session.releaseIncomingQos2(packetId);
@@ -532,6 +616,13 @@ final class ClientConnection implements Connection {
                 codes.add((int) (isV5() ? ReasonCodes.TOPIC_FILTER_INVALID : ReasonCodes.V3_SUBACK_FAILURE) & 0xFF);
                 continue;
             }
+            if (!permissions.canSubscribe(shared == null ? filter : shared.filter())) {
+                // SUBACK failure for this filter only: 0x80 in 3.1.1 [MQTT-3.9.3-2], 0x87 Not authorized in 5.0
+                ctx.security().subscriptionDenied();
+                LOG.info(() -> "client " + clientId + " may not subscribe to '" + filter + "'");
+                codes.add((int) (isV5() ? ReasonCodes.NOT_AUTHORIZED : ReasonCodes.V3_SUBACK_FAILURE) & 0xFF);
+                continue;
+            }
             var option = t.option();
             if (shared != null && option.isNoLocal()) {
                 protocolViolation(ReasonCodes.PROTOCOL_ERROR, "No Local on a shared subscription [MQTT-3.8.3-4]");
@@ -549,16 +640,26 @@ final class ClientConnection implements Connection {
                 new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(codes));
-        write(ack); // [MQTT-3.8.4-1] same packet id [MQTT-3.8.4-2]
-        for (int i = 0; i < added.size(); i++) {
-            Subscription s = added.get(i);
-            // Retained messages on subscribe: retain handling 0 always, 1 only for a new subscription, 2 never;
-            // not for shared subscriptions [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11] [MQTT-3.8.4-4]
-            boolean send = s.shareGroup() == null
-                    && (s.retainHandling() == 0 || (s.retainHandling() == 1 && !existed.get(i)));
-            if (send) {
-                ctx.router().sendRetained(s);
+        Runnable finish = () -> {
+            write(ack); // [MQTT-3.8.4-1] same packet id [MQTT-3.8.4-2]
+            for (int i = 0; i < added.size(); i++) {
+                Subscription s = added.get(i);
+                // Retained messages on subscribe: retain handling 0 always, 1 only for a new subscription, 2 never;
+                // not for shared subscriptions [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11] [MQTT-3.8.4-4]
+                boolean send = s.shareGroup() == null
+                        && (s.retainHandling() == 0 || (s.retainHandling() == 1 && !existed.get(i)));
+                if (send) {
+                    ctx.router().sendRetained(s);
+                }
             }
+        };
+        // A persistent session's subscriptions are durable before SUBACK: after a crash a client that saw
+        // SUBACK and "session present" must still be subscribed.
+        CompletableFuture<Void> durable = session.takeStoreWrites();
+        if (durable == null || durable.isDone()) {
+            finish.run();
+        } else {
+            durable.whenComplete((v, e) -> session.execute(finish));
         }
     }
 

@@ -6,6 +6,12 @@ import io.mqttra.broker.routing.Topics;
 import io.mqttra.broker.session.BrokerContext;
 import io.mqttra.broker.session.ConnectRequest;
 import io.mqttra.broker.session.Session;
+import io.mqttra.broker.auth.AuthResult;
+import io.mqttra.broker.auth.BrokerSecurity;
+import io.mqttra.broker.auth.Credentials;
+import io.mqttra.broker.auth.MqttPrincipal;
+import io.mqttra.broker.auth.Refusal;
+import io.mqttra.broker.auth.TopicPermissions;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -65,6 +71,11 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (heldDuringLogin != null) {
+            // [MQTT-3.1.4-5] nothing after CONNECT is processed before the CONNECT is accepted
+            heldDuringLogin.add(msg);
+            return;
+        }
         if (!(msg instanceof MqttMessage m)) {
             ReferenceCountUtil.release(msg);
             return;
@@ -240,7 +251,84 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             continueAuthentication(ctx, authenticationData(props));
             return;
         }
+        login(ctx, msg, admission);
+    }
+
+    // ---------------------------------------------------------------- user name and password
+
+    /** Packets the client sent after CONNECT while its credentials are checked; null when not checking. */
+    private java.util.List<Object> heldDuringLogin;
+    /** The ACL of the connection being admitted, compiled for its principal. */
+    private TopicPermissions permissions;
+
+    /**
+     * Checks the CONNECT's user name and password, off the event loop when an authenticator is configured (it
+     * may be slow); meanwhile reading pauses and packets already decoded wait. A refusal gets the CONNACK code of
+     * its reason: bad credentials 0x04 (3.1.1) / 0x86 (5.0), not authorized 0x05 / 0x87, unavailable 0x03 / 0x88
+     * [MQTT-3.1.4-2] [MQTT-3.2.2-5]. Failed logins are counted and their refusals delayed by the login throttle.
+     */
+    private void login(ChannelHandlerContext ctx, MqttConnectMessage msg, Admission admission) {
+        BrokerSecurity security = broker.security();
+        String clientId = admission.request().clientId();
+        if (!security.authenticates()) {
+            admitAs(ctx, admission, MqttPrincipal.ANONYMOUS);
+            return;
+        }
+        MqttConnectVariableHeader vh = msg.variableHeader();
+        MqttConnectPayload p = msg.payload();
+        byte[] password = vh.hasPassword() ? p.passwordInBytes() : null;
+        Credentials credentials = new Credentials(clientId, vh.hasUserName() ? p.userName() : null, password,
+                ctx.channel().remoteAddress(), vh.version());
+        if (password != null) {
+            java.util.Arrays.fill(password, (byte) 0); // Credentials holds its own copy
+        }
+        heldDuringLogin = new java.util.ArrayList<>(2);
+        ctx.channel().config().setAutoRead(false);
+        security.login(credentials, ctx.channel().eventLoop()).whenComplete((result, failure) -> {
+            credentials.clear();
+            java.util.List<Object> held = heldDuringLogin;
+            heldDuringLogin = null;
+            if (!ctx.channel().isActive()) {
+                held.forEach(ReferenceCountUtil::release);
+                return;
+            }
+            ctx.channel().config().setAutoRead(true);
+            if (result instanceof AuthResult.Granted granted && admitAs(ctx, admission, granted.principal())) {
+                for (Object m : held) {
+                    channelRead(ctx, m);
+                }
+                return;
+            }
+            held.forEach(ReferenceCountUtil::release);
+            if (result instanceof AuthResult.Refused refused) {
+                connAckAndClose(ctx, MqttConnectReturnCode.valueOf((byte) refused.reason().connAckCode(vh.version())),
+                        "login of " + credentials + " refused: " + refused.detail());
+            } else if (failure != null) {
+                connAckAndClose(ctx, MqttConnectReturnCode.valueOf((byte) Refusal.UNAVAILABLE.connAckCode(vh.version())),
+                        "login of " + credentials + " failed: " + failure);
+            }
+        });
+    }
+
+    /**
+     * Admits the client with the permissions of its principal, unless its will is on a topic it may not publish
+     * to (CONNACK 0x87 in 5.0, 0x05 in 3.1.1). Returns whether it was admitted.
+     */
+    private boolean admitAs(ChannelHandlerContext ctx, Admission admission, MqttPrincipal principal) {
+        ConnectRequest request = admission.request();
+        TopicPermissions granted = broker.security().permissions(principal, request.clientId());
+        if (request.will() != null && !granted.canPublish(request.will().topic())) {
+            broker.security().publishDenied();
+            connAckAndClose(ctx, request.protocolLevel() == 5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                    "client " + request.clientId() + " (" + principal + ") may not publish its will on '"
+                    + request.will().topic() + "'");
+            return false;
+        }
+        LOG.fine(() -> "client " + request.clientId() + " acts as " + principal + " with " + granted);
+        this.permissions = granted;
         admit(ctx, admission, null);
+        return true;
     }
 
     /** What an accepted CONNECT asked for, kept while an enhanced authentication exchange runs. */
@@ -331,6 +419,10 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         c.enhancedAuthenticator(enhancedAuth);
         Session s = broker.registry().claim(clientId, id -> new Session(broker, id, ctx.channel().eventLoop()));
         c.bind(s);
+        // Enhanced authentication does not name a principal: such clients get the anonymous ACL.
+        c.authorize(permissions != null ? permissions
+                : broker.security().permissions(MqttPrincipal.ANONYMOUS, clientId));
+        permissions = null;
         this.connection = c;
         this.session = s;
         s.attach(c, request, present -> {

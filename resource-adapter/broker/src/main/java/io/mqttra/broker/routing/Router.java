@@ -63,6 +63,17 @@ public final class Router {
      * @param incomingQos2PacketId the PUBLISH's packet id, or 0 when nothing is to be recorded
      */
     public CompletableFuture<Void> route(ApplicationMessage message, String publisherId, int incomingQos2PacketId) {
+        return route(message, publisherId, incomingQos2PacketId, false);
+    }
+
+    /**
+     * @param throttle when true, the returned future also waits until every connected subscriber whose queue is
+     *                 congested has drained, so that a network publisher's acknowledgement (and with it its
+     *                 Receive Maximum window) follows the pace of the slowest consumer instead of overflowing
+     *                 its queue. Internal publishes do not wait: an EJB must not hang on a slow device.
+     */
+    public CompletableFuture<Void> route(ApplicationMessage message, String publisherId, int incomingQos2PacketId,
+                                         boolean throttle) {
         long now = System.nanoTime();
         metrics.messageIn(message.qos(), message.payload().length);
         CompletableFuture<Void> retainedWrite = null;
@@ -101,8 +112,16 @@ public final class Router {
         long messageId = nextMessageId();
         List<MessageStore.Reference> references = new ArrayList<>();
         List<Runnable> handOver = new ArrayList<>(targets.size() + sharedPicks.size());
+        List<CompletableFuture<Void>> congested = null;
         for (Map.Entry<Subscriber, Target> e : targets.entrySet()) {
             Target t = e.getValue();
+            if (throttle && message.qos() > 0) {
+                CompletableFuture<Void> c = e.getKey().congestion();
+                if (c != null) {
+                    congested = congested == null ? new ArrayList<>(2) : congested;
+                    congested.add(c);
+                }
+            }
             prepare(e.getKey(), message, messageId, Math.min(message.qos(), t.qos),
                     t.retainAsPublished && message.retain(), t.ids, now, references, handOver);
         }
@@ -113,7 +132,12 @@ public final class Router {
         CompletableFuture<Void> queued = references.isEmpty() && incomingQos2PacketId == 0
                 ? null : enqueue(messageId, message, references, publisherId, incomingQos2PacketId);
         handOver.forEach(Runnable::run);
-        return both(retainedWrite, queued);
+        CompletableFuture<Void> result = both(retainedWrite, queued);
+        if (congested != null) {
+            congested.add(result);
+            result = CompletableFuture.allOf(congested.toArray(new CompletableFuture<?>[0]));
+        }
+        return result;
     }
 
     private CompletableFuture<Void> enqueue(long messageId, ApplicationMessage message,

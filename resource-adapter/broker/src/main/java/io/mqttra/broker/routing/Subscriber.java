@@ -14,6 +14,14 @@ public interface Subscriber {
     /** True when the session outlives its connection, so QoS 1/2 messages for it go to the message store. */
     boolean isPersistent();
 
+    /**
+     * Non-null while the subscriber is connected but its queue is congested: completes when it has drained.
+     * Publishers of QoS 1/2 messages for it wait for this before they are acknowledged (back-pressure).
+     */
+    default java.util.concurrent.CompletableFuture<Void> congestion() {
+        return null;
+    }
+
     /** Hands one matched message to the subscriber; called on the publisher's thread, must not block. */
     void offer(RoutedMessage message);
 }

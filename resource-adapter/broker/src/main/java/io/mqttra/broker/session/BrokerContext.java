@@ -11,5 +11,5 @@ import io.netty.channel.EventLoopGroup;
 /** The parts of one broker that sessions and connections share. */
 public record BrokerContext(BrokerConfig config, BrokerMetrics metrics, Stores stores, SubscriptionTree tree,
                             RetainedMessages retained, Router router, SessionRegistry registry,
-                            EventLoopGroup eventLoops) {
+                            EventLoopGroup eventLoops, io.mqttra.broker.auth.BrokerSecurity security) {
 }

@@ -115,6 +115,11 @@ final class LocalConnection implements Connection {
         }
 
         @Override
+        public long messageId() {
+            return outgoing.routed().qos() > 0 ? outgoing.routed().messageId() : 0;
+        }
+
+        @Override
         public void acknowledge() {
             if (outgoing.routed().qos() > 0 && acknowledged.compareAndSet(false, true)) {
                 int packetId = outgoing.packetId();

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -171,6 +172,7 @@ public final class Session implements Subscriber {
             }
             connection = null;
             connected = false;
+            checkCongestion();
             ApplicationMessage w = will;
             will = null;
             if (persistent && w != null) {
@@ -260,6 +262,7 @@ public final class Session implements Subscriber {
             return;
         }
         destroyed = true;
+        checkCongestion();
         cancelExpiry();
         if (willTimer != null) {
             // The session ends before the will delay: the will is sent now (MQTT 5 section 3.1.3.2.2).
@@ -334,10 +337,22 @@ public final class Session implements Subscriber {
         boolean existed = subscriptions.put(s.fullFilter(), s) != null;
         ctx.tree().add(s);
         if (persistent) {
-            ctx.stores().sessions().saveSubscription(clientId, toStored(s));
+            storeWrites = ctx.stores().sessions().saveSubscription(clientId, toStored(s));
         }
         return existed;
     }
+
+    /**
+     * The last store write made by {@link #subscribe} since the previous call, or null. Writes complete in
+     * call order (store contract), so the last one covers all.
+     */
+    public java.util.concurrent.CompletableFuture<Void> takeStoreWrites() {
+        var w = storeWrites;
+        storeWrites = null;
+        return w;
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> storeWrites;
 
     /** Removes the subscription on a filter as the client wrote it; returns true if it existed. */
     public boolean unsubscribe(String fullFilter) {
@@ -353,6 +368,28 @@ public final class Session implements Subscriber {
     }
 
     // ---------------------------------------------------------------- outgoing messages
+
+    @Override
+    public CompletableFuture<Void> congestion() {
+        return drained;
+    }
+
+    /** Set while connected and the queue is above half its limit; completed when it is back to a quarter. */
+    private volatile CompletableFuture<Void> drained;
+
+    private void checkCongestion() {
+        int limit = ctx.config().maxQueuedMessages();
+        CompletableFuture<Void> d = drained;
+        if (d == null) {
+            if (connection != null && queue.size() > limit / 2) {
+                drained = new CompletableFuture<>();
+            }
+        } else if (connection == null || destroyed || queue.size() <= limit / 4) {
+            // Offline sessions never hold publishers back: their queue limit and drop policy apply.
+            drained = null;
+            d.complete(null);
+        }
+    }
 
     @Override
     public void offer(RoutedMessage message) {
@@ -385,6 +422,7 @@ public final class Session implements Subscriber {
             discard(om);
         } else {
             queue.add(om);
+            checkCongestion();
         }
     }
 
@@ -432,6 +470,9 @@ public final class Session implements Subscriber {
     private void sendQueued() {
         while (connection != null && !connection.isClosing() && !queue.isEmpty() && inflight.size() < window()) {
             sendNew(queue.poll());
+        }
+        if (drained != null) {
+            checkCongestion();
         }
     }
 

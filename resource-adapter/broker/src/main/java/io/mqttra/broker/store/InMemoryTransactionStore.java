@@ -17,6 +17,10 @@ public final class InMemoryTransactionStore implements TransactionStore {
 
     // Insertion order keeps loadPrepared() oldest first.
     private final Map<TransactionId, PreparedTransaction> prepared = new LinkedHashMap<>();
+    private final Map<TransactionId, Committed> committed = new LinkedHashMap<>();
+
+    private record Committed(List<Acknowledgement> acknowledgements, long at) {
+    }
 
     @Override
     public synchronized CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
@@ -27,7 +31,10 @@ public final class InMemoryTransactionStore implements TransactionStore {
 
     @Override
     public synchronized CompletableFuture<Void> commit(TransactionId xid) {
-        prepared.remove(xid);
+        PreparedTransaction p = prepared.remove(xid);
+        if (p != null && !p.acknowledgements().isEmpty()) {
+            committed.put(xid, new Committed(p.acknowledgements(), System.currentTimeMillis()));
+        }
         return DONE;
     }
 
@@ -40,5 +47,18 @@ public final class InMemoryTransactionStore implements TransactionStore {
     @Override
     public synchronized List<PreparedTransaction> loadPrepared() {
         return new ArrayList<>(prepared.values());
+    }
+
+    @Override
+    public synchronized List<Acknowledgement> loadCommittedAcknowledgements() {
+        List<Acknowledgement> out = new ArrayList<>();
+        committed.values().forEach(c -> out.addAll(c.acknowledgements()));
+        return out;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> purgeCommitted(long epochMillis) {
+        committed.values().removeIf(c -> c.at() < epochMillis);
+        return DONE;
     }
 }

@@ -6,9 +6,13 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Prepared XA transactions of the broker's resource manager: the messages a transaction publishes once its
- * transaction manager commits it, and the queued messages it then acknowledges (transacted deliveries). Between prepare and commit the broker has promised to publish them, so they
- * must survive a crash; after a restart the transaction manager asks for them ({@code XAResource.recover}) and
- * commits or rolls back each one.
+ * transaction manager commits it, and the queued messages it then acknowledges (transacted deliveries). Between
+ * prepare and commit the broker has promised both, so they must survive a crash; after a restart the transaction
+ * manager asks for the prepared branches ({@code XAResource.recover}) and commits or rolls back each one.
+ *
+ * <p>A committed branch's acknowledgements are kept a while longer, marked committed: the broker removes a taken
+ * message from its session's queue asynchronously, so without the mark a crash right after the commit would deliver
+ * the message again. {@link #purgeCommitted} drops the marks once those removals are surely durable.
  *
  * <p>Follows the write contract of the package: futures complete once the write is durable, writes are
  * applied in call order. A transaction that commits in one phase never reaches the store.
@@ -22,12 +26,21 @@ public interface TransactionStore {
     CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
                                     List<Acknowledgement> acknowledgements);
 
-    /** The branch was committed and its messages routed: the record is no longer needed. Unknown: no-op. */
+    /**
+     * The branch was committed and its messages routed: its messages are forgotten, its acknowledgements are kept
+     * as committed (see {@link #loadCommittedAcknowledgements()}). Unknown: no-op.
+     */
     CompletableFuture<Void> commit(TransactionId xid);
 
-    /** The branch was rolled back: its messages are discarded. Unknown: no-op. */
+    /** The branch was rolled back: its record is deleted. Unknown: no-op. */
     CompletableFuture<Void> rollback(TransactionId xid);
 
-    /** Every prepared branch, oldest first; called when the broker starts. */
+    /** Every prepared branch not committed or rolled back yet, oldest first; called when the broker starts. */
     List<PreparedTransaction> loadPrepared();
+
+    /** The acknowledgements of committed branches not purged yet; called when the broker starts. */
+    List<Acknowledgement> loadCommittedAcknowledgements();
+
+    /** Forgets the acknowledgements of branches committed before {@code epochMillis}. */
+    CompletableFuture<Void> purgeCommitted(long epochMillis);
 }

@@ -54,7 +54,7 @@ public final class SysTopicsPublisher implements AutoCloseable {
         add("clients/connected", () -> Long.toString(metrics.connections()));
         add("clients/active", () -> Long.toString(metrics.connections()));
         add("clients/total", () -> Long.toString(Math.max(metrics.sessions(), metrics.connections())));
-        // Sessions without a connection: persistent clients that are away (and sockets-less local sessions).
+        // Sessions without a connection: persistent clients that are away (and socket-less local sessions).
         add("clients/disconnected", () -> Long.toString(Math.max(0, metrics.sessions() - metrics.connections())));
         add("clients/inactive", () -> Long.toString(Math.max(0, metrics.sessions() - metrics.connections())));
         add("clients/maximum", () -> Long.toString(metrics.connectionsMaximum()));

@@ -12,10 +12,11 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * Builds the MQTT pipeline of a connection, in one place. A transport that needs handlers in front of MQTT
- * (TLS, WebSocket framing) adds them first and then calls {@link #addMqttHandlers}.
+ * (TLS, WebSocket framing) gives them as a {@link TransportFront}; they go first, the MQTT handlers after.
  *
  * <pre>
- * [transport front: tls, http/webSocket] -> flushConsolidation -> connectTimeout -> decoder / encoder -> [keepAlive, after CONNECT] -> mqtt
+ * [front: tls | httpCodec, webSocket, webSocketMqtt | both] -> flushConsolidation -> connectTimeout
+ *     -> decoder / encoder -> [keepAlive, after CONNECT] -> mqtt
  * </pre>
  */
 public class MqttChannelInitializer extends ChannelInitializer<Channel> {

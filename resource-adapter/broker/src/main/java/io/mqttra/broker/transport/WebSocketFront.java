@@ -25,7 +25,8 @@ final class WebSocketFront implements TransportFront {
         this.config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(path)
                 .subprotocols(SUBPROTOCOLS)
-                .checkStartsWith(false)
+                // "/mqtt?token=..." is still the MQTT endpoint; "/mqttx" is not.
+                .checkStartsWith(true)
                 .handshakeTimeoutMillis(handshakeTimeoutMillis)
                 .dropPongFrames(true)
                 .handleCloseFrames(true)

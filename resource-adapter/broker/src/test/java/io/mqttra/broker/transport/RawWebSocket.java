@@ -122,6 +122,17 @@ final class RawWebSocket implements AutoCloseable {
         return java.util.Arrays.copyOfRange(f, 1, f.length);
     }
 
+    /** Reads until the server's close frame and returns its status code; -1 if the connection ends without one. */
+    int closeStatus() throws IOException {
+        byte[] f;
+        while ((f = readFrame()) != null) {
+            if (f[0] == CLOSE) {
+                return f.length >= 3 ? ((f[1] & 0xFF) << 8) | (f[2] & 0xFF) : -1;
+            }
+        }
+        return -1;
+    }
+
     /** True if the server ends the connection (after any frames) within the socket timeout. */
     boolean closedByServer() {
         try {

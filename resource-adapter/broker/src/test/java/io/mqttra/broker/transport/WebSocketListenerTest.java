@@ -128,6 +128,7 @@ class WebSocketListenerTest {
             ws.sendFrame(RawWebSocket.BINARY, true, MqttBytes.connect("texter"));
             ws.readBinary();
             ws.sendFrame(RawWebSocket.TEXT, true, "hello".getBytes(UTF_8));
+            assertThat(ws.closeStatus()).as("close status 1003: unsupported data").isEqualTo(1003);
             assertThat(ws.closedByServer()).isTrue();
         }
         assertStillWorks(other, "text/after");
@@ -141,9 +142,19 @@ class WebSocketListenerTest {
             ws.sendFrame(RawWebSocket.BINARY, true, MqttBytes.connect("big-frame"));
             ws.readBinary();
             ws.sendFrame(RawWebSocket.BINARY, true, new byte[64 * 1024 + 1]);
+            assertThat(ws.closeStatus()).as("close status 1009: message too big").isEqualTo(1009);
             assertThat(ws.closedByServer()).isTrue();
         }
         assertStillWorks(other, "big/after");
+    }
+
+    @Test
+    void pathWithQueryString_isTheMqttEndpointToo() throws Exception {
+        try (RawWebSocket ws = new RawWebSocket(broker.wsPort(), "/mqtt?token=abc", "mqtt")) {
+            assertThat(ws.upgraded()).as(ws.handshakeResponse).isTrue();
+            ws.sendFrame(RawWebSocket.BINARY, true, MqttBytes.connect("query-ws"));
+            assertThat(ws.readBinary()).containsExactly(0x20, 0x02, 0x00, 0x00);
+        }
     }
 
     @Test
@@ -151,7 +162,7 @@ class WebSocketListenerTest {
         try (Socket s = new Socket("127.0.0.1", broker.wsPort())) {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();
-            out.write("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8));
+            out.write("GET /mqttx HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8));
             out.flush();
             InputStream in = s.getInputStream();
             String response = new String(in.readAllBytes(), UTF_8);

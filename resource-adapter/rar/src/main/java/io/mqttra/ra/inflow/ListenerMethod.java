@@ -11,14 +11,18 @@ import java.lang.reflect.Method;
  * @param qos                    the maximum QoS it asked for
  * @param subscriptionIdentifier the identifier of its subscription in the bean's session (index + 1)
  * @param parameter              how a message becomes its argument
+ * @param json                   binds the payload for a {@link Parameter#JSON} parameter, else null
  */
-record ListenerMethod(Method method, String topicFilter, int qos, int subscriptionIdentifier, Parameter parameter) {
+record ListenerMethod(Method method, String topicFilter, int qos, int subscriptionIdentifier, Parameter parameter,
+                      JsonPayloads json) {
 
     /** The parameter types a listener method may take. */
     enum Parameter {
         MESSAGE(MqttMessage.class),
         BYTES(byte[].class),
-        TEXT(String.class);
+        TEXT(String.class),
+        /** Any other class: a POJO (or collection) bound from a JSON payload with JSON-B. */
+        JSON(null);
 
         private final Class<?> type;
 
@@ -26,21 +30,17 @@ record ListenerMethod(Method method, String topicFilter, int qos, int subscripti
             this.type = type;
         }
 
+        /** How a parameter of this type is passed, or null when it cannot be (primitives, arrays but byte[]). */
         static Parameter of(Class<?> type) {
             for (Parameter p : values()) {
                 if (p.type == type) {
                     return p;
                 }
             }
-            return null;
-        }
-
-        Object argument(MqttMessage message) {
-            return switch (this) {
-                case MESSAGE -> message;
-                case BYTES -> message.payload();
-                case TEXT -> message.payloadAsString();
-            };
+            if (type.isPrimitive() || type.isArray()) {
+                return null;
+            }
+            return JSON;
         }
     }
 
@@ -48,7 +48,12 @@ record ListenerMethod(Method method, String topicFilter, int qos, int subscripti
     Object argument(MqttMessage message) {
         MqttMessage capped = message.qos() <= qos ? message
                 : new MqttMessage(message.topic(), message.payload(), qos, message.retain(), message.dup(), message.properties());
-        return parameter.argument(capped);
+        return switch (parameter) {
+            case MESSAGE -> capped;
+            case BYTES -> capped.payload();
+            case TEXT -> capped.payloadAsString();
+            case JSON -> json.bind(capped.payload(), method.getGenericParameterTypes()[0]);
+        };
     }
 
     String describe() {

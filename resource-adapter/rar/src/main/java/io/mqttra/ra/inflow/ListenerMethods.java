@@ -36,6 +36,7 @@ final class ListenerMethods {
                 .toArray(Method[]::new);
         List<String> problems = new ArrayList<>();
         List<ListenerMethod> methods = new ArrayList<>();
+        JsonPayloads json = null;
         for (Method method : candidates) {
             OnMqttMessage on = method.getAnnotation(OnMqttMessage.class);
             String problem = problem(method, on);
@@ -44,7 +45,14 @@ final class ListenerMethods {
                 continue;
             }
             ListenerMethod.Parameter parameter = ListenerMethod.Parameter.of(method.getParameterTypes()[0]);
-            methods.add(new ListenerMethod(method, on.value(), on.qos(), methods.size() + 1, parameter));
+            if (parameter == ListenerMethod.Parameter.JSON && json == null) {
+                json = new JsonPayloads();
+            }
+            methods.add(new ListenerMethod(method, on.value(), on.qos(), methods.size() + 1, parameter,
+                    parameter == ListenerMethod.Parameter.JSON ? json : null));
+        }
+        if (!problems.isEmpty() && json != null) {
+            json.close();
         }
         if (!problems.isEmpty()) {
             throw new NotSupportedException("Cannot bind message-driven bean " + beanClass.getName() + " to MQTT: "
@@ -62,8 +70,9 @@ final class ListenerMethods {
             return "an @OnMqttMessage method must not be static";
         }
         if (method.getParameterCount() != 1 || ListenerMethod.Parameter.of(method.getParameterTypes()[0]) == null) {
-            return "an @OnMqttMessage method takes exactly one parameter of type " + MqttMessage.class.getSimpleName()
-                    + ", byte[] or String, not " + Arrays.toString(method.getParameterTypes());
+            return "an @OnMqttMessage method takes exactly one parameter: " + MqttMessage.class.getSimpleName()
+                    + ", byte[], String or a class bound from JSON with JSON-B (not a primitive or other array), not "
+                    + Arrays.toString(method.getParameterTypes());
         }
         if (on.qos() < 0 || on.qos() > 2) {
             return "qos must be 0, 1 or 2, not " + on.qos();

@@ -2,6 +2,7 @@ package io.mqttra.ra.inflow;
 
 import io.mqttra.broker.LocalSession;
 import io.mqttra.broker.MqttBroker;
+import io.mqttra.ra.tx.MqttResourceManager;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
@@ -24,13 +25,18 @@ public final class MqttActivation {
     private final String beanName;
     private final List<ListenerMethod> methods;
     private final DeliveryDispatcher dispatcher;
+    private final MqttActivationSpec spec;
     private volatile LocalSession session;
+    private boolean capturingFailures;
+    private boolean released;
 
-    private MqttActivation(String clientId, String beanName, List<ListenerMethod> methods, DeliveryDispatcher dispatcher) {
+    private MqttActivation(String clientId, String beanName, List<ListenerMethod> methods, DeliveryDispatcher dispatcher,
+                           MqttActivationSpec spec) {
         this.clientId = clientId;
         this.beanName = beanName;
         this.methods = methods;
         this.dispatcher = dispatcher;
+        this.spec = spec;
     }
 
     /**
@@ -38,31 +44,47 @@ public final class MqttActivation {
      *
      * @throws NotSupportedException when a listener method cannot be bound (the deployment fails with the reason)
      */
-    public static MqttActivation activate(MqttBroker broker, WorkManager workManager, MessageEndpointFactory endpointFactory,
-                                          MqttActivationSpec spec) throws ResourceException {
+    public static MqttActivation activate(MqttBroker broker, MqttResourceManager resourceManager, WorkManager workManager,
+                                          MessageEndpointFactory endpointFactory, MqttActivationSpec spec)
+            throws ResourceException {
         Class<?> beanClass = endpointFactory.getEndpointClass();
         List<ListenerMethod> methods = ListenerMethods.scan(beanClass);
-        String clientId = spec.getClientId() != null ? spec.getClientId() : derivedClientId(endpointFactory, beanClass);
-        DeliveryDispatcher dispatcher = new DeliveryDispatcher(workManager, new EndpointInvoker(endpointFactory, methods),
-                spec.getMaxConcurrency(), beanClass.getName());
-        MqttActivation activation = new MqttActivation(clientId, beanClass.getName(), methods, dispatcher);
+        String clientId = clientId(endpointFactory, spec);
+        RedeliveryPolicy policy = spec.redeliveryPolicy(clientId);
+        DeadLetters deadLetters = new DeadLetters(() -> broker, clientId, beanClass.getName());
+        EndpointInvoker invoker = new EndpointInvoker(endpointFactory, methods, resourceManager, clientId, policy,
+                deadLetters);
+        DeliveryDispatcher dispatcher = new DeliveryDispatcher(workManager, invoker, spec.getMaxConcurrency(),
+                beanClass.getName());
+        MqttActivation activation = new MqttActivation(clientId, beanClass.getName(), methods, dispatcher, spec);
         activation.open(broker);
         return activation;
     }
 
     private void open(MqttBroker broker) throws ResourceException {
-        LocalSession opened = broker.openLocalSession(clientId, dispatcher::dispatch);
+        LocalSession opened;
+        try {
+            opened = broker.openLocalSession(clientId, dispatcher::dispatch);
+        } catch (RuntimeException e) {
+            throw new ResourceException("Cannot open the MQTT session '" + clientId + "' of message-driven bean "
+                    + beanName + ": " + e.getMessage(), e);
+        }
         session = opened;
         try {
             for (ListenerMethod m : methods) {
-                opened.subscribe(m.topicFilter(), m.qos(), m.subscriptionIdentifier());
+                opened.subscribe(spec.subscriptionFilter(m.topicFilter()), m.qos(), m.subscriptionIdentifier());
             }
         } catch (RuntimeException e) {
             deactivate();
             throw new NotSupportedException("Cannot subscribe message-driven bean " + beanName + ": " + e.getMessage(), e);
         }
+        synchronized (this) {
+            ContainerFailures.install();
+            capturingFailures = true;
+        }
         LOG.info(() -> "Message-driven bean " + beanName + " subscribed as MQTT client '" + clientId + "' to "
-                + methods.stream().map(m -> m.topicFilter() + " (QoS " + m.qos() + ") -> " + m.method().getName()).toList());
+                + methods.stream().map(m -> spec.subscriptionFilter(m.topicFilter()) + " (QoS " + m.qos() + ") -> "
+                        + m.method().getName()).toList() + ", " + spec);
     }
 
     /** Stops deliveries, waits for those in progress, and ends the session. Idempotent. */
@@ -77,6 +99,17 @@ public final class MqttActivation {
         }
         LocalSession closing = session;
         session = null;
+        synchronized (this) {
+            if (capturingFailures) {
+                capturingFailures = false;
+                ContainerFailures.uninstall();
+            }
+            if (!released) {
+                released = true;
+                methods.stream().map(ListenerMethod::json).filter(java.util.Objects::nonNull).findFirst()
+                        .ifPresent(JsonPayloads::close);
+            }
+        }
         if (closing != null) {
             try {
                 closing.close();
@@ -89,6 +122,16 @@ public final class MqttActivation {
 
     public String clientId() {
         return clientId;
+    }
+
+    public String beanName() {
+        return beanName;
+    }
+
+    /** The client identifier of the bean's session: the one its activation config names, or a derived one. */
+    public static String clientId(MessageEndpointFactory endpointFactory, MqttActivationSpec spec) {
+        return spec.getClientId() != null ? spec.getClientId()
+                : derivedClientId(endpointFactory, endpointFactory.getEndpointClass());
     }
 
     /**

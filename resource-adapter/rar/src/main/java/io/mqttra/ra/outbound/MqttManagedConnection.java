@@ -4,6 +4,7 @@ import io.mqttra.api.MqttException;
 import io.mqttra.api.PublishProperties;
 import io.mqttra.broker.ApplicationMessage;
 import io.mqttra.broker.MqttBroker;
+import io.mqttra.ra.tx.MqttXAResource;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -22,8 +23,8 @@ import javax.transaction.xa.XAResource;
 
 /**
  * A pooled connection to the broker of this server. There is no socket behind it: publishing goes straight to the
- * broker. It is the place where transaction support will buffer a transaction's publishes (an XAResource per
- * managed connection), which is why publishes go through it rather than from the handle to the broker.
+ * broker, except while the server has enlisted the connection's XAResource in a JTA transaction: then each publish
+ * is held in the transaction branch and routed only if the transaction commits.
  */
 final class MqttManagedConnection implements ManagedConnection {
 
@@ -32,6 +33,7 @@ final class MqttManagedConnection implements ManagedConnection {
     private final Set<MqttConnectionHandle> handles = ConcurrentHashMap.newKeySet();
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private PrintWriter logWriter;
+    private MqttXAResource xaResource;
 
     MqttManagedConnection(MqttManagedConnectionFactory factory) {
         this.factory = factory;
@@ -44,6 +46,15 @@ final class MqttManagedConnection implements ManagedConnection {
 
     void publish(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties) {
         ApplicationMessage message = BrokerPublisher.message(topic, payload, qos, retain, properties);
+        MqttXAResource xa = xaResource;
+        if (xa != null && xa.inTransaction()) {
+            try {
+                xa.publish(message);
+            } catch (IllegalStateException e) {
+                throw new MqttException("Cannot publish to topic '" + topic + "' in this transaction: " + e.getMessage(), e);
+            }
+            return;
+        }
         MqttBroker broker;
         try {
             broker = factory.broker();
@@ -107,9 +118,17 @@ final class MqttManagedConnection implements ManagedConnection {
         listeners.remove(listener);
     }
 
+    /** One XAResource per managed connection, as the connector architecture expects; created on first use. */
     @Override
-    public XAResource getXAResource() throws ResourceException {
-        throw new NotSupportedException("Transactions are not supported yet by the MQTT connection factory");
+    public synchronized XAResource getXAResource() throws ResourceException {
+        if (xaResource == null) {
+            try {
+                xaResource = factory.resourceManager().newXAResource(null);
+            } catch (IllegalStateException e) {
+                throw new ResourceException("No MQTT transactions: " + e.getMessage(), e);
+            }
+        }
+        return xaResource;
     }
 
     @Override

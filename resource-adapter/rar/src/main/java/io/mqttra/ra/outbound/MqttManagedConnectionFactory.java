@@ -4,6 +4,7 @@ import io.mqttra.api.MqttConnection;
 import io.mqttra.api.MqttConnectionFactory;
 import io.mqttra.broker.MqttBroker;
 import io.mqttra.ra.MqttResourceAdapter;
+import io.mqttra.ra.tx.MqttResourceManager;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConfigProperty;
@@ -23,8 +24,8 @@ import javax.security.auth.Subject;
 
 /**
  * The outbound side: makes the connection factory that applications look up ({@code mqtt/ConnectionFactory}) and
- * the pooled managed connections behind it. Transactions are not supported yet (NoTransaction); a managed connection
- * is where an XAResource will hold a transaction's publishes until commit.
+ * the pooled managed connections behind it. XA transactions: inside a JTA transaction a connection's publishes are
+ * held by its XAResource and routed only on commit (see {@link io.mqttra.ra.tx.MqttResourceManager}).
  */
 @ConnectionDefinition(
         connectionFactory = MqttConnectionFactory.class,
@@ -76,13 +77,20 @@ public class MqttManagedConnectionFactory implements ManagedConnectionFactory, R
         return resourceAdapter.broker();
     }
 
+    MqttResourceManager resourceManager() {
+        if (resourceAdapter == null) {
+            throw new IllegalStateException("the connection factory is not associated with the MQTT resource adapter");
+        }
+        return resourceAdapter.resourceManager();
+    }
+
     BrokerPublisher publisher() {
         return new BrokerPublisher(publishTimeoutMillis);
     }
 
     @Override
     public TransactionSupportLevel getTransactionSupport() {
-        return TransactionSupportLevel.NoTransaction;
+        return TransactionSupportLevel.XATransaction;
     }
 
     @Override

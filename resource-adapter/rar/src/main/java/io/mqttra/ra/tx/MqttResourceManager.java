@@ -44,15 +44,21 @@ public final class MqttResourceManager {
 
     private static final Logger LOG = Logger.getLogger(MqttResourceManager.class.getName());
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long a committed branch's acknowledgements stay in the store: far longer than the broker takes to make
+     * the removal of the taken message durable (one group commit).
+     */
+    private static final long COMMITTED_GRACE_MILLIS = 60_000;
+    private static final long PURGE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final TransactionStore store;
     private final MessageSink sink;
     private final long storeTimeoutMillis;
     private final ConcurrentHashMap<TransactionId, TransactionBranch> branches = new ConcurrentHashMap<>();
-    // Acknowledgements of branches found prepared at start, until recovery decides; then the committed ones until
-    // the message comes back (the bean must not get it again).
+    // Acknowledgements of branches found prepared at start, until recovery decides; and those of branches that
+    // committed (before the restart or in recovery), until the message comes back: the bean must not get it again.
     private final ConcurrentHashMap<Acknowledgement, TransactionId> inDoubt = new ConcurrentHashMap<>();
-    private final Set<Acknowledgement> committedWhileInDoubt = ConcurrentHashMap.newKeySet();
+    private final Set<Acknowledgement> alreadyTaken = ConcurrentHashMap.newKeySet();
 
     /** What the inbound side must do with a message delivered again after a restart. */
     public enum AcknowledgementState {
@@ -60,10 +66,11 @@ public final class MqttResourceManager {
         NONE,
         /** Its branch is prepared and waits for the transaction manager's recovery: hold it. */
         IN_DOUBT,
-        /** Its branch committed during recovery: acknowledge it without delivering it again. */
+        /** Its branch committed (before the restart, or in recovery): acknowledge it without delivering it again. */
         COMMITTED
     }
     private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+    private final AtomicLong lastPurge = new AtomicLong(System.nanoTime());
 
     /**
      * @param store              where prepared branches are made durable
@@ -86,6 +93,12 @@ public final class MqttResourceManager {
         for (PreparedTransaction p : prepared) {
             branches.putIfAbsent(p.xid(), TransactionBranch.recovered(p.xid(), p.messages(), p.acknowledgements()));
             p.acknowledgements().forEach(a -> inDoubt.put(a, p.xid()));
+        }
+        List<Acknowledgement> committed = store.loadCommittedAcknowledgements();
+        alreadyTaken.addAll(committed);
+        if (!committed.isEmpty()) {
+            LOG.info(() -> committed.size() + " message(s) taken by transactions that committed just before the last"
+                    + " stop will be acknowledged without being delivered again");
         }
         if (!prepared.isEmpty()) {
             LOG.info(() -> prepared.size() + " prepared MQTT transaction(s) wait for the transaction manager's recovery: "
@@ -112,13 +125,13 @@ public final class MqttResourceManager {
         if (inDoubt.containsKey(acknowledgement)) {
             return AcknowledgementState.IN_DOUBT;
         }
-        return committedWhileInDoubt.contains(acknowledgement)
+        return alreadyTaken.contains(acknowledgement)
                 ? AcknowledgementState.COMMITTED : AcknowledgementState.NONE;
     }
 
     /** The inbound side acknowledged a message whose branch committed during recovery. */
     public void acknowledged(Acknowledgement acknowledgement) {
-        committedWhileInDoubt.remove(acknowledgement);
+        alreadyTaken.remove(acknowledgement);
     }
 
 
@@ -259,7 +272,7 @@ public final class MqttResourceManager {
             }
             if (b.isRecovered()) {
                 for (Acknowledgement a : b.acknowledgements()) {
-                    committedWhileInDoubt.add(a);
+                    alreadyTaken.add(a);
                     inDoubt.remove(a, b.xid());
                 }
             }
@@ -355,6 +368,7 @@ public final class MqttResourceManager {
      * most once a second, so that a lost transaction does not hold its messages forever.
      */
     private void sweepExpired() {
+        purgeCommitted();
         long now = System.nanoTime();
         long last = lastSweep.get();
         if (now - last < SWEEP_INTERVAL_NANOS || !lastSweep.compareAndSet(last, now)) {
@@ -365,6 +379,20 @@ public final class MqttResourceManager {
                 discard(b, "its transaction timeout passed before it was prepared");
             }
         }
+    }
+
+    /** Now and then, drops the committed acknowledgements older than the grace period from the store. */
+    private void purgeCommitted() {
+        long now = System.nanoTime();
+        long last = lastPurge.get();
+        if (now - last < PURGE_INTERVAL_NANOS || !lastPurge.compareAndSet(last, now)) {
+            return;
+        }
+        store.purgeCommitted(System.currentTimeMillis() - COMMITTED_GRACE_MILLIS).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.log(Level.WARNING, "Could not purge committed acknowledgements (retried later)", e);
+            }
+        });
     }
 
     private void await(CompletableFuture<Void> f, String what) throws XAException {

@@ -110,7 +110,8 @@ class DeliveryDispatcherTest {
 
     private static DeliveryDispatcher dispatcher(ThreadPoolWorkManager workManager, int maxConcurrency) throws Exception {
         return new DeliveryDispatcher(workManager,
-                new EndpointInvoker(new Factory(), ListenerMethods.scan(SlowBean.class)), maxConcurrency, "SlowBean");
+                new EndpointInvoker(new Factory(), ListenerMethods.scan(SlowBean.class), null, "slow",
+                        new RedeliveryPolicy(0, 0, null), new DeadLetters(() -> null, "slow", "SlowBean")), maxConcurrency, "SlowBean");
     }
 
     @Test

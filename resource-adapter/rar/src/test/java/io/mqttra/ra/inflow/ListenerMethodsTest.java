@@ -79,7 +79,7 @@ class ListenerMethodsTest {
         assertThat((byte[]) methods.get(1).argument(message)).isEqualTo("21.5".getBytes(StandardCharsets.UTF_8));
         assertThat(((MqttMessage) methods.get(2).argument(message)).qos()).isEqualTo(2);
         MqttMessage asMessage = (MqttMessage) new ListenerMethod(methods.get(2).method(), "x", 1, 3,
-                ListenerMethod.Parameter.MESSAGE).argument(message);
+                ListenerMethod.Parameter.MESSAGE, null).argument(message);
         assertThat(asMessage.qos()).isEqualTo(1);
     }
 

@@ -320,6 +320,23 @@ class MqttXAResourceTest {
     }
 
     @Test
+    void aDeliveryCommittedJustBeforeACrashIsNotRepeatedAfterTheRestart() throws Exception {
+        Acknowledgement taken = new Acknowledgement("mdb:orders", 11L);
+        MqttXAResource inbound = rm.newXAResource(new DeliveryOutcome(), taken);
+        Xid xid = xid(20);
+        inbound.start(xid, XAResource.TMNOFLAGS);
+        inbound.end(xid, XAResource.TMSUCCESS);
+        inbound.prepare(xid);
+        inbound.commit(xid, false);
+        // The JVM dies before the broker made the acknowledgement durable: the message comes back after the restart.
+
+        MqttResourceManager restarted = new MqttResourceManager(store, sink, 2_000);
+        restarted.loadPrepared();
+        assertThat(restarted.acknowledgementState(taken)).isEqualTo(MqttResourceManager.AcknowledgementState.COMMITTED);
+        assertThat(store.loadPrepared()).as("nothing in doubt").isEmpty();
+    }
+
+    @Test
     void aTwoPhaseCommitTellsTheDeliveryBeforeItForgetsTheRecord() throws Exception {
         List<String> order = new ArrayList<>();
         TransactionStore watching = new RecordingStore() {
@@ -409,6 +426,16 @@ class MqttXAResourceTest {
         @Override
         public List<PreparedTransaction> loadPrepared() {
             return delegate.loadPrepared();
+        }
+
+        @Override
+        public List<Acknowledgement> loadCommittedAcknowledgements() {
+            return delegate.loadCommittedAcknowledgements();
+        }
+
+        @Override
+        public CompletableFuture<Void> purgeCommitted(long epochMillis) {
+            return delegate.purgeCommitted(epochMillis);
         }
     }
 

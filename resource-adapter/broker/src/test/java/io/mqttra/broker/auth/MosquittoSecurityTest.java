@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The same checks with Debian's mosquitto_pub / mosquitto_sub, whose exit status is the CONNACK code. */
-class MosquittoClientsTest extends SecureBrokerSupport {
+class MosquittoSecurityTest extends SecureBrokerSupport {
 
     @BeforeEach
     void needsMosquittoClients() {

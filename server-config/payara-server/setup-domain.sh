@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Sets up a Payara Server domain running the MQTT broker, from a fresh clone:
+#
+#   bash server-config/payara-server/setup-domain.sh        # then: bash server-config/payara-server/stop-domain.sh
+#
+# Needs only Java 17+ and Maven. It builds the RAR, the samples and the console EAR (mvn install, tests skipped),
+# fetches the Payara Server distribution from Maven Central through Maven, then (re)creates the domain and
+#   1. starts it,
+#   2. creates the broker's thread pool and the resource adapter config (before the RAR deploys: the adapter reads
+#      its port and thread pool when it starts),
+#   3. deploys mqtt-ra.rar,
+#   4. creates the connector pool, mqtt/ConnectionFactory and the admin object mqtt/Admin
+#      (server-config/payara/post-deploy.asadmin, the same file Payara Micro uses),
+#   5. deploys the console (mqtt-broker.ear) and the light-switch sample (mdb-samples.war).
+# Running it again deletes and recreates the domain; the broker's data lives outside the domain and survives.
+#
+# Environment (all optional):
+#   PAYARA_HOME          an unpacked Payara Server (the directory holding bin/asadmin)
+#                        (default: server-config/target/payara-server/payara6, unpacked by Maven when missing)
+#   DOMAIN_DIR           directory that holds the domain                 (default <repo>/data/payara-server/domains)
+#   DOMAIN_NAME          name of the domain                               (default mqtt)
+#   ADMIN_PORT           admin console and REST/asadmin port              (default 4848)
+#   HTTP_PORT            HTTP listener of the applications                (default 8080)
+#   HTTPS_PORT, IIOP_PORT, IIOPS_PORT, IIOP_MUTUALAUTH_PORT, JMS_PORT, JMX_PORT, OSGI_PORT, DEBUG_PORT,
+#   HAZELCAST_DAS_PORT, HAZELCAST_START_PORT
+#                        the domain's other ports (defaults 8181, 3700, 3820, 3920, 7676, 8686, 6666, 9009, 4900, 5900)
+#   MQTT_PORT            MQTT listener port                               (default 1883)
+#   MQTT_BIND_ADDRESS    MQTT listener address; loopback while no authentication is configured (default 127.0.0.1)
+#   MQTT_RA_DATA         the broker's data directory (embedded H2 store)  (default <repo>/data/payara-server/broker)
+#   MQTT_RA_SKIP_BUILD   set to 1 to use the last build without running Maven
+#   MQTT_RA_RAR, MQTT_SAMPLES_WAR, MQTT_CONSOLE_EAR
+#                        the archives to deploy (default: the build's target/ directories)
+#   DEPLOY_SAMPLES       set to 0 to leave mdb-samples.war out        DEPLOY_CONSOLE  set to 0 to leave the EAR out
+#   MQTT_CONSOLE_PASSWORD  creates the console's administrator (file realm, group mqtt-admin); without it nobody
+#                        can log in to http://localhost:HTTP_PORT/mqtt-console/
+#   MQTT_CONSOLE_USER    that administrator's name                       (default mqtt-admin)
+#
+# The admin console (http://localhost:ADMIN_PORT/) has no password (create-domain --nopassword) and, like every
+# Payara domain made that way, accepts administration only from this machine.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+
+log() { echo "setup-domain.sh: $*" >&2; }
+fail() { log "$*"; exit 1; }
+
+# Versions come from the parent pom, so that the script never drifts from the build.
+pom_value() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$repo/pom.xml" | head -n 1; }
+payara_version="$(pom_value payara.version)"
+
+domain_dir="${DOMAIN_DIR:-$repo/data/payara-server/domains}"
+domain_name="${DOMAIN_NAME:-mqtt}"
+admin_port="${ADMIN_PORT:-4848}"
+http_port="${HTTP_PORT:-8080}"
+mqtt_port="${MQTT_PORT:-1883}"
+mqtt_bind_address="${MQTT_BIND_ADDRESS:-127.0.0.1}"
+data_dir="${MQTT_RA_DATA:-$repo/data/payara-server/broker}"
+
+if [[ "${MQTT_RA_SKIP_BUILD:-0}" != "1" ]]; then
+  log "building the resource adapter and the samples (mvn install, tests skipped)..."
+  (cd "$repo" && mvn -B -q -DskipTests install -pl resource-adapter/rar,mdb-samples -am)
+  if [[ "${DEPLOY_CONSOLE:-1}" != "0" && -f "$repo/broker-ear/ear/pom.xml" ]]; then
+    log "building the console EAR..."
+    (cd "$repo" && mvn -B -q -DskipTests install -pl broker-ear/ear -am) \
+      || log "WARNING: the console EAR did not build; the domain will run without the console"
+  fi
+fi
+
+payara_home="${PAYARA_HOME:-$repo/server-config/target/payara-server/payara6}"
+if [[ ! -x "$payara_home/bin/asadmin" ]]; then
+  [[ -n "${PAYARA_HOME:-}" ]] && fail "PAYARA_HOME=$PAYARA_HOME has no bin/asadmin"
+  log "unpacking Payara Server $payara_version (fish.payara.distributions:payara:zip from Maven Central)..."
+  (cd "$repo" && mvn -B -q dependency:unpack -N \
+      -Dartifact="fish.payara.distributions:payara:$payara_version:zip" \
+      -DoutputDirectory="$repo/server-config/target/payara-server")
+fi
+asadmin="$payara_home/bin/asadmin"
+
+rar="${MQTT_RA_RAR:-$repo/resource-adapter/rar/target/mqtt-ra.rar}"
+samples_war="${MQTT_SAMPLES_WAR:-$repo/mdb-samples/target/mdb-samples.war}"
+console_ear="${MQTT_CONSOLE_EAR:-$repo/broker-ear/ear/target/mqtt-broker.ear}"
+[[ -f "$rar" ]] || fail "$rar is missing; run without MQTT_RA_SKIP_BUILD=1"
+
+mkdir -p "$domain_dir" "$data_dir"
+domain_dir="$(cd "$domain_dir" && pwd)"
+data_dir="$(cd "$data_dir" && pwd)"
+
+# Recreate rather than patch: a domain left by an earlier run (running or not) is stopped and deleted, so every
+# run starts from the same configuration. The broker's data is outside the domain and is kept.
+if [[ -d "$domain_dir/$domain_name" ]]; then
+  log "recreating the existing domain $domain_dir/$domain_name"
+  "$asadmin" stop-domain --domaindir "$domain_dir" --kill=true "$domain_name" >/dev/null 2>&1 || true
+  "$asadmin" delete-domain --domaindir "$domain_dir" "$domain_name" >/dev/null
+fi
+
+# Every port is explicit, so that a second domain (or a test) on this machine meets none of this one's ports.
+properties="domain.jmxPort=${JMX_PORT:-8686}:http.ssl.port=${HTTPS_PORT:-8181}:java.debugger.port=${DEBUG_PORT:-9009}"
+properties+=":jms.port=${JMS_PORT:-7676}:orb.listener.port=${IIOP_PORT:-3700}:orb.ssl.port=${IIOPS_PORT:-3820}"
+properties+=":orb.mutualauth.port=${IIOP_MUTUALAUTH_PORT:-3920}:osgi.shell.telnet.port=${OSGI_PORT:-6666}"
+properties+=":hazelcast.das.port=${HAZELCAST_DAS_PORT:-4900}:hazelcast.start.port=${HAZELCAST_START_PORT:-5900}"
+log "creating domain $domain_name in $domain_dir (admin port $admin_port, HTTP port $http_port)"
+"$asadmin" create-domain --nopassword=true --domaindir "$domain_dir" \
+  --adminport "$admin_port" --instanceport "$http_port" --domainproperties "$properties" "$domain_name" >/dev/null
+
+log "starting the domain..."
+"$asadmin" start-domain --domaindir "$domain_dir" "$domain_name" >/dev/null
+
+remote() { "$asadmin" --interactive=false --host 127.0.0.1 --port "$admin_port" "$@"; }
+
+# asadmin needs ':' and '=' in property values escaped.
+escape() { printf '%s' "$1" | sed -e 's/[\\:=]/\\&/g'; }
+
+# The broker's threads (event loops and deliveries to message-driven beans) get a pool of their own, so that
+# MQTT load cannot take the HTTP threads and HTTP load cannot starve the broker. The adapter config must exist
+# before the RAR deploys; its properties override the adapter's @ConfigProperty defaults.
+remote create-threadpool --minthreadpoolsize 4 --maxthreadpoolsize 64 --maxqueuesize 4096 mqtt-thread-pool >/dev/null
+remote create-resource-adapter-config --threadpoolid mqtt-thread-pool \
+  --property "port=$mqtt_port:bindAddress=$(escape "$mqtt_bind_address"):dataDirectory=$(escape "$data_dir")" \
+  mqtt-ra >/dev/null
+
+log "deploying $rar"
+remote deploy --force=true --name mqtt-ra "$rar" >/dev/null
+
+# Connector pool, mqtt/ConnectionFactory and mqtt/Admin: the very commands Payara Micro runs after deployment.
+remote multimode --file "$repo/server-config/payara/post-deploy.asadmin" >/dev/null
+
+if [[ -n "${MQTT_CONSOLE_PASSWORD:-}" ]]; then
+  password_file="$(mktemp)"
+  trap 'rm -f "$password_file"' EXIT
+  printf 'AS_ADMIN_USERPASSWORD=%s\n' "$MQTT_CONSOLE_PASSWORD" > "$password_file"
+  remote --passwordfile "$password_file" create-file-user --groups mqtt-admin "${MQTT_CONSOLE_USER:-mqtt-admin}" >/dev/null
+fi
+
+if [[ "${DEPLOY_CONSOLE:-1}" != "0" ]]; then
+  if [[ -f "$console_ear" ]]; then
+    log "deploying $console_ear"
+    remote deploy --force=true --name mqtt-broker "$console_ear" >/dev/null
+  else
+    log "WARNING: $console_ear is missing; the domain runs without the console"
+  fi
+fi
+if [[ "${DEPLOY_SAMPLES:-1}" != "0" ]]; then
+  [[ -f "$samples_war" ]] || fail "$samples_war is missing; run without MQTT_RA_SKIP_BUILD=1"
+  log "deploying $samples_war"
+  remote deploy --force=true --name mdb-samples "$samples_war" >/dev/null
+fi
+
+log "ready: MQTT on $mqtt_bind_address:$mqtt_port, applications on http://localhost:$http_port/," \
+  "admin console on http://localhost:$admin_port/, server log $domain_dir/$domain_name/logs/server.log"
