@@ -56,8 +56,20 @@ done
 
 # Hazelcast always starts, and --startport is ignored with --nocluster: move it with a pre-boot command.
 preboot="$data_dir/payara/pre-boot.asadmin"
-printf '# Written by run-micro.sh on each start.\nset hazelcast-runtime-configuration.start-port=%s\n' \
+# Transaction recovery after a crash between prepare and commit (MQTT publishes in JTA transactions) runs only with
+# automatic recovery on, which must be set before the transaction service starts.
+printf '# Written by run-micro.sh on each start.\nset hazelcast-runtime-configuration.start-port=%s\nset configs.config.server-config.transaction-service.automatic-recovery=true\n' \
   "$hazelcast_port" > "$preboot"
+
+# The orders sample's XA data source jdbc/orders: an H2 file database under the data directory, defined in the
+# domain (not by the application) so that transaction recovery reaches it after a crash. WRITE_DELAY=0: a commit
+# survives a process kill.
+post_boot="$data_dir/payara/post-boot.asadmin"
+mkdir -p "$data_dir/orders"
+{ cat "$commands_dir/post-boot.asadmin"
+  printf 'create-jdbc-connection-pool --datasourceclassname org.h2.jdbcx.JdbcDataSource --restype javax.sql.XADataSource --property url=jdbc\\:h2\\:file\\:%s\\;WRITE_DELAY\\=0:user=sa:password=sa orders-pool\n' "$data_dir/orders/orders"
+  echo 'create-jdbc-resource --connectionpoolid orders-pool jdbc/orders'
+} > "$post_boot"
 
 echo "run-micro.sh: MQTT on ${MQTT_BIND_ADDRESS:-127.0.0.1}:$mqtt_port, HTTP on $http_port, data in $data_dir"
 
@@ -89,7 +101,7 @@ exec java ${JAVA_OPTS:-} \
   --nocluster \
   --prebootcommandfile "$preboot" \
   --disablephonehome \
-  --postbootcommandfile "$commands_dir/post-boot.asadmin" \
+  --postbootcommandfile "$post_boot" \
   --postdeploycommandfile "$post_deploy" \
   --deploy "$micro_dir/mqtt-ra.rar" \
   --deploy "$micro_dir/mdb-samples.war" \

@@ -111,6 +111,11 @@ remote() { "$asadmin" --interactive=false --host 127.0.0.1 --port "$admin_port" 
 # asadmin needs ':' and '=' in property values escaped.
 escape() { printf '%s' "$1" | sed -e 's/[\\:=]/\\&/g'; }
 
+# Payara Server shows a standalone RAR's classes only to applications that reference one of its resources in a way
+# the deployer sees ("derived"); the console looks mqtt/Admin up at run time. "global" is what Payara Micro does:
+# every application sees io.mqttra.api.
+remote set configs.config.server-config.connector-service.class-loading-policy=global >/dev/null
+
 # The broker's threads (event loops and deliveries to message-driven beans) get a pool of their own, so that
 # MQTT load cannot take the HTTP threads and HTTP load cannot starve the broker. The adapter config must exist
 # before the RAR deploys; its properties override the adapter's @ConfigProperty defaults.

@@ -56,7 +56,7 @@ class CrashIT {
     private static final int MESSAGES = Integer.getInteger("crash.messages", 10_000);
     private static final int KILL_AFTER_ACKS = Integer.getInteger("crash.killAfterAcks", 4_000);
     private static final int WINDOW = 64;
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(Long.getLong("crash.startMinutes", 6));
     /** Give up draining once nothing arrived for this long (the broker resends at its own pace). */
     private static final Duration DRAIN_STALL = Duration.ofSeconds(45);
     private static final Duration DRAIN_MAX = Duration.ofMinutes(4);
@@ -93,7 +93,7 @@ class CrashIT {
         long began = System.nanoTime();
         // 1. Two persistent sessions subscribe, then go offline.
         MqttClient sub311 = paho(SUB_311);
-        sub311.connect(pahoOptions(true));
+        sub311.connect(pahoOptions());
         sub311.subscribe("crash/#", 2);
         sub311.disconnect();
         sub311.close();
@@ -104,7 +104,7 @@ class CrashIT {
 
         // 2. Retained messages, confirmed (PUBACK / PUBCOMP) before the crash.
         MqttClient retainer = paho("crash-retainer");
-        retainer.connect(pahoOptions(true));
+        retainer.connect(pahoOptions());
         retainer.publish("crash-retained/q1", "retained-q1".getBytes(StandardCharsets.UTF_8), 1, true);
         retainer.publish("crash-retained/q2", "retained-q2".getBytes(StandardCharsets.UTF_8), 2, true);
         retainer.disconnect();
@@ -150,7 +150,7 @@ class CrashIT {
         Deliveries got5 = new Deliveries(MESSAGES);
         MqttClient drain311 = paho(SUB_311);
         drain311.setCallback(got311.pahoCallback());
-        boolean present311 = drain311.connectWithResult(pahoOptions(false)).getSessionPresent();
+        boolean present311 = drain311.connectWithResult(pahoOptions()).getSessionPresent();
         Mqtt5AsyncClient drain5 = hivemq(SUB_5).toAsync();
         drain5.publishes(MqttGlobalPublishFilter.ALL, p -> got5.record(p.getPayloadAsBytes()));
         Mqtt5ConnAck connAck5 = drain5.connectWith().cleanStart(false).sessionExpiryInterval(3600).send()
@@ -299,7 +299,7 @@ class CrashIT {
         return new MqttClient("tcp://127.0.0.1:" + server.mqttPort(), clientId, new MemoryPersistence());
     }
 
-    private static MqttConnectOptions pahoOptions(boolean firstTime) {
+    private static MqttConnectOptions pahoOptions() {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         // The first connect also runs with CleanSession=0: a session created that way is kept after DISCONNECT.

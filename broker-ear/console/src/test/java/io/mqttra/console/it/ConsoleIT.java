@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The console WAR with the resource adapter in one real Payara Micro (started by Arquillian; the RAR, the
  * administered object mqtt/Admin and the console's administrator come from a post-boot command file), driven by
- * real MQTT clients over TCP on the port the build reserved, and checked over HTTP: admin API, /health, /metrics,
+ * real MQTT clients over TCP (on the port the broker picked, read from the admin API), and checked over HTTP: admin API, /health, /metrics,
  * and the console page itself in headless Chromium ({@link ConsoleBrowser}).
  */
 @ExtendWith(ArquillianExtension.class)
@@ -51,7 +51,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
 
-    static final int MQTT_PORT = Integer.getInteger("it.mqtt.port", 1883);
     static final String USER = System.getProperty("it.admin.user", "mqtt-admin");
     static final String PASSWORD = System.getProperty("it.admin.password", "");
     private static final List<Mqtt5BlockingClient> CLIENTS = new ArrayList<>();
@@ -59,6 +58,9 @@ class ConsoleIT {
     static {
         PayaraProcessGuard.install();
     }
+
+    /** The broker listens on port 0 (picked by the system at start); the admin API tells which port that is. */
+    private static int mqttPort;
 
     @ArquillianResource
     private URL base;
@@ -114,7 +116,7 @@ class ConsoleIT {
     void disconnectThroughTheAdminApiClosesTheClientsConnection() throws Exception {
         CompletableFuture<Throwable> cause = new CompletableFuture<>();
         Mqtt5BlockingClient victim = MqttClient.builder().useMqttVersion5().identifier("console-it-victim")
-                .serverHost("127.0.0.1").serverPort(MQTT_PORT)
+                .serverHost("127.0.0.1").serverPort(mqttPort())
                 .addDisconnectedListener(ctx -> cause.complete(ctx.getCause())).buildBlocking();
         victim.connect();
 
@@ -155,7 +157,7 @@ class ConsoleIT {
     @Order(5)
     void offlineSessionsAndSubscriptionsAreListedAndASessionCanBePurged() throws Exception {
         Mqtt5BlockingClient sleeper = MqttClient.builder().useMqttVersion5().identifier("console-it-sleeper")
-                .serverHost("127.0.0.1").serverPort(MQTT_PORT).buildBlocking();
+                .serverHost("127.0.0.1").serverPort(mqttPort()).buildBlocking();
         sleeper.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
         sleeper.subscribeWith().topicFilter("it/console/sleeper/#").qos(MqttQos.AT_LEAST_ONCE).send();
         sleeper.disconnect();
@@ -181,7 +183,7 @@ class ConsoleIT {
 
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("\"mqtt-broker\"").contains("\"UP\"")
-                .contains("tcp://127.0.0.1:" + MQTT_PORT);
+                .contains("tcp://127.0.0.1:" + mqttPort());
         HttpResponse<String> live = http.send(HttpRequest.newBuilder(root("health/live")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(live.statusCode()).isEqualTo(200);
@@ -243,9 +245,20 @@ class ConsoleIT {
         assertThat(get("api/clients").body()).doesNotContain("console-it-browser").contains("console-it-traffic");
     }
 
-    private static Mqtt5BlockingClient connect(String clientId) {
+    private int mqttPort() throws Exception {
+        if (mqttPort == 0) {
+            HttpResponse<String> overview = get("api/overview");
+            assertThat(overview.statusCode()).as("GET api/overview: " + overview.body()).isEqualTo(200);
+            Matcher m = Pattern.compile("tcp://127\\.0\\.0\\.1:(\\d+)").matcher(overview.body());
+            assertThat(m.find()).as("MQTT listener in " + overview.body()).isTrue();
+            mqttPort = Integer.parseInt(m.group(1));
+        }
+        return mqttPort;
+    }
+
+    private Mqtt5BlockingClient connect(String clientId) throws Exception {
         Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(MQTT_PORT).buildBlocking();
+                .serverHost("127.0.0.1").serverPort(mqttPort()).buildBlocking();
         c.connectWith().keepAlive(20).send();
         CLIENTS.add(c);
         return c;
