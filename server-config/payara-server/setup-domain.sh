@@ -10,14 +10,18 @@
 #      its port and thread pool when it starts),
 #   3. deploys mqtt-ra.rar,
 #   4. creates the connector pool, mqtt/ConnectionFactory and the admin object mqtt/Admin
-#      (server-config/payara/post-deploy.asadmin, the same file Payara Micro uses),
+#      (server-config/payara/post-deploy.asadmin, the same file Payara Micro uses) and the orders sample's XA JDBC
+#      pool and jdbc/orders (an H2 file database),
 #   5. deploys the console (mqtt-broker.ear) and the light-switch sample (mdb-samples.war).
-# Running it again deletes and recreates the domain; the broker's data lives outside the domain and survives.
+# Running it again deletes and recreates the domain; the data (broker store, orders database) lives outside the
+# domain and survives.
 #
 # Environment (all optional):
 #   PAYARA_HOME          an unpacked Payara Server (the directory holding bin/asadmin)
 #                        (default: server-config/target/payara-server/payara6, unpacked by Maven when missing)
-#   DOMAIN_DIR           directory that holds the domain                 (default <repo>/data/payara-server/domains)
+#   MQTT_RA_DATA         data directory: broker/ holds the broker's store, orders/ the orders sample's database
+#                        (default <repo>/data/payara-server)
+#   DOMAIN_DIR           directory that holds the domain                 (default $MQTT_RA_DATA/domains)
 #   DOMAIN_NAME          name of the domain                               (default mqtt)
 #   ADMIN_PORT           admin console and REST/asadmin port              (default 4848)
 #   HTTP_PORT            HTTP listener of the applications                (default 8080)
@@ -26,7 +30,6 @@
 #                        the domain's other ports (defaults 8181, 3700, 3820, 3920, 7676, 8686, 6666, 9009, 4900, 5900)
 #   MQTT_PORT            MQTT listener port                               (default 1883)
 #   MQTT_BIND_ADDRESS    MQTT listener address; loopback while no authentication is configured (default 127.0.0.1)
-#   MQTT_RA_DATA         the broker's data directory (embedded H2 store)  (default <repo>/data/payara-server/broker)
 #   MQTT_RA_SKIP_BUILD   set to 1 to use the last build without running Maven
 #   MQTT_RA_RAR, MQTT_SAMPLES_WAR, MQTT_CONSOLE_EAR
 #                        the archives to deploy (default: the build's target/ directories)
@@ -49,13 +52,13 @@ fail() { log "$*"; exit 1; }
 pom_value() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$repo/pom.xml" | head -n 1; }
 payara_version="$(pom_value payara.version)"
 
-domain_dir="${DOMAIN_DIR:-$repo/data/payara-server/domains}"
+data_dir="${MQTT_RA_DATA:-$repo/data/payara-server}"
+domain_dir="${DOMAIN_DIR:-$data_dir/domains}"
 domain_name="${DOMAIN_NAME:-mqtt}"
 admin_port="${ADMIN_PORT:-4848}"
 http_port="${HTTP_PORT:-8080}"
 mqtt_port="${MQTT_PORT:-1883}"
 mqtt_bind_address="${MQTT_BIND_ADDRESS:-127.0.0.1}"
-data_dir="${MQTT_RA_DATA:-$repo/data/payara-server/broker}"
 
 if [[ "${MQTT_RA_SKIP_BUILD:-0}" != "1" ]]; then
   log "building the resource adapter and the samples (mvn install, tests skipped)..."
@@ -82,7 +85,7 @@ samples_war="${MQTT_SAMPLES_WAR:-$repo/mdb-samples/target/mdb-samples.war}"
 console_ear="${MQTT_CONSOLE_EAR:-$repo/broker-ear/ear/target/mqtt-broker.ear}"
 [[ -f "$rar" ]] || fail "$rar is missing; run without MQTT_RA_SKIP_BUILD=1"
 
-mkdir -p "$domain_dir" "$data_dir"
+mkdir -p "$domain_dir" "$data_dir/broker" "$data_dir/orders"
 domain_dir="$(cd "$domain_dir" && pwd)"
 data_dir="$(cd "$data_dir" && pwd)"
 
@@ -121,8 +124,22 @@ remote set configs.config.server-config.connector-service.class-loading-policy=g
 # before the RAR deploys; its properties override the adapter's @ConfigProperty defaults.
 remote create-threadpool --minthreadpoolsize 4 --maxthreadpoolsize 64 --maxqueuesize 4096 mqtt-thread-pool >/dev/null
 remote create-resource-adapter-config --threadpoolid mqtt-thread-pool \
-  --property "port=$mqtt_port:bindAddress=$(escape "$mqtt_bind_address"):dataDirectory=$(escape "$data_dir")" \
+  --property "port=$mqtt_port:bindAddress=$(escape "$mqtt_bind_address"):dataDirectory=$(escape "$data_dir/broker")" \
   mqtt-ra >/dev/null
+
+# The orders sample's XA data source: defined in the domain (not by the application) so that the transaction
+# manager's recovery reaches it after a crash. WRITE_DELAY=0: a committed transaction survives a process kill.
+remote create-jdbc-connection-pool --datasourceclassname org.h2.jdbcx.JdbcDataSource --restype javax.sql.XADataSource \
+  --property "url=jdbc\\:h2\\:file\\:$(escape "$data_dir/orders/orders")\\;WRITE_DELAY\\=0:user=sa:password=sa" \
+  orders-pool >/dev/null
+remote create-jdbc-resource --connectionpoolid orders-pool jdbc/orders >/dev/null
+
+# Transactions that publish MQTT messages are recovered after a crash between prepare and commit only with
+# automatic recovery on; the transaction service reads it when it starts, hence the restart (nothing is deployed
+# yet, so it is quick).
+remote set configs.config.server-config.transaction-service.automatic-recovery=true >/dev/null
+log "restarting the domain (automatic transaction recovery)..."
+remote restart-domain >/dev/null
 
 log "deploying $rar"
 remote deploy --force=true --name mqtt-ra "$rar" >/dev/null

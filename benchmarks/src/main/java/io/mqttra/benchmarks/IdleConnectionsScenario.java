@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Opens as many idle connections as asked (run.sh asks for what the file-descriptor limit allows), keep-alive off
  * [MQTT-3.1.2-10] (0 disables it), and measures the broker's resident memory per connection. For a JVM broker the
- * heap is collected (jcmd GC.run) before both readings, so the figure is live memory rather than garbage that
- * happens not to be collected yet.
+ * heap is collected (jcmd GC.class_histogram) before both readings, and the live heap per connection is reported
+ * as well, since RSS also depends on how much heap the JVM keeps committed.
  */
 final class IdleConnectionsScenario implements Scenario {
 
@@ -35,7 +35,7 @@ final class IdleConnectionsScenario implements Scenario {
     public List<Result> run(Target target, Settings s) throws Exception {
         String run = RunIds.next();
         int wanted = s.idleConnections();
-        settle(target);
+        long liveBefore = settle(target);
         long rssBefore = ProcessStats.rssKiB(target.pid());
         List<BenchClient> open = new ArrayList<>();
         AtomicInteger failures = new AtomicInteger();
@@ -70,12 +70,16 @@ final class IdleConnectionsScenario implements Scenario {
             synchronized (open) {
                 connected = open.size();
             }
-            settle(target);
+            long liveAfter = settle(target);
             long rssAfter = ProcessStats.rssKiB(target.pid());
             double perConnection = rssBefore > 0 && rssAfter > 0 && connected > 0
                     ? (double) (rssAfter - rssBefore) / connected : Double.NaN;
+            String live = liveBefore > 0 && liveAfter > 0 && connected > 0
+                    ? String.format(java.util.Locale.ROOT, "; live heap +%.2f KiB/connection",
+                            (liveAfter - liveBefore) / 1024.0 / connected)
+                    : "";
             String note = String.format(java.util.Locale.ROOT, "RSS %,d → %,d KiB%s", rssBefore, rssAfter,
-                    isJvm(target) ? " (after GC)" : "")
+                    isJvm(target) ? " (after GC)" : "") + live
                     + (failures.get() > 0 ? "; " + failures.get() + " refused, first: " + Notes.shorten(firstError.get()) : "");
             return List.of(new Result(name(), target.name(), Result.Kind.CONNECTIONS, attempted, connected, seconds,
                     Double.NaN, Double.NaN, Double.NaN, 0, 0, perConnection, note));
@@ -101,20 +105,40 @@ final class IdleConnectionsScenario implements Scenario {
         Deliveries.sleep(2_000);
     }
 
-    /** Collects a JVM broker's heap, then gives the process a moment to settle. */
-    private static void settle(Target target) {
+    /**
+     * Collects a JVM broker's heap and returns its live bytes, then gives the process a moment to settle.
+     * GC.class_histogram runs a full collection first and ends with a "Total" line of instances and bytes; the
+     * difference of two such totals is the heap the connections keep alive, whatever the JVM keeps committed.
+     * Returns -1 for a broker that is not a JVM or when jcmd fails.
+     */
+    private static long settle(Target target) {
+        long live = -1;
         if (isJvm(target)) {
             try {
-                Process p = new ProcessBuilder("jcmd", Long.toString(target.pid()), "GC.run")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process p = new ProcessBuilder("jcmd", Long.toString(target.pid()), "GC.class_histogram")
+                        .redirectErrorStream(true).start();
+                // Only the last line matters; reading everything keeps the pipe from filling up.
+                String last = "";
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        if (line.startsWith("Total")) {
+                            last = line;
+                        }
+                    }
+                }
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
+                String[] fields = last.trim().split("\\s+");
+                if (fields.length >= 3) {
+                    live = Long.parseLong(fields[2]);
+                }
             } catch (Exception e) {
-                System.err.println("  (jcmd GC.run failed: " + e + ")");
+                System.err.println("  (jcmd GC.class_histogram failed: " + e + ")");
             }
         }
         Deliveries.sleep(1_500);
+        return live;
     }
 
     private static boolean isJvm(Target target) {

@@ -65,7 +65,7 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
         reservePorts("ADMIN_PORT", "HTTP_PORT", "HTTPS_PORT", "IIOP_PORT", "IIOPS_PORT", "IIOP_MUTUALAUTH_PORT",
                 "JMS_PORT", "JMX_PORT", "OSGI_PORT", "DEBUG_PORT", "HAZELCAST_DAS_PORT", "HAZELCAST_START_PORT",
                 "MQTT_PORT");
-        deleteRecursively(workDir.resolve("broker")); // retained messages of an earlier run would blur the results
+        deleteRecursively(workDir.resolve("data")); // retained messages of an earlier run would blur the results
         Files.createDirectories(workDir);
 
         Map<String, String> env = new LinkedHashMap<>();
@@ -73,7 +73,7 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
         env.put("PAYARA_HOME", required("it.server.payaraHome"));
         env.put("DOMAIN_DIR", domainDir.toString());
         env.put("DOMAIN_NAME", DOMAIN_NAME);
-        env.put("MQTT_RA_DATA", workDir.resolve("broker").toString());
+        env.put("MQTT_RA_DATA", workDir.resolve("data").toString());
         env.put("MQTT_RA_SKIP_BUILD", "1");
         env.put("MQTT_RA_RAR", required("it.server.rar"));
         // Arquillian deploys the samples (the very mdb-samples.war of this build); the script does the rest.
