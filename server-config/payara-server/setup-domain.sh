@@ -61,13 +61,9 @@ mqtt_port="${MQTT_PORT:-1883}"
 mqtt_bind_address="${MQTT_BIND_ADDRESS:-127.0.0.1}"
 
 if [[ "${MQTT_RA_SKIP_BUILD:-0}" != "1" ]]; then
-  log "building the resource adapter and the samples (mvn install, tests skipped)..."
-  (cd "$repo" && mvn -B -q -DskipTests install -pl resource-adapter/rar,mdb-samples -am)
-  if [[ "${DEPLOY_CONSOLE:-1}" != "0" && -f "$repo/broker-ear/ear/pom.xml" ]]; then
-    log "building the console EAR..."
-    (cd "$repo" && mvn -B -q -DskipTests install -pl broker-ear/ear -am) \
-      || log "WARNING: the console EAR did not build; the domain will run without the console"
-  fi
+  # mdb-samples depends on the RAR and the console EAR, so -am builds all three.
+  log "building the resource adapter, the console EAR and the samples (mvn install, tests skipped)..."
+  (cd "$repo" && mvn -B -q -DskipTests -Dit.server.skip=true install -pl mdb-samples -am)
 fi
 
 payara_home="${PAYARA_HOME:-$repo/server-config/target/payara-server/payara6}"

@@ -19,9 +19,12 @@ final class ResultTable {
 
     String render() {
         StringBuilder b = new StringBuilder();
-        b.append("| Scenario | Broker | Delivered / expected | Rate (msg/s) | Rate × Mosquitto | p50 (ms) | p99 (ms) "
+        boolean anyMessages = results.stream().anyMatch(r -> r.kind() != Result.Kind.CONNECTIONS);
+        if (anyMessages) {
+            b.append("| Scenario | Broker | Delivered / expected | Rate (msg/s) | Rate × Mosquitto | p50 (ms) | p99 (ms) "
                 + "| Broker CPU (µs/msg) | CPU × Mosquitto | Lost | Dup | Notes |\n");
-        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        }
         for (Result r : results) {
             if (r.kind() == Result.Kind.FAILED) {
                 b.append(row(r.scenario(), r.broker(), "—", "—", "—", "—", "—", "—", "—", "—", "—",

@@ -1,6 +1,7 @@
 package io.mqttra.persistence;
 
 import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.store.ExactlyOnceEnqueue;
 import io.mqttra.broker.store.MessageStore;
 import io.mqttra.broker.store.QueuedMessage;
 import jakarta.persistence.EntityManager;
@@ -13,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * Queued and in-flight messages of persistent sessions in the database: one message row however many sessions
  * it is queued for, one queue entry row per session. Writes go through the group-commit writer.
  */
-public final class JpaMessageStore implements MessageStore {
+public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
@@ -33,6 +34,21 @@ public final class JpaMessageStore implements MessageStore {
         List<Reference> refs = List.copyOf(references);
         long receivedAt = System.currentTimeMillis();
         return writer.submit(plan -> plan.enqueue(messageId, message, refs, receivedAt));
+    }
+
+    /** One write, so message and receipt land in the same commit: a crash keeps both or neither. */
+    @Override
+    public CompletableFuture<Void> enqueueWithReceipt(long messageId, ApplicationMessage message,
+                                                      List<Reference> references, String publisherClientId,
+                                                      int packetId) {
+        List<Reference> refs = List.copyOf(references);
+        long receivedAt = System.currentTimeMillis();
+        return writer.submit(plan -> {
+            if (!refs.isEmpty()) {
+                plan.enqueue(messageId, message, refs, receivedAt);
+            }
+            plan.addIncomingQos2(publisherClientId, packetId);
+        });
     }
 
     @Override

@@ -370,4 +370,17 @@ abstract class StoreContractTest {
         assertThat(s.loadSessions()).extracting(StoredSession::incomingQos2)
                 .containsExactly(Set.of(2), Set.of(1));
     }
+
+    /** [MQTT-4.3.3-9]: the QoS 2 message and the publisher's packet id are durable together, or neither is. */
+    @Test
+    void qos2MessageAndPublisherReceiptAreWrittenInOneCommit() {
+        await(store.sessions().saveSession(session("publisher", null)), store.sessions().saveSession(session("sub", null)));
+        await(store.messages().enqueueWithReceipt(7, message("t", "once", 2),
+                List.of(new Reference("sub", 2, false, null)), "publisher", 42));
+        reopen();
+        assertThat(store.sessions().loadSessions()).filteredOn(x -> x.clientId().equals("publisher"))
+                .singleElement().satisfies(p -> assertThat(p.incomingQos2()).containsExactly(42));
+        assertThat(store.messages().loadQueue("sub")).singleElement()
+                .satisfies(q -> assertThat(q.messageId()).isEqualTo(7));
+    }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -27,6 +29,13 @@ final class AdminConsole implements AutoCloseable {
     /** The console is deployed lazily on the first request, which takes a while on a loaded machine. */
     private static final Duration FIRST_LOAD = Duration.ofMinutes(3);
     private static final Duration PAGE_LOAD = Duration.ofSeconds(30);
+
+    /** Held so that the level sticks: Selenium warns on every start that it has no DevTools for this Chromium. */
+    private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
+
+    static {
+        DEVTOOLS_LOG.setLevel(Level.SEVERE);
+    }
 
     private final WebDriver driver;
     private final Path screenshots;
