@@ -22,7 +22,7 @@ final class ResultTable {
         boolean anyMessages = results.stream().anyMatch(r -> r.kind() != Result.Kind.CONNECTIONS);
         if (anyMessages) {
             b.append("| Scenario | Broker | Delivered / expected | Rate (msg/s) | Rate × Mosquitto | p50 (ms) | p99 (ms) "
-                + "| Broker CPU (µs/msg) | CPU × Mosquitto | Lost | Dup | Notes |\n");
+                    + "| Broker CPU (µs/msg) | CPU × Mosquitto | Lost | Dup | Notes |\n");
             b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         }
         for (Result r : results) {

@@ -30,11 +30,14 @@ final class AdminConsole implements AutoCloseable {
     private static final Duration FIRST_LOAD = Duration.ofMinutes(3);
     private static final Duration PAGE_LOAD = Duration.ofSeconds(30);
 
-    /** Held so that the level sticks: Selenium warns on every start that it has no DevTools for this Chromium. */
-    private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
+    /** Held so that the levels stick: Selenium warns on every start that it has no DevTools for this Chromium. */
+    private static final Logger[] DEVTOOLS_LOGS = {
+        Logger.getLogger("org.openqa.selenium.devtools"), Logger.getLogger("org.openqa.selenium.chromium")};
 
     static {
-        DEVTOOLS_LOG.setLevel(Level.SEVERE);
+        for (Logger log : DEVTOOLS_LOGS) {
+            log.setLevel(Level.SEVERE);
+        }
     }
 
     private final WebDriver driver;
