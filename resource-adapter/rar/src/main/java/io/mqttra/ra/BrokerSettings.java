@@ -1,6 +1,9 @@
 package io.mqttra.ra;
 
 import io.mqttra.broker.BrokerConfig;
+import io.mqttra.ra.security.AuthMode;
+import io.mqttra.ra.security.SecuritySettings;
+import java.util.concurrent.Executor;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -22,6 +25,15 @@ final class BrokerSettings {
     static final String MAX_QUEUED_MESSAGES = "mqtt.max.queued.messages";
     static final String CONNECT_TIMEOUT_SECONDS = "mqtt.connect.timeout.seconds";
     static final String SYS_INTERVAL_SECONDS = "mqtt.sys.interval.seconds";
+    static final String AUTH_MODE = "mqtt.auth.mode";
+    static final String REALM_NAME = "mqtt.auth.realm";
+    static final String REQUIRED_GROUP = "mqtt.auth.required.group";
+    static final String PASSWORD_FILE = "mqtt.auth.password.file";
+    static final String ACL_FILE = "mqtt.acl.file";
+    static final String SYS_ADMIN_ONLY = "mqtt.sys.admin.only";
+    static final String ADMIN_ROLE = "mqtt.admin.role";
+    static final String ALLOW_UNAUTHENTICATED_NETWORK = "mqtt.allow.unauthenticated.network";
+    static final String ALLOW_ANONYMOUS = "mqtt.allow.anonymous";
     static final String DATA_DIR = "mqtt.data.dir";
     static final String STORE_DATA_SOURCE = "mqtt.store.data.source";
     static final String TLS_PORT = "mqtt.tls.port";
@@ -47,9 +59,8 @@ final class BrokerSettings {
     /**
      * @throws IllegalArgumentException naming the offending setting when a value is malformed or out of range
      */
-    BrokerConfig resolve(MqttResourceAdapter adapter) {
-        return BrokerConfig.builder()
-                .bindAddress(text(BIND_ADDRESS, adapter.getBindAddress()))
+    BrokerConfig resolve(MqttResourceAdapter adapter, Executor authThreads) {
+        BrokerConfig.Builder builder = BrokerConfig.builder()
                 .port(number(PORT, adapter.getPort()))
                 .maxPacketSize(number(MAX_PACKET_SIZE, adapter.getMaxPacketSize()))
                 .ioThreads(number(IO_THREADS, adapter.getIoThreads()))
@@ -69,8 +80,29 @@ final class BrokerSettings {
                 .trustStore(blankToNull(text(TRUST_STORE_PATH, adapter.getTrustStorePath())),
                         secret(TRUST_STORE_PASSWORD, adapter.getTrustStorePassword()),
                         text(TRUST_STORE_TYPE, adapter.getTrustStoreType()))
-                .clientAuth(clientAuth(text(TLS_CLIENT_AUTH, adapter.getTlsClientAuth())))
-                .build();
+                .clientAuth(clientAuth(text(TLS_CLIENT_AUTH, adapter.getTlsClientAuth())));
+        // Security decides the effective bind address: without authentication it stays on loopback.
+        return security(adapter).applyTo(builder, text(BIND_ADDRESS, adapter.getBindAddress()), authThreads).build();
+    }
+
+    SecuritySettings security(MqttResourceAdapter adapter) {
+        SecuritySettings defaults = SecuritySettings.defaults();
+        return new SecuritySettings(AuthMode.parse(text(AUTH_MODE, adapter.getAuthMode())),
+                text(REALM_NAME, adapter.getRealmName()), text(REQUIRED_GROUP, adapter.getRequiredGroup()),
+                text(PASSWORD_FILE, adapter.getPasswordFile()), text(ACL_FILE, adapter.getAclFile()),
+                flag(SYS_ADMIN_ONLY, adapter.getSysAdminOnly()), text(ADMIN_ROLE, adapter.getAdminRole()),
+                flag(ALLOW_UNAUTHENTICATED_NETWORK, adapter.getAllowUnauthenticatedNetwork()),
+                flag(ALLOW_ANONYMOUS, adapter.getAllowAnonymous()),
+                defaults.loginFailureDelayMillis(), defaults.maxLoginFailureDelayMillis());
+    }
+
+    private boolean flag(String name, Boolean property) {
+        String value = text(name, property == null ? "false" : property.toString()).trim();
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(name + " (env " + ConfigOverrides.environmentName(name)
+                    + ") must be true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static BrokerConfig.ClientAuth clientAuth(String value) {

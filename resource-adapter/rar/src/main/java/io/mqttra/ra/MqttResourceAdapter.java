@@ -17,8 +17,6 @@ import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -114,6 +112,33 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "PKCS12", description = "Type of the TLS trust store: PKCS12 or JKS (mqtt.tls.trust.store.type)")
     private String trustStoreType = "PKCS12";
 
+    @ConfigProperty(defaultValue = "none", description = "Where MQTT user names and passwords are checked: none, realm (a Payara security realm) or password-file (mqtt.auth.mode, env MQTT_AUTH_MODE)")
+    private String authMode = "none";
+
+    @ConfigProperty(defaultValue = "file", description = "Payara security realm for auth mode realm; users: asadmin create-file-user (mqtt.auth.realm)")
+    private String realmName = "file";
+
+    @ConfigProperty(defaultValue = "mqtt-users", description = "Realm group every MQTT user must have; empty: any user of the realm (mqtt.auth.required.group)")
+    private String requiredGroup = "mqtt-users";
+
+    @ConfigProperty(defaultValue = "", description = "Mosquitto-style password file for auth mode password-file (mqtt.auth.password.file)")
+    private String passwordFile = "";
+
+    @ConfigProperty(defaultValue = "", description = "Mosquitto-style ACL file (user, role, topic, pattern with %u/%c); empty: authenticated clients may use every topic (mqtt.acl.file)")
+    private String aclFile = "";
+
+    @ConfigProperty(defaultValue = "false", description = "Only the admin role may subscribe to $SYS topics (mqtt.sys.admin.only)")
+    private Boolean sysAdminOnly = false;
+
+    @ConfigProperty(defaultValue = "mqtt-admins", description = "Role (realm group) of the broker's administrators (mqtt.admin.role)")
+    private String adminRole = "mqtt-admins";
+
+    @ConfigProperty(defaultValue = "false", description = "With auth mode none, listen on a non-loopback bindAddress anyway (mqtt.allow.unauthenticated.network)")
+    private Boolean allowUnauthenticatedNetwork = false;
+
+    @ConfigProperty(defaultValue = "false", description = "With authentication, still admit clients that send no user name, under the ACL's anonymous rules (mqtt.allow.anonymous)")
+    private Boolean allowAnonymous = false;
+
     @ConfigProperty(defaultValue = "", description = "Directory of the broker's embedded H2 store (mqtt.data.dir, env MQTT_DATA_DIR); empty: <instance root>/mqtt-ra")
     private String dataDirectory = "";
 
@@ -130,15 +155,15 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        workManager = context.getWorkManager();
+        brokerThreads = new WorkManagerExecutor(workManager);
         BrokerConfig config;
         BrokerSettings settings = new BrokerSettings(overrides != null ? overrides : ConfigOverrides.fromServer());
         try {
-            config = settings.resolve(this);
-        } catch (IllegalArgumentException e) {
+            config = settings.resolve(this, brokerThreads);
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
             throw new ResourceAdapterInternalException("Invalid MQTT broker setting: " + e.getMessage(), e);
         }
-        workManager = context.getWorkManager();
-        brokerThreads = new WorkManagerExecutor(workManager);
         JpaStores opened;
         try {
             opened = JpaStores.open(StoreLocation.resolve(settings.text(BrokerSettings.STORE_DATA_SOURCE, storeDataSource),
@@ -212,24 +237,11 @@ public class MqttResourceAdapter implements ResourceAdapter {
         }
     }
 
+    /** Who may connect (authentication, loopback) is logged by the broker itself. */
     private static void logListener(String bindAddress, int boundPort) {
         LOG.info(() -> "MQTT broker listening on " + bindAddress + ":" + boundPort + " (MQTT 3.1.1 and 5.0)");
-        if (isLoopback(bindAddress)) {
-            LOG.info(() -> "MQTT listener is loopback-only because no authentication is configured: only clients on"
-                    + " this machine can connect (set mqtt.bind.address / MQTT_BIND_ADDRESS to change it)");
-        } else {
-            LOG.warning(() -> "MQTT listener on " + bindAddress + " accepts clients from the network WITHOUT"
-                    + " authentication: no authentication is configured");
-        }
     }
 
-    private static boolean isLoopback(String address) {
-        try {
-            return InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
 
     /** Synchronized so that two beans cannot claim the same client identifier at the same time. */
     @Override
@@ -507,5 +519,76 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     public void setStoreDataSource(String storeDataSource) {
         this.storeDataSource = storeDataSource;
+    }
+    public String getAuthMode() {
+        return authMode;
+    }
+
+    public void setAuthMode(String authMode) {
+        this.authMode = authMode;
+    }
+
+    public String getRealmName() {
+        return realmName;
+    }
+
+    public void setRealmName(String realmName) {
+        this.realmName = realmName;
+    }
+
+    public String getRequiredGroup() {
+        return requiredGroup;
+    }
+
+    public void setRequiredGroup(String requiredGroup) {
+        this.requiredGroup = requiredGroup;
+    }
+
+    public String getPasswordFile() {
+        return passwordFile;
+    }
+
+    public void setPasswordFile(String passwordFile) {
+        this.passwordFile = passwordFile;
+    }
+
+    public String getAclFile() {
+        return aclFile;
+    }
+
+    public void setAclFile(String aclFile) {
+        this.aclFile = aclFile;
+    }
+
+    public Boolean getSysAdminOnly() {
+        return sysAdminOnly;
+    }
+
+    public void setSysAdminOnly(Boolean sysAdminOnly) {
+        this.sysAdminOnly = sysAdminOnly;
+    }
+
+    public String getAdminRole() {
+        return adminRole;
+    }
+
+    public void setAdminRole(String adminRole) {
+        this.adminRole = adminRole;
+    }
+
+    public Boolean getAllowUnauthenticatedNetwork() {
+        return allowUnauthenticatedNetwork;
+    }
+
+    public void setAllowUnauthenticatedNetwork(Boolean allowUnauthenticatedNetwork) {
+        this.allowUnauthenticatedNetwork = allowUnauthenticatedNetwork;
+    }
+
+    public Boolean getAllowAnonymous() {
+        return allowAnonymous;
+    }
+
+    public void setAllowAnonymous(Boolean allowAnonymous) {
+        this.allowAnonymous = allowAnonymous;
     }
 }

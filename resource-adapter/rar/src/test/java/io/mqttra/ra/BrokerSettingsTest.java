@@ -24,8 +24,21 @@ class BrokerSettingsTest {
     void adapterPropertiesApplyWhenNothingOverridesThem() {
         adapter.setPort(1884);
         adapter.setBindAddress("0.0.0.0");
+        adapter.setAllowUnauthenticatedNetwork(true);
         assertThat(resolve(Map.of(), Map.of()).port()).isEqualTo(1884);
         assertThat(resolve(Map.of(), Map.of()).bindAddress()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void withoutAuthenticationANetworkAddressFallsBackToLoopback() {
+        adapter.setBindAddress("0.0.0.0");
+        assertThat(resolve(Map.of(), Map.of()).bindAddress()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void malformedFlagIsRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> resolve(Map.of(), Map.of("MQTT_ALLOW_ANONYMOUS", "maybe")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mqtt.allow.anonymous");
     }
 
     @Test
@@ -78,6 +91,6 @@ class BrokerSettingsTest {
     }
 
     private BrokerConfig resolve(Map<String, String> systemProperties, Map<String, String> environment) {
-        return new BrokerSettings(ConfigOverrides.fromSystem(systemProperties::get, environment::get)).resolve(adapter);
+        return new BrokerSettings(ConfigOverrides.fromSystem(systemProperties::get, environment::get)).resolve(adapter, Runnable::run);
     }
 }
