@@ -14,7 +14,9 @@ import java.lang.annotation.Target;
  * public void onLight(MqttMessage message) { ... }
  * }</pre>
  *
- * The method may take one parameter: {@link MqttMessage}, {@code byte[]} or {@code String} (the payload as UTF-8).
+ * The method may take one payload parameter: {@link MqttMessage}, {@code byte[]}, {@code String} (the payload as
+ * UTF-8) or a class bound from a JSON payload with JSON-B; and {@code String} parameters annotated {@link MqttTopic}
+ * (the topic name) or {@link TopicWildcard} (the level a {@code +} matched).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -157,15 +157,15 @@ final class EndpointInvoker {
         while (true) {
             MqttMessage received = new MqttMessage(message.topic(), message.payload(), message.qos(), message.retain(),
                     dup, message.properties());
-            Object argument;
+            Object[] arguments;
             try {
-                argument = target.argument(received);
+                arguments = target.arguments(received);
             } catch (RuntimeException e) {
                 // The payload cannot become the method's parameter; delivering it again would fail the same way.
                 return deadLetters.send(policy, message, failures + 1, "the payload cannot be passed to "
                         + target.describe() + ": " + FailureCause.describe(e));
             }
-            Attempt attempt = attempt(target, argument, delivery, acknowledgement, active);
+            Attempt attempt = attempt(target, arguments, delivery, acknowledgement, active);
             if (attempt.taken()) {
                 return true;
             }
@@ -187,7 +187,7 @@ final class EndpointInvoker {
         }
     }
 
-    private Attempt attempt(ListenerMethod target, Object argument, Delivery delivery, Acknowledgement acknowledgement,
+    private Attempt attempt(ListenerMethod target, Object[] arguments, Delivery delivery, Acknowledgement acknowledgement,
                             BooleanSupplier active) throws InterruptedException {
         boolean inTransaction = transacted.contains(target.method());
         // The last method's transaction takes the message: acknowledged inside its commit.
@@ -204,7 +204,7 @@ final class EndpointInvoker {
         try {
             endpoint.beforeDelivery(target.method());
             try {
-                target.method().invoke(endpoint, argument);
+                target.method().invoke(endpoint, arguments);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 failure = e;
             } finally {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mqttra.api.MqttMessage;
 import io.mqttra.api.MqttMessageListener;
+import io.mqttra.api.MqttTopic;
 import io.mqttra.api.OnMqttMessage;
+import io.mqttra.api.TopicWildcard;
 import jakarta.resource.NotSupportedException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -37,6 +39,23 @@ class ListenerMethodsTest {
 
         @OnMqttMessage("b")
         public void number(int x) {
+        }
+    }
+
+    public static class SensorReadings implements MqttMessageListener {
+        @OnMqttMessage("house/+/sensor/+")
+        public void reading(@TopicWildcard(1) String sensor, String payload, @MqttTopic String topic,
+                            @TopicWildcard String room) {
+        }
+    }
+
+    public static class WrongTopicParameters implements MqttMessageListener {
+        @OnMqttMessage("house/+")
+        public void beyondTheWildcards(@TopicWildcard(1) String room, String payload) {
+        }
+
+        @OnMqttMessage("house/#")
+        public void notAString(@MqttTopic byte[] topic) {
         }
     }
 
@@ -88,7 +107,7 @@ class ListenerMethodsTest {
         assertThatThrownBy(() -> ListenerMethods.scan(WrongParameters.class))
                 .isInstanceOf(NotSupportedException.class)
                 .hasMessageContaining("WrongParameters.two").hasMessageContaining("WrongParameters.number")
-                .hasMessageContaining("exactly one parameter");
+                .hasMessageContaining("at most one payload parameter");
     }
 
     @Test
@@ -109,5 +128,22 @@ class ListenerMethodsTest {
     void beanMustImplementTheListenerInterface() {
         assertThatThrownBy(() -> ListenerMethods.scan(NotAListener.class))
                 .isInstanceOf(NotSupportedException.class).hasMessageContaining("does not implement");
+    }
+
+    @Test
+    void topicAndWildcardParametersReceiveTheTopicAndTheMatchedLevels() throws Exception {
+        ListenerMethod method = ListenerMethods.scan(SensorReadings.class).get(0);
+        MqttMessage message = new MqttMessage("house/kitchen/sensor/humidity", "55".getBytes(StandardCharsets.UTF_8),
+                1, false, false, null);
+        assertThat(method.arguments(message))
+                .containsExactly("humidity", "55", "house/kitchen/sensor/humidity", "kitchen");
+    }
+
+    @Test
+    void topicParametersThatCannotBeFilledFailTheDeploymentNamingTheMethod() {
+        assertThatThrownBy(() -> ListenerMethods.scan(WrongTopicParameters.class))
+                .isInstanceOf(NotSupportedException.class)
+                .hasMessageContaining("beyondTheWildcards: @TopicWildcard(1) but the filter 'house/+' has 1")
+                .hasMessageContaining("notAString: a parameter annotated @MqttTopic or @TopicWildcard must be a String");
     }
 }
