@@ -67,14 +67,18 @@ final class TestPostgres {
     private static TestPostgres start() throws IOException, InterruptedException {
         Path bin = findBin();
         boolean root = "root".equals(System.getProperty("user.name"));
-        Path base = Path.of("target", "postgres").toAbsolutePath();
-        deleteTree(base);
-        Path dataDir = base.resolve("data");
-        Files.createDirectories(base);
+        // As root the server runs as user postgres, who may not be able to reach target/ (a checkout under
+        // /root is private): its directory is then a fresh one under the system's temporary directory.
+        Path base;
         if (root) {
-            run(List.of("chown", "-R", "postgres:postgres", base.toString()), false);
-            run(List.of("chmod", "o+x", base.getParent().toString()), false);
+            base = Files.createTempDirectory("mqtt-ra-test-postgres");
+            run(List.of("chown", "-R", "postgres:postgres", base.toString()), true);
+        } else {
+            base = Path.of("target", "postgres").toAbsolutePath();
+            deleteTree(base);
+            Files.createDirectories(base);
         }
+        Path dataDir = base.resolve("data");
         int port = freePort();
         TestPostgres pg = new TestPostgres(bin, dataDir, port, root);
         pg.exec(List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres",
@@ -82,7 +86,16 @@ final class TestPostgres {
         pg.exec(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60",
                 "-l", base.resolve("server.log").toString(),
                 "-o", "-p " + port + " -h 127.0.0.1 -k " + base + " -c max_connections=50", "start"));
-        Runtime.getRuntime().addShutdownHook(new Thread(pg::stop, "stop-test-postgres"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            pg.stop();
+            if (root) {
+                try {
+                    deleteTree(base);
+                } catch (IOException e) {
+                    // A leftover directory in the temporary directory; nothing more to do as the JVM ends.
+                }
+            }
+        }, "stop-test-postgres"));
         return pg;
     }
 
@@ -104,7 +117,9 @@ final class TestPostgres {
     }
 
     private static void run(List<String> command, boolean mustSucceed) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // The working directory must be one every user can enter (runuser keeps it; postgres cannot enter /root).
+        Process p = new ProcessBuilder(command).directory(new java.io.File(System.getProperty("java.io.tmpdir")))
+                .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
