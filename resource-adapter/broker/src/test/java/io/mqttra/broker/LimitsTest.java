@@ -92,18 +92,19 @@ class LimitsTest extends BrokerTestSupport {
         assertThat(broker.publish(new ApplicationMessage("jobs", bytes("after"), 0, false, null))).isNotNull();
     }
 
-    @Test
-    @org.junit.jupiter.api.Disabled("KNOWN BUG, open in issue #3: intermittently (about 1 run in 3 on a quiet 2-core"
-            + " machine) the slow local consumer receives fewer than the 1,000 QoS 1 messages whose PUBACKs the publisher"
-            + " got: back-pressure towards local sessions does not hold every publish. Re-enable with the fix.")
+    @org.junit.jupiter.api.RepeatedTest(3)
     void slowConsumer_slowsQos1Publisher_insteadOfDroppingMessages() throws Exception {
         broker.stop();
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).maxQueuedMessages(100).maxInflight(10)
-                .receiveMaximum(20).build());
+        int queueLimit = 100;
+        int publisherWindow = 20;
+        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).maxQueuedMessages(queueLimit).maxInflight(10)
+                .receiveMaximum(publisherWindow).build());
         broker.start();
         port = broker.port();
         java.util.concurrent.ExecutorService slowPool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxQueued = new java.util.concurrent.atomic.AtomicInteger();
         try (LocalSession consumer = broker.openLocalSession("slow-consumer", d -> slowPool.execute(() -> {
             try {
                 Thread.sleep(1);
@@ -114,6 +115,9 @@ class LimitsTest extends BrokerTestSupport {
             d.acknowledge();
         }))) {
             consumer.subscribe("flood", 1, 0);
+            sampler.scheduleAtFixedRate(() -> broker.administration().sessions().stream()
+                    .filter(s -> s.clientId().equals("slow-consumer"))
+                    .forEach(s -> maxQueued.accumulateAndGet(s.queued(), Math::max)), 0, 2, TimeUnit.MILLISECONDS);
             Mqtt5BlockingClient pub = v5("fast-publisher");
             pub.connect();
             var async = pub.toAsync();
@@ -127,7 +131,11 @@ class LimitsTest extends BrokerTestSupport {
                     .get(60, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(30)).until(() -> received.get() == n);
             assertThat(broker.metrics().messagesDropped()).isZero();
+            // The publisher was held back: acknowledged publishes stop once the backlog passes half the limit (the
+            // one that passes it included), and at most one Receive Maximum window is unacknowledged on top.
+            assertThat(maxQueued.get()).isPositive().isLessThanOrEqualTo(queueLimit / 2 + 1 + publisherWindow);
         } finally {
+            sampler.shutdownNow();
             slowPool.shutdownNow();
         }
     }

@@ -33,6 +33,11 @@ public interface Connection {
         return false;
     }
 
+    /** True for a subscriber inside the server (no socket): its session holds publishers back instead of dropping. */
+    default boolean isLocal() {
+        return false;
+    }
+
     /** Writes buffered packets to the network. */
     void flush();
 

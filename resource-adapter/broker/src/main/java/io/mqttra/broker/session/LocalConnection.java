@@ -48,6 +48,11 @@ final class LocalConnection implements Connection {
     }
 
     @Override
+    public boolean isLocal() {
+        return true;
+    }
+
+    @Override
     public boolean sendPublish(OutgoingMessage message, boolean dup) {
         if (!open) {
             return true;

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -284,6 +285,7 @@ public final class Session implements Subscriber {
         Map<String, Subscription> oldSubscriptions = new LinkedHashMap<>(subscriptions);
         subscriptions.clear();
         inflight.clear();
+        backlog.addAndGet(-queue.size());
         queue.clear();
         incomingQos2.clear();
         if (persistent) {
@@ -369,36 +371,56 @@ public final class Session implements Subscriber {
 
     // ---------------------------------------------------------------- outgoing messages
 
+    /**
+     * QoS 1/2 messages routed to this session that are not yet in flight: on their way to its executor, or in
+     * its queue. Counted on the routing thread, before the hand-over, so that a publisher sees the backlog at
+     * once; the queue itself is only visible from the session's executor, which may lag behind by any number
+     * of tasks.
+     */
+    private final AtomicInteger backlog = new AtomicInteger();
+
+    /** Set while connected and the backlog is above half the queue limit; completed when it is back to a quarter. */
+    private final AtomicReference<CompletableFuture<Void>> drained = new AtomicReference<>();
+
     @Override
     public CompletableFuture<Void> congestion() {
-        return drained;
+        CompletableFuture<Void> d = drained.get();
+        if (d != null || !connected || backlog.get() <= ctx.config().maxQueuedMessages() / 2) {
+            return d;
+        }
+        CompletableFuture<Void> created = new CompletableFuture<>();
+        if (!drained.compareAndSet(null, created)) {
+            return drained.get();
+        }
+        // The executor may have drained the backlog just before the future existed: look again from there.
+        execute(this::checkCongestion);
+        return created;
     }
 
-    /** Set while connected and the queue is above half its limit; completed when it is back to a quarter. */
-    private volatile CompletableFuture<Void> drained;
-
+    /** Completes the congestion future once the backlog is down to a quarter of the limit, or nobody reads it. */
     private void checkCongestion() {
-        int limit = ctx.config().maxQueuedMessages();
-        CompletableFuture<Void> d = drained;
-        if (d == null) {
-            if (connection != null && queue.size() > limit / 2) {
-                drained = new CompletableFuture<>();
-            }
-        } else if (connection == null || destroyed || queue.size() <= limit / 4) {
+        CompletableFuture<Void> d = drained.get();
+        if (d != null && (connection == null || destroyed || backlog.get() <= ctx.config().maxQueuedMessages() / 4)
+                && drained.compareAndSet(d, null)) {
             // Offline sessions never hold publishers back: their queue limit and drop policy apply.
-            drained = null;
             d.complete(null);
         }
     }
 
     @Override
     public void offer(RoutedMessage message) {
+        if (message.qos() > 0) {
+            backlog.incrementAndGet();
+        }
         execute(() -> deliver(message));
     }
 
     private void deliver(RoutedMessage m) {
         OutgoingMessage om = new OutgoingMessage(m, persistent && m.qos() > 0);
         if (destroyed) {
+            if (m.qos() > 0) {
+                backlog.decrementAndGet();
+            }
             discard(om);
             return;
         }
@@ -411,19 +433,30 @@ public final class Session implements Subscriber {
             return;
         }
         if (connection != null && !connection.isClosing() && queue.isEmpty() && inflight.size() < window()) {
+            backlog.decrementAndGet();
             sendNew(om);
         } else if (!persistent && connection == null) {
+            backlog.decrementAndGet();
             discard(om);
-        } else if (queue.size() >= ctx.config().maxQueuedMessages()) {
+        } else if (queue.size() >= ctx.config().maxQueuedMessages() && dropsWhenFull()) {
             // Drop policy: the newest message is dropped when the queue is full, keeping the order of the rest.
+            backlog.decrementAndGet();
             dropped++;
             ctx.metrics().messageDropped();
             LOG.fine(() -> "queue of " + clientId + " full, dropping message on " + m.message().topic());
             discard(om);
         } else {
             queue.add(om);
-            checkCongestion();
         }
+    }
+
+    /**
+     * A network client's queue is bounded by the drop policy. A local subscriber (a message-driven bean) is never
+     * dropped from while attached: the congestion signal holds the publishers back instead, so its queue may
+     * overshoot the limit by at most the publishers' Receive Maximum windows.
+     */
+    private boolean dropsWhenFull() {
+        return connection == null || !connection.isLocal();
     }
 
     private void sendNew(OutgoingMessage om) {
@@ -469,11 +502,10 @@ public final class Session implements Subscriber {
 
     private void sendQueued() {
         while (connection != null && !connection.isClosing() && !queue.isEmpty() && inflight.size() < window()) {
+            backlog.decrementAndGet();
             sendNew(queue.poll());
         }
-        if (drained != null) {
-            checkCongestion();
-        }
+        checkCongestion();
     }
 
     private int window() {
@@ -607,6 +639,7 @@ public final class Session implements Subscriber {
                     }
                     inflight.put(q.packetId(), om);
                 } else {
+                    backlog.incrementAndGet();
                     queue.add(om);
                 }
             }
