@@ -28,6 +28,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -150,12 +151,23 @@ public final class MqttBroker implements AutoCloseable {
     private void restore(BrokerContext ctx, List<StoredSession> storedSessions) {
         long now = System.nanoTime();
         stores.retained().loadAll().forEach(m -> ctx.retained().put(new RetainedMessages.Retained(m, now)));
+        List<Session> sessions = new ArrayList<>(storedSessions.size());
+        List<CompletableFuture<Void>> restored = new ArrayList<>(storedSessions.size());
         for (StoredSession s : storedSessions) {
             List<QueuedMessage> queue = stores.messages().loadQueue(s.clientId());
             Session session = new Session(ctx, s.clientId(), ctx.eventLoops().next());
             ctx.registry().restore(session);
-            session.restore(s, queue);
+            restored.add(session.restore(s, queue));
+            sessions.add(session);
         }
+        // Wills go out once every subscription is back in the tree (and before clients can connect).
+        try {
+            CompletableFuture.allOf(restored.toArray(new CompletableFuture<?>[0]))
+                    .get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new BrokerException("could not restore the stored sessions: " + e, e);
+        }
+        sessions.forEach(Session::publishRestoredWill);
     }
 
     /** The bound TCP port (useful when configured with port 0). */

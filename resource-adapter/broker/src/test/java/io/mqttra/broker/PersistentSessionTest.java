@@ -174,6 +174,55 @@ class PersistentSessionTest extends BrokerTestSupport {
         }
     }
 
+    /**
+     * A client still connected when the broker goes away did not DISCONNECT, so its will is due [MQTT-3.1.2-8]: it
+     * is published once on restart (to subscriptions of every restored session, whatever their order), and not
+     * again on a second restart before the client returns.
+     */
+    @Test
+    void willOfAClientConnectedAtStop_publishedOnceOnRestart_notAgainOnTheNext() throws Exception {
+        Stores stores = Stores.inMemory();
+        MqttBroker first = new MqttBroker(config().build(), null, stores);
+        first.start();
+        java.util.List<String> watchers = java.util.List.of("watcher-a", "watcher-z");
+        for (String id : watchers) {
+            Mqtt5BlockingClient w = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier(id)
+                    .serverHost("127.0.0.1").serverPort(first.port()).buildBlocking();
+            w.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
+            w.subscribeWith().topicFilter("wills/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            w.disconnect();
+        }
+        Mqtt5BlockingClient device = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier("device-m")
+                .serverHost("127.0.0.1").serverPort(first.port()).buildBlocking();
+        device.connectWith().cleanStart(true).sessionExpiryInterval(600)
+                .willPublish().topic("wills/device-m").payload(bytes("gone")).qos(MqttQos.AT_LEAST_ONCE).applyWillPublish()
+                .send();
+        first.stop(); // the device is still connected
+
+        MqttBroker second = new MqttBroker(config().build(), null, stores);
+        second.start();
+        second.stop();
+        MqttBroker third = new MqttBroker(config().build(), null, stores);
+        third.start();
+        try {
+            for (String id : watchers) {
+                Mqtt5BlockingClient w = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier(id)
+                        .serverHost("127.0.0.1").serverPort(third.port()).buildBlocking();
+                try (var publishes = w.publishes(MqttGlobalPublishFilter.ALL)) {
+                    assertThat(w.connectWith().cleanStart(false).sessionExpiryInterval(600).send().isSessionPresent())
+                            .isTrue();
+                    Mqtt5Publish will = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+                    assertThat(will.getTopic().toString()).isEqualTo("wills/device-m");
+                    assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).as("second copy of the will for " + id)
+                            .isEmpty();
+                    w.disconnect();
+                }
+            }
+        } finally {
+            third.stop();
+        }
+    }
+
     @Test
     void messageStoredOnce_forManyPersistentSessions() throws Exception {
         Stores stores = Stores.inMemory();

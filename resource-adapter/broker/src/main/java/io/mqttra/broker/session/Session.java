@@ -611,8 +611,13 @@ public final class Session implements Subscriber {
 
     // ---------------------------------------------------------------- restore from store
 
-    /** Rebuilds a session from the store at start-up (its connection is gone: it waits for the client). */
-    public void restore(StoredSession stored, List<QueuedMessage> queued) {
+    /**
+     * Rebuilds a session from the store at start-up (its connection is gone: it waits for the client). A stored will
+     * is kept for {@link #publishRestoredWill()}, which the broker calls once every session is back, so that the will
+     * reaches the subscriptions of sessions restored after this one.
+     */
+    public CompletableFuture<Void> restore(StoredSession stored, List<QueuedMessage> queued) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         execute(() -> {
             fresh = false;
             persistent = true;
@@ -643,12 +648,30 @@ public final class Session implements Subscriber {
                     queue.add(om);
                 }
             }
-            // A will stored with the session belonged to a connection that the crash ended abnormally.
-            if (stored.will() != null) {
-                publishWill(stored.will());
-            }
+            restoredWill = stored.will();
             if (expirySeconds != ConnectRequest.NEVER_EXPIRES) {
                 expiryTimer = executor.target().schedule(() -> execute(this::expire), expirySeconds, TimeUnit.SECONDS);
+            }
+            done.complete(null);
+        });
+        return done;
+    }
+
+    /** The will stored with the session, not yet published; set by {@link #restore} only. */
+    private ApplicationMessage restoredWill;
+
+    /**
+     * Publishes the will of the connection that the broker's end (a crash or a stop) closed without a DISCONNECT
+     * [MQTT-3.1.2-8], and removes it from the store in the same breath: a second restart before the client returns
+     * must not publish it again.
+     */
+    public void publishRestoredWill() {
+        execute(() -> {
+            ApplicationMessage w = restoredWill;
+            restoredWill = null;
+            if (w != null && !destroyed) {
+                publishWill(w);
+                ctx.stores().sessions().saveSession(toStored());
             }
         });
     }
