@@ -15,6 +15,7 @@ public final class BrokerConfig {
     private final int maxInflight;
     private final int receiveMaximum;
     private final int maxQueuedMessages;
+    private final int outboundBufferBytes;
     private final int maxConnections;
     private final int maxQos;
     private final int topicAliasMaximum;
@@ -51,6 +52,7 @@ public final class BrokerConfig {
         this.maxInflight = b.maxInflight;
         this.receiveMaximum = b.receiveMaximum;
         this.maxQueuedMessages = b.maxQueuedMessages;
+        this.outboundBufferBytes = b.outboundBufferBytes;
         this.maxConnections = b.maxConnections;
         this.maxQos = b.maxQos;
         this.topicAliasMaximum = b.topicAliasMaximum;
@@ -137,6 +139,16 @@ public final class BrokerConfig {
      */
     public int maxQueuedMessages() {
         return maxQueuedMessages;
+    }
+
+    /**
+     * Bytes that may wait to be written to one connection before it counts as congested: QoS 0 messages for it are
+     * then dropped (counted in {@link BrokerMetrics#messagesDropped()}) rather than buffered without bound. Like
+     * Mosquitto's limit of queued packets, it absorbs the bursts of a consumer that keeps up on average; QoS 1/2
+     * never depend on it (their window and queue apply).
+     */
+    public int outboundBufferBytes() {
+        return outboundBufferBytes;
     }
 
     /** Most simultaneous network connections; 0 means unlimited. */
@@ -270,6 +282,7 @@ public final class BrokerConfig {
         private int maxInflight = 32;
         private int receiveMaximum = 256;
         private int maxQueuedMessages = 1000;
+        private int outboundBufferBytes = 1024 * 1024;
         private int maxConnections = 0;
         private int maxQos = 2;
         private int topicAliasMaximum = 16;
@@ -358,6 +371,14 @@ public final class BrokerConfig {
                 throw new IllegalArgumentException(problem + ": " + v);
             }
             this.maxQueuedMessages = v;
+            return this;
+        }
+
+        public Builder outboundBufferBytes(int v) {
+            if (v < 64 * 1024) {
+                throw new IllegalArgumentException("outbound buffer bytes must be >= 65536: " + v);
+            }
+            this.outboundBufferBytes = v;
             return this;
         }
 

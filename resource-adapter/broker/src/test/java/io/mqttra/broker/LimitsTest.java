@@ -92,6 +92,53 @@ class LimitsTest extends BrokerTestSupport {
         assertThat(broker.publish(new ApplicationMessage("jobs", bytes("after"), 0, false, null))).isNotNull();
     }
 
+    /**
+     * A subscriber that stops reading for a moment gets a QoS 0 burst that fits its outbound buffer in full; what
+     * goes beyond the buffer is dropped and counted, never buffered without bound.
+     */
+    @Test
+    void qos0Burst_toAPausedSubscriber_isBufferedUpToTheOutboundLimit_thenDropped() throws Exception {
+        int burst = 6000; // 6 MB: more than the kernel buffers on both ends of a loopback connection hold (4 MB here)
+        byte[] payload = new byte[1024];
+        assertThat(qos0BurstDelivered(16 * 1024 * 1024, burst, payload)).isEqualTo(burst);
+        assertThat(broker.metrics().messagesDropped()).isZero();
+        long delivered = qos0BurstDelivered(64 * 1024, burst, payload);
+        assertThat(delivered).isLessThan(burst);
+        assertThat(broker.metrics().messagesDropped()).isEqualTo(burst - delivered);
+    }
+
+    /** Publishes {@code burst} QoS 0 messages while a raw subscriber does not read; returns how many it then gets. */
+    private long qos0BurstDelivered(int outboundBufferBytes, int burst, byte[] payload) throws Exception {
+        broker.stop();
+        broker = new MqttBroker(BrokerConfig.builder().port(0).outboundBufferBytes(outboundBufferBytes).build());
+        broker.start();
+        port = broker.port();
+        // A small fixed receive buffer: the kernel's autotuned one would absorb megabytes of the burst itself.
+        try (RawClient sub = new RawClient("127.0.0.1", port, 16 * 1024)) {
+            sub.send(RawClient.connect311("paused", true, 0));
+            sub.readPacket(); // CONNACK
+            sub.send(RawClient.subscribe(1, "burst", 0));
+            sub.readPacket(); // SUBACK
+            Mqtt5BlockingClient pub = v5("burster");
+            pub.connect();
+            for (int i = 0; i < burst; i++) {
+                pub.publishWith().topic("burst").payload(payload).send();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> broker.metrics().messagesIn() >= burst);
+            pub.disconnect(); // a PINGREQ round trip would be as good: every publish has been routed
+            long delivered = 0;
+            sub.timeout(1000);
+            try {
+                while (sub.readPacket() != null) {
+                    delivered++;
+                }
+                throw new AssertionError("the broker closed the paused subscriber's connection");
+            } catch (java.net.SocketTimeoutException end) {
+                return delivered;
+            }
+        }
+    }
+
     @org.junit.jupiter.api.RepeatedTest(3)
     void slowConsumer_slowsQos1Publisher_insteadOfDroppingMessages() throws Exception {
         broker.stop();

@@ -13,7 +13,16 @@ final class RawClient implements AutoCloseable {
     private final java.io.PushbackInputStream in;
 
     RawClient(String host, int port) throws IOException {
-        socket = new Socket(host, port);
+        this(host, port, 0);
+    }
+
+    /** With a fixed receive buffer (bytes; 0 for the system's autotuned one), to hold little while not reading. */
+    RawClient(String host, int port, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes); // before connecting, so the window is small from the start
+        }
+        socket.connect(new java.net.InetSocketAddress(host, port));
         socket.setSoTimeout(5000);
         in = new java.io.PushbackInputStream(socket.getInputStream());
     }

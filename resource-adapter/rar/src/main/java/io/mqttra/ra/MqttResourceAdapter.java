@@ -73,6 +73,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "1000", description = "Most messages queued for one session; beyond it the newest is dropped (mqtt.max.queued.messages, env MQTT_MAX_QUEUED_MESSAGES)")
     private Integer maxQueuedMessages = 1000;
 
+    @ConfigProperty(defaultValue = "1048576", description = "Bytes that may wait to be written to one connection; beyond them QoS 0 messages for it are dropped (mqtt.outbound.buffer.bytes, env MQTT_OUTBOUND_BUFFER_BYTES)")
+    private Integer outboundBufferBytes = 1024 * 1024;
+
     @ConfigProperty(defaultValue = "10", description = "Seconds a new connection has to send CONNECT (mqtt.connect.timeout.seconds, env MQTT_CONNECT_TIMEOUT_SECONDS)")
     private Integer connectTimeoutSeconds = 10;
 
@@ -390,6 +393,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     public void setReceiveMaximum(Integer receiveMaximum) {
         this.receiveMaximum = receiveMaximum;
+    }
+
+    public Integer getOutboundBufferBytes() {
+        return outboundBufferBytes;
+    }
+
+    public void setOutboundBufferBytes(Integer outboundBufferBytes) {
+        this.outboundBufferBytes = outboundBufferBytes;
     }
 
     public Integer getMaxQueuedMessages() {

@@ -6,6 +6,7 @@ import io.mqttra.broker.session.BrokerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -44,6 +45,10 @@ public class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        // Netty's default (64 KiB) holds only 64 messages of 1 KiB: a subscriber that keeps up on average would
+        // lose QoS 0 messages in every burst. Low mark at half, so writes resume only with real room.
+        int high = broker.config().outboundBufferBytes();
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 2, high));
         front.addTo(ch);
         addMqttHandlers(ch.pipeline(), broker);
     }
