@@ -1,10 +1,7 @@
 package io.mqttra.broker;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -13,7 +10,7 @@ abstract class BrokerTestSupport {
 
     protected MqttBroker broker;
     protected int port;
-    private final List<Runnable> cleanups = new ArrayList<>();
+    private final TestClients clients = new TestClients();
 
     protected BrokerConfig.Builder config() {
         return BrokerConfig.builder().port(0).ioThreads(2);
@@ -28,41 +25,19 @@ abstract class BrokerTestSupport {
 
     @AfterEach
     void stopBroker() {
-        for (Runnable r : cleanups) {
-            try {
-                r.run();
-            } catch (RuntimeException ignored) {
-                // already disconnected by the test
-            }
-        }
+        clients.closeAll();
         broker.stop();
     }
 
     protected Mqtt5BlockingClient v5(String clientId) {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        cleanups.add(() -> {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        });
-        return c;
+        return clients.v5(port, clientId);
     }
 
     protected Mqtt3BlockingClient v3(String clientId) {
-        Mqtt3BlockingClient c = MqttClient.builder().useMqttVersion3().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        cleanups.add(() -> {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        });
-        return c;
+        return clients.v3(port, clientId);
     }
 
     protected RawClient raw() throws java.io.IOException {
-        RawClient r = new RawClient("127.0.0.1", port);
-        cleanups.add(r::close);
-        return r;
+        return clients.closeLater(new RawClient("127.0.0.1", port));
     }
 }

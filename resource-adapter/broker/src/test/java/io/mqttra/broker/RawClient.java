@@ -7,17 +7,17 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /** A plain socket that writes hand-made MQTT packets and reads raw packets back, for protocol-violation tests. */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
     private final Socket socket;
     private final java.io.PushbackInputStream in;
 
-    RawClient(String host, int port) throws IOException {
+    public RawClient(String host, int port) throws IOException {
         this(host, port, 0);
     }
 
     /** With a fixed receive buffer (bytes; 0 for the system's autotuned one), to hold little while not reading. */
-    RawClient(String host, int port, int receiveBufferBytes) throws IOException {
+    public RawClient(String host, int port, int receiveBufferBytes) throws IOException {
         socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes); // before connecting, so the window is small from the start
@@ -27,7 +27,7 @@ final class RawClient implements AutoCloseable {
         in = new java.io.PushbackInputStream(socket.getInputStream());
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
     }
@@ -41,7 +41,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** One whole packet as sent (fixed header with remaining length, then the rest); null when the broker closed. */
-    byte[] readPacket() throws IOException {
+    public byte[] readPacket() throws IOException {
         int first = in.read();
         if (first < 0) {
             return null;
@@ -69,7 +69,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** True if the broker closes the connection within the socket timeout (after any packets it sends). */
-    boolean closedByBroker() throws IOException {
+    public boolean closedByBroker() throws IOException {
         try {
             while (true) {
                 if (in.read() < 0) {
@@ -203,7 +203,7 @@ final class RawClient implements AutoCloseable {
         return packet(0x82, body.toByteArray());
     }
 
-    static byte[] packet(int firstByte, byte[] body) {
+    public static byte[] packet(int firstByte, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(firstByte);
         int len = body.length;
@@ -216,7 +216,7 @@ final class RawClient implements AutoCloseable {
         return out.toByteArray();
     }
 
-    static void writeString(ByteArrayOutputStream out, String s) {
+    public static void writeString(ByteArrayOutputStream out, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.write(b.length >> 8);
         out.write(b.length & 0xFF);

@@ -1,16 +1,14 @@
 package io.mqttra.broker.auth;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
+import io.mqttra.broker.TestClients;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,7 +45,7 @@ abstract class SecureBrokerSupport {
     protected Path passwordFile;
     protected Path aclFile;
     private ExecutorService hashing;
-    private final List<Runnable> cleanups = new ArrayList<>();
+    private final TestClients clients = new TestClients();
 
     /** Users: alice/wonderland, bob/builder, root/toor (role mqtt-admins). */
     protected void start(java.util.function.UnaryOperator<BrokerConfig.Builder> extra, boolean anonymous) throws IOException {
@@ -72,13 +70,7 @@ abstract class SecureBrokerSupport {
 
     @AfterEach
     void stopBroker() throws InterruptedException {
-        for (Runnable r : cleanups) {
-            try {
-                r.run();
-            } catch (RuntimeException ignored) {
-                // already disconnected by the test
-            }
-        }
+        clients.closeAll();
         if (broker != null) {
             broker.stop();
         }
@@ -93,25 +85,11 @@ abstract class SecureBrokerSupport {
     }
 
     protected Mqtt5BlockingClient v5(String clientId) {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        cleanups.add(() -> {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        });
-        return c;
+        return clients.v5(port, clientId);
     }
 
     protected Mqtt3BlockingClient v3(String clientId) {
-        Mqtt3BlockingClient c = MqttClient.builder().useMqttVersion3().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        cleanups.add(() -> {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        });
-        return c;
+        return clients.v3(port, clientId);
     }
 
     protected Mqtt5BlockingClient v5Connected(String clientId, String user, String password) {

@@ -1,5 +1,6 @@
 package io.mqttra.broker.transport;
 
+import io.mqttra.broker.RawClient;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -37,23 +38,11 @@ final class MqttBytes {
     }
 
     static byte[] packet(int firstByte, byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(firstByte);
-        int len = body.length;
-        do {
-            int digit = len % 128;
-            len /= 128;
-            out.write(len > 0 ? digit | 0x80 : digit);
-        } while (len > 0);
-        out.writeBytes(body);
-        return out.toByteArray();
+        return RawClient.packet(firstByte, body);
     }
 
     static void string(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.write(b.length >> 8);
-        out.write(b.length);
-        out.writeBytes(b);
+        RawClient.writeString(out, s);
     }
 
     static byte[] concat(byte[]... parts) {
