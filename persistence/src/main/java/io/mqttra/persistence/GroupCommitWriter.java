@@ -1,5 +1,6 @@
 package io.mqttra.persistence;
 
+import io.mqttra.broker.store.CommitStatistics;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
@@ -50,6 +51,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Cleanup cleanup;
     private final long cleanupIntervalMillis;
     private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
+    private final CommitStatistics statistics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Thread writerThread;
@@ -67,10 +69,12 @@ final class GroupCommitWriter implements AutoCloseable {
     /**
      * @param threads runs the writer loop (a JCA Work in the server); the loop holds its thread until {@link #close()}
      * @param firstSeq first queue sequence number (above every stored one)
+     * @param statistics hears of every batch committed, with its size and duration
      */
     GroupCommitWriter(EntityManagerFactory emf, Executor threads, int maxBatch, long firstSeq, Cleanup cleanup,
-                      long cleanupIntervalMillis) {
+                      long cleanupIntervalMillis, CommitStatistics statistics) {
         this.emf = emf;
+        this.statistics = statistics;
         this.maxBatch = maxBatch;
         this.nextSeq = firstSeq;
         this.cleanup = cleanup;
@@ -163,13 +167,16 @@ final class GroupCommitWriter implements AutoCloseable {
     private EntityManager commit(EntityManager em, List<Write> batch) {
         BatchPlan plan = new BatchPlan(() -> nextSeq++, knownSessions);
         EntityTransaction tx = em.getTransaction();
+        long started;
         try {
             for (Write w : batch) {
                 w.change().accept(plan);
             }
+            started = System.nanoTime();
             tx.begin();
             plan.apply(em, em.unwrap(Connection.class));
             tx.commit();
+            statistics.committed(batch.size(), System.nanoTime() - started);
             em.clear();
         } catch (RuntimeException | SQLException batchFailure) {
             em = discard(em);

@@ -1,5 +1,6 @@
 package io.mqttra.persistence;
 
+import io.mqttra.broker.store.CommitStatistics;
 import io.mqttra.broker.store.Stores;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
@@ -39,7 +40,7 @@ public final class JpaStores implements AutoCloseable {
     private final JpaTransactionStore transactions;
     private final Stores stores;
 
-    private JpaStores(EntityManagerFactory emf, GroupCommitWriter writer, H2Engine.Pool h2) {
+    private JpaStores(EntityManagerFactory emf, GroupCommitWriter writer, H2Engine.Pool h2, CommitStatistics commits) {
         this.emf = emf;
         this.h2 = h2;
         this.writer = writer;
@@ -47,7 +48,7 @@ public final class JpaStores implements AutoCloseable {
         this.sessions = new JpaSessionStore(emf, writer);
         this.retained = new JpaRetainedStore(emf, writer);
         this.transactions = new JpaTransactionStore(emf);
-        this.stores = new Stores(sessions, messages, retained);
+        this.stores = new Stores(sessions, messages, retained, commits);
     }
 
     /**
@@ -86,11 +87,12 @@ public final class JpaStores implements AutoCloseable {
         try {
             SchemaVersion.migrate(emf, found);
             long firstSeq = startUp(emf);
+            CommitStatistics commits = new CommitStatistics();
             GroupCommitWriter writer = new GroupCommitWriter(emf, threads, settings.maxBatch(), firstSeq,
-                    new Cleanup(), settings.cleanupInterval().toMillis());
+                    new Cleanup(), settings.cleanupInterval().toMillis(), commits);
             LOG.log(Level.INFO, () -> "MQTT store open on " + (settings.jdbcUrl() != null
                     ? settings.jdbcUrl() : "DataSource " + settings.dataSource()));
-            return new JpaStores(emf, writer, h2);
+            return new JpaStores(emf, writer, h2, commits);
         } catch (RuntimeException e) {
             emf.close();
             throw e;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mqttra.api.PublishProperties;
 import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.store.CommitStatistics;
 import io.mqttra.broker.store.MessageStore.Reference;
 import io.mqttra.broker.store.QueuedMessage;
 import io.mqttra.broker.store.StoredSession;
@@ -234,6 +235,24 @@ abstract class StoreContractTest {
         await(writes.toArray(CompletableFuture[]::new));
         assertThat(completed).hasSize(3000).isSorted();
         assertThat(store.committedBatches()).isLessThan(3000); // they were grouped
+    }
+
+    /** The engine's metrics see each group commit of the writer, with its size and how long it took. */
+    @Test
+    void everyCommitIsReportedWithItsWritesAndDuration() {
+        CommitStatistics commits = store.stores().commits();
+        assertThat(commits.commits()).isZero();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            writes.add(store.retained().put(message("r/" + i, "v" + i, 1)));
+        }
+        await(writes.toArray(CompletableFuture[]::new));
+
+        assertThat(commits.commits()).isPositive().isEqualTo(store.committedBatches());
+        assertThat(commits.writes()).isEqualTo(store.committedWrites()).isGreaterThanOrEqualTo(500);
+        assertThat(commits.maxNanos()).isPositive();
+        assertThat(commits.lastNanos()).isPositive().isLessThanOrEqualTo(commits.maxNanos());
+        assertThat(commits.totalNanos()).isGreaterThanOrEqualTo(commits.maxNanos());
     }
 
     @Test

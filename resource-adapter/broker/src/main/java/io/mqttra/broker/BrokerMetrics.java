@@ -1,5 +1,6 @@
 package io.mqttra.broker;
 
+import io.mqttra.broker.store.CommitStatistics;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -23,6 +24,11 @@ public final class BrokerMetrics {
     final LongAdder accessDenied = new LongAdder();
     final java.util.concurrent.atomic.LongAccumulator connectionsMaximum =
             new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+    // Message-driven beans are local sessions; the resource adapter counts what happens to their deliveries.
+    final LongAdder mdbDeliveries = new LongAdder();
+    final LongAdder mdbRedeliveries = new LongAdder();
+    final LongAdder mdbDeadLetters = new LongAdder();
+    private volatile CommitStatistics storeCommits = new CommitStatistics();
     private volatile LongSupplier retained = () -> 0;
     private volatile LongSupplier subscriptions = () -> 0;
     private volatile LongSupplier sessions = () -> 0;
@@ -115,6 +121,26 @@ public final class BrokerMetrics {
         return accessDenied.sum();
     }
 
+    /** Messages handed to a message-driven bean method, every attempt counted (redeliveries included). */
+    public long mdbDeliveries() {
+        return mdbDeliveries.sum();
+    }
+
+    /** Attempts that gave a bean a message it had been given before (DUP set): after a rollback, or a restart. */
+    public long mdbRedeliveries() {
+        return mdbRedeliveries.sum();
+    }
+
+    /** Messages a bean kept refusing: moved to its dead-letter topic, or dropped when it has none. */
+    public long mdbDeadLetters() {
+        return mdbDeadLetters.sum();
+    }
+
+    /** The store's commits (all 0 for a store that does not report them). */
+    public CommitStatistics storeCommits() {
+        return storeCommits;
+    }
+
     public long retainedMessages() {
         return retained.getAsLong();
     }
@@ -171,6 +197,22 @@ public final class BrokerMetrics {
 
     public void protocolError() {
         protocolErrors.increment();
+    }
+
+    /** A bean method is about to get a message; {@code redelivery} when the bean sees it flagged DUP. */
+    public void mdbDelivery(boolean redelivery) {
+        mdbDeliveries.increment();
+        if (redelivery) {
+            mdbRedeliveries.increment();
+        }
+    }
+
+    public void mdbDeadLettered() {
+        mdbDeadLetters.increment();
+    }
+
+    public void bindStoreCommits(CommitStatistics commits) {
+        this.storeCommits = java.util.Objects.requireNonNull(commits, "commits");
     }
 
     public void bindGauges(LongSupplier retained, LongSupplier subscriptions, LongSupplier sessions) {

@@ -79,6 +79,7 @@ public final class MqttBroker implements AutoCloseable {
         this.config = java.util.Objects.requireNonNull(config, "config");
         this.threads = threads;
         this.stores = java.util.Objects.requireNonNull(stores, "stores");
+        metrics.bindStoreCommits(stores.commits());
     }
 
     /**

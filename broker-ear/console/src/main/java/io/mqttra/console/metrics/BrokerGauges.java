@@ -55,6 +55,22 @@ public class BrokerGauges {
                 MetricsSnapshot::inflight);
         metric("mqtt_protocol_errors", "Connections closed for protocol violations since start", MetricUnits.NONE,
                 MetricsSnapshot::protocolErrors);
+        metric("mqtt_mdb_deliveries", "Messages handed to message-driven bean methods since start, redeliveries"
+                + " included", MetricUnits.NONE, m -> m.beanDeliveries().deliveries());
+        metric("mqtt_mdb_redeliveries", "Deliveries to message-driven beans of a message they had been given"
+                + " before (DUP) since start", MetricUnits.NONE, m -> m.beanDeliveries().redeliveries());
+        metric("mqtt_mdb_dead_letters", "Messages message-driven beans kept refusing, moved to their dead-letter"
+                + " topic (or dropped without one) since start", MetricUnits.NONE, m -> m.beanDeliveries().deadLetters());
+        metric("mqtt_store_commits", "Store transactions committed since start", MetricUnits.NONE,
+                m -> m.storeCommits().commits());
+        metric("mqtt_store_committed_writes", "Store writes made durable since start (divided by mqtt_store_commits:"
+                + " the mean group commit)", MetricUnits.NONE, m -> m.storeCommits().writes());
+        seconds("mqtt_store_commit_time", "Time spent in store commits since start",
+                m -> m.storeCommits().totalNanos());
+        seconds("mqtt_store_commit_time_mean", "Mean store commit time since start",
+                m -> m.storeCommits().meanNanos());
+        seconds("mqtt_store_commit_time_max", "Longest store commit since start", m -> m.storeCommits().maxNanos());
+        seconds("mqtt_store_commit_time_last", "Most recent store commit", m -> m.storeCommits().lastNanos());
         for (int qos = 0; qos <= 2; qos++) {
             int q = qos;
             Tag tag = new Tag("qos", Integer.toString(q));
@@ -72,6 +88,14 @@ public class BrokerGauges {
     private void metric(String name, String description, String unit, ToLongFunction<MetricsSnapshot> value,
                         Tag... tags) {
         gauge(name, description, unit, o -> value.applyAsLong(o.metrics()), tags);
+    }
+
+    /** The broker keeps nanoseconds (exact, cheap to add up); Prometheus expects seconds. */
+    private void seconds(String name, String description, ToLongFunction<MetricsSnapshot> nanos) {
+        Metadata metadata = Metadata.builder().withName(name).withDescription(description)
+                .withUnit(MetricUnits.SECONDS).build();
+        registry.gauge(metadata, () -> figures.current().map(o -> nanos.applyAsLong(o.metrics()) / 1e9).orElse(0.0));
+        registered.add(new MetricID(name));
     }
 
     private void gauge(String name, String description, String unit, ToLongFunction<BrokerOverview> value,

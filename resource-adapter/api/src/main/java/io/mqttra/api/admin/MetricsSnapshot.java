@@ -21,14 +21,19 @@ import java.util.List;
  * @param queued              messages waiting in session queues (not yet in flight)
  * @param inflight            QoS 1/2 messages sent and not yet acknowledged
  * @param protocolErrors      connections closed for a protocol violation or a malformed packet
+ * @param beanDeliveries      deliveries to message-driven beans, their redeliveries and dead letters
+ * @param storeCommits        the store's commits and their times
  */
 public record MetricsSnapshot(long timestampMillis, long connections, long connectionsTotal, long connectionsRejected,
                               long sessions, long subscriptions, long retainedMessages,
                               List<Long> messagesInByQos, List<Long> messagesOutByQos,
                               List<Long> bytesInByQos, List<Long> bytesOutByQos,
-                              long messagesDropped, long queued, long inflight, long protocolErrors) {
+                              long messagesDropped, long queued, long inflight, long protocolErrors,
+                              BeanDeliveries beanDeliveries, StoreCommits storeCommits) {
 
     public MetricsSnapshot {
+        beanDeliveries = beanDeliveries == null ? BeanDeliveries.NONE : beanDeliveries;
+        storeCommits = storeCommits == null ? StoreCommits.NONE : storeCommits;
         messagesInByQos = perQos(messagesInByQos, "messagesInByQos");
         messagesOutByQos = perQos(messagesOutByQos, "messagesOutByQos");
         bytesInByQos = perQos(bytesInByQos, "bytesInByQos");
@@ -45,7 +50,8 @@ public record MetricsSnapshot(long timestampMillis, long connections, long conne
     /** All zero: the figures of a broker that does not run. */
     public static MetricsSnapshot empty(long timestampMillis) {
         List<Long> none = List.of(0L, 0L, 0L);
-        return new MetricsSnapshot(timestampMillis, 0, 0, 0, 0, 0, 0, none, none, none, none, 0, 0, 0, 0);
+        return new MetricsSnapshot(timestampMillis, 0, 0, 0, 0, 0, 0, none, none, none, none, 0, 0, 0, 0,
+                BeanDeliveries.NONE, StoreCommits.NONE);
     }
 
     /** PUBLISH received, all QoS. */

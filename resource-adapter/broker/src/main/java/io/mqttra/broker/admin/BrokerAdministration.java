@@ -1,12 +1,14 @@
 package io.mqttra.broker.admin;
 
 import io.mqttra.api.MqttException;
+import io.mqttra.api.admin.BeanDeliveries;
 import io.mqttra.api.admin.BrokerOverview;
 import io.mqttra.api.admin.ClientInfo;
 import io.mqttra.api.admin.MetricsSnapshot;
 import io.mqttra.api.admin.MqttBrokerAdmin;
 import io.mqttra.api.admin.RetainedMessageInfo;
 import io.mqttra.api.admin.SessionInfo;
+import io.mqttra.api.admin.StoreCommits;
 import io.mqttra.api.admin.SubscriptionInfo;
 import io.mqttra.broker.ApplicationMessage;
 import io.mqttra.broker.BrokerMetrics;
@@ -17,6 +19,7 @@ import io.mqttra.broker.routing.Topics;
 import io.mqttra.broker.session.BrokerContext;
 import io.mqttra.broker.session.Connection;
 import io.mqttra.broker.session.Session;
+import io.mqttra.broker.store.CommitStatistics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -111,7 +114,13 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
                 metrics.connectionsRejected(), metrics.sessions(), metrics.subscriptions(), metrics.retainedMessages(),
                 perQos(metrics::messagesIn), perQos(metrics::messagesOut),
                 perQos(metrics::bytesIn), perQos(metrics::bytesOut),
-                metrics.messagesDropped(), queued, inflight, metrics.protocolErrors());
+                metrics.messagesDropped(), queued, inflight, metrics.protocolErrors(),
+                new BeanDeliveries(metrics.mdbDeliveries(), metrics.mdbRedeliveries(), metrics.mdbDeadLetters()),
+                storeCommits(metrics.storeCommits()));
+    }
+
+    private static StoreCommits storeCommits(CommitStatistics c) {
+        return new StoreCommits(c.commits(), c.writes(), c.totalNanos(), c.maxNanos(), c.lastNanos());
     }
 
     private static List<Long> perQos(IntToLongFunction byQos) {

@@ -2,6 +2,7 @@ package io.mqttra.ra.inflow;
 
 import io.mqttra.api.MqttMessage;
 import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.BrokerMetrics;
 import io.mqttra.broker.Delivery;
 import io.mqttra.broker.store.Acknowledgement;
 import io.mqttra.ra.Topics;
@@ -52,6 +53,7 @@ final class EndpointInvoker {
     private final String clientId;
     private final RedeliveryPolicy policy;
     private final DeadLetters deadLetters;
+    private final BrokerMetrics metrics;
     private volatile boolean warnedNoIdentifiers;
 
     /** The outcome of one attempt to hand a message to one bean method. */
@@ -66,8 +68,9 @@ final class EndpointInvoker {
 
     EndpointInvoker(MessageEndpointFactory endpointFactory, List<ListenerMethod> methods,
                     MqttResourceManager resourceManager, String clientId, RedeliveryPolicy policy,
-                    DeadLetters deadLetters) throws ResourceException {
+                    DeadLetters deadLetters, BrokerMetrics metrics) throws ResourceException {
         this.endpointFactory = endpointFactory;
+        this.metrics = metrics;
         this.methods = methods;
         this.resourceManager = resourceManager;
         this.clientId = clientId;
@@ -162,10 +165,10 @@ final class EndpointInvoker {
                 arguments = target.arguments(received);
             } catch (RuntimeException e) {
                 // The payload cannot become the method's parameter; delivering it again would fail the same way.
-                return deadLetters.send(policy, message, failures + 1, "the payload cannot be passed to "
+                return deadLetter(message, failures + 1, "the payload cannot be passed to "
                         + target.describe() + ": " + FailureCause.describe(e));
             }
-            Attempt attempt = attempt(target, arguments, delivery, acknowledgement, active);
+            Attempt attempt = attempt(target, arguments, dup, delivery, acknowledgement, active);
             if (attempt.taken()) {
                 return true;
             }
@@ -174,7 +177,7 @@ final class EndpointInvoker {
             }
             failures++;
             if (!policy.allowsAnother(failures)) {
-                return deadLetters.send(policy, message, failures, attempt.failure());
+                return deadLetter(message, failures, attempt.failure());
             }
             int failed = failures;
             LOG.warning(() -> "Message-driven bean method " + target.describe() + " did not take a message to topic '"
@@ -187,8 +190,17 @@ final class EndpointInvoker {
         }
     }
 
-    private Attempt attempt(ListenerMethod target, Object[] arguments, Delivery delivery, Acknowledgement acknowledgement,
-                            BooleanSupplier active) throws InterruptedException {
+    private boolean deadLetter(ApplicationMessage message, int attempts, String reason) {
+        boolean settled = deadLetters.send(policy, message, attempts, reason);
+        if (settled) {
+            metrics.mdbDeadLettered();
+        }
+        return settled;
+    }
+
+    /** @param dup whether the bean sees the message flagged as given before (counted as a redelivery) */
+    private Attempt attempt(ListenerMethod target, Object[] arguments, boolean dup, Delivery delivery,
+                            Acknowledgement acknowledgement, BooleanSupplier active) throws InterruptedException {
         boolean inTransaction = transacted.contains(target.method());
         // The last method's transaction takes the message: acknowledged inside its commit.
         DeliveryOutcome outcome = !inTransaction ? null
@@ -198,6 +210,7 @@ final class EndpointInvoker {
         if (endpoint == null) {
             return Attempt.DEACTIVATED;
         }
+        metrics.mdbDelivery(dup);
         Throwable failure = null;
         Throwable logged;
         ContainerFailures.begin();

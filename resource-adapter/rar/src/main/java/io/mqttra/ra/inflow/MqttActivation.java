@@ -53,7 +53,7 @@ public final class MqttActivation {
         RedeliveryPolicy policy = spec.redeliveryPolicy(clientId);
         DeadLetters deadLetters = new DeadLetters(() -> broker, clientId, beanClass.getName());
         EndpointInvoker invoker = new EndpointInvoker(endpointFactory, methods, resourceManager, clientId, policy,
-                deadLetters);
+                deadLetters, broker.metrics());
         DeliveryDispatcher dispatcher = new DeliveryDispatcher(workManager, invoker, spec.getMaxConcurrency(),
                 beanClass.getName());
         MqttActivation activation = new MqttActivation(clientId, beanClass.getName(), methods, dispatcher, spec);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.mqttra.api.MqttMessageListener;
 import io.mqttra.api.OnMqttMessage;
 import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.BrokerMetrics;
 import io.mqttra.broker.Delivery;
 import io.mqttra.ra.ThreadPoolWorkManager;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
@@ -111,7 +112,8 @@ class DeliveryDispatcherTest {
     private static DeliveryDispatcher dispatcher(ThreadPoolWorkManager workManager, int maxConcurrency) throws Exception {
         return new DeliveryDispatcher(workManager,
                 new EndpointInvoker(new Factory(), ListenerMethods.scan(SlowBean.class), null, "slow",
-                        new RedeliveryPolicy(0, 0, null), new DeadLetters(() -> null, "slow", "SlowBean")), maxConcurrency, "SlowBean");
+                        new RedeliveryPolicy(0, 0, null), new DeadLetters(() -> null, "slow", "SlowBean"),
+                        new BrokerMetrics()), maxConcurrency, "SlowBean");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.mqttra.api.MqttMessage;
 import io.mqttra.api.MqttMessageListener;
 import io.mqttra.api.OnMqttMessage;
 import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.BrokerMetrics;
 import io.mqttra.broker.Delivery;
 import io.mqttra.broker.store.Acknowledgement;
 import io.mqttra.broker.store.InMemoryTransactionStore;
@@ -216,6 +217,7 @@ class EndpointInvokerTest {
     private final List<ListenerMethod> methods = scan(); // all=1, fail=2, lights=3, veto=4
     private final MqttResourceManager rm = new MqttResourceManager(new InMemoryTransactionStore(),
             m -> CompletableFuture.completedFuture(null), 1_000);
+    private final BrokerMetrics metrics = new BrokerMetrics();
 
     private static List<ListenerMethod> scan() {
         try {
@@ -227,7 +229,7 @@ class EndpointInvokerTest {
 
     private EndpointInvoker invoker(Factory factory, int redeliveries) throws Exception {
         return new EndpointInvoker(factory, methods, rm, "test-client", new RedeliveryPolicy(redeliveries, 1, null),
-                new DeadLetters(() -> null, "test-client", "Bean"));
+                new DeadLetters(() -> null, "test-client", "Bean"), metrics);
     }
 
     @Test
@@ -237,6 +239,8 @@ class EndpointInvokerTest {
         invoker(factory, 0).deliver(delivery, () -> true);
         assertThat(factory.bean.calls).containsExactly("before:lights", "lights:ON", "after", "release");
         assertThat(delivery.acks).hasValue(1);
+        assertThat(metrics.mdbDeliveries()).isEqualTo(1);
+        assertThat(metrics.mdbRedeliveries()).isZero();
     }
 
     @Test
@@ -278,6 +282,9 @@ class EndpointInvokerTest {
         assertThat(factory.bean.calls).filteredOn(c -> c.startsWith("all:"))
                 .containsExactly("all:lights/porch", "all:lights/porch:dup", "all:lights/porch:dup");
         assertThat(delivery.acks).hasValue(1);
+        assertThat(metrics.mdbDeliveries()).isEqualTo(3);
+        assertThat(metrics.mdbRedeliveries()).isEqualTo(2);
+        assertThat(metrics.mdbDeadLetters()).isZero();
     }
 
     @Test
@@ -287,6 +294,9 @@ class EndpointInvokerTest {
         invoker(factory, 2).deliver(delivery, () -> true);
         assertThat(factory.bean.calls).filteredOn("fail"::equals).hasSize(3); // first attempt + 2 redeliveries
         assertThat(delivery.acks).hasValue(1);
+        assertThat(metrics.mdbDeliveries()).isEqualTo(3);
+        assertThat(metrics.mdbRedeliveries()).isEqualTo(2);
+        assertThat(metrics.mdbDeadLetters()).as("given up (no dead-letter topic: dropped)").isEqualTo(1);
     }
 
     @Test
@@ -332,7 +342,7 @@ class EndpointInvokerTest {
         restarted.loadPrepared();
         Factory factory = new Factory(0, true);
         EndpointInvoker invoker = new EndpointInvoker(factory, methods, restarted, "test-client",
-                new RedeliveryPolicy(0, 1, null), new DeadLetters(() -> null, "test-client", "Bean"));
+                new RedeliveryPolicy(0, 1, null), new DeadLetters(() -> null, "test-client", "Bean"), metrics);
         TestDelivery again = new TestDelivery("lights/kitchen", "ON", 3);
         again.messageId = 5;
 
@@ -364,7 +374,7 @@ class EndpointInvokerTest {
         // A container that runs two-phase commit (a second resource in the bean's transaction) and stops after prepare.
         factory.bean.prepareOnly = x -> seen[0] = x;
         EndpointInvoker invoker = new EndpointInvoker(factory, methods, manager, "test-client",
-                new RedeliveryPolicy(0, 1, null), new DeadLetters(() -> null, "test-client", "Bean"));
+                new RedeliveryPolicy(0, 1, null), new DeadLetters(() -> null, "test-client", "Bean"), metrics);
         TestDelivery delivery = new TestDelivery("lights/kitchen", "ON", 3);
         delivery.messageId = 77;
         invoker.deliver(delivery, () -> true);
