@@ -3,7 +3,9 @@ package io.mqttra.samples.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mqttra.samples.buildingsensors.RoomAggregates;
 import io.mqttra.samples.lightswitch.LightSwitch;
+import io.mqttra.samples.sysmonitor.SysValues;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -11,7 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -54,6 +58,8 @@ class MqttResourceAdapterIT {
     static WebArchive deployment() {
         return ShrinkWrap.create(WebArchive.class, "mqtt-it.war")
                 .addPackage(LightSwitch.class.getPackage())
+                .addPackage(RoomAggregates.class.getPackage())
+                .addPackage(SysValues.class.getPackage())
                 .addClasses(InboundRecorder.class, SlowRecorder.class, Responder.class, ReceivedMessages.class,
                         ReceivedResource.class, ItApplication.class)
                 .addAsWebInfResource("it/glassfish-ejb-jar.xml", "glassfish-ejb-jar.xml")
@@ -173,6 +179,92 @@ class MqttResourceAdapterIT {
             assertThat(response.userProperties()).containsExactly("handled-by=Responder");
         }
         awaitReceived("request|it/request|1|text/plain;trace=it-42");
+    }
+
+    /**
+     * The building-sensors sample: JSON readings of two rooms become one retained summary per room, published through
+     * the connection factory; the room comes from the filter's wildcard. A reading without humidity leaves it out.
+     * [MQTT-3.3.1-5] [MQTT-3.3.1-6] the summaries are retained and reach a later subscriber.
+     */
+    @Test
+    @Order(7)
+    void buildingSensorsPublishARetainedSummaryPerRoom() throws Exception {
+        String kitchen = "{\"room\":\"kitchen\",\"readings\":2,"
+                + "\"temperature\":{\"min\":21.0,\"max\":23.0,\"mean\":22.0},"
+                + "\"humidity\":{\"min\":40.0,\"max\":50.0,\"mean\":45.0}}";
+        String bedroom = "{\"room\":\"bedroom\",\"readings\":1,"
+                + "\"temperature\":{\"min\":18.5,\"max\":18.5,\"mean\":18.5}}";
+        try (Mqtt5TestClient dashboard = new Mqtt5TestClient(MQTT_PORT, "it-dashboard");
+             Mqtt5TestClient sensors = new Mqtt5TestClient(MQTT_PORT, "it-sensors")) {
+            dashboard.subscribe("house/+/summary", 1);
+            drain(dashboard);
+            sensors.publish("house/kitchen/sensor", "{\"temperature\":21.0,\"humidity\":40}", 1, false);
+            sensors.publish("house/bedroom/sensor", "{\"temperature\":18.5}", 1, false);
+            sensors.publish("house/kitchen/sensor", "{\"temperature\":23.0,\"humidity\":50}", 1, false);
+
+            Map<String, String> latest = new HashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (latest.size() < 2 || !kitchen.equals(latest.get("house/kitchen/summary"))) {
+                Mqtt5TestClient.Received summary = dashboard.next(
+                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+                assertThat(summary).as("summaries so far: " + latest).isNotNull();
+                latest.put(summary.topic(), summary.payload());
+            }
+            assertThat(latest).containsEntry("house/bedroom/summary", bedroom);
+        }
+        try (Mqtt5TestClient late = new Mqtt5TestClient(MQTT_PORT, "it-late-dashboard")) {
+            late.subscribe("house/kitchen/summary", 1);
+            Mqtt5TestClient.Received retained = late.next(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(retained).as("retained kitchen summary").isNotNull();
+            assertThat(retained.payload()).isEqualTo(kitchen);
+            assertThat(retained.retained()).isTrue();
+        }
+        assertThat(get("api/rooms/kitchen")).isEqualTo(kitchen);
+        assertThat(get("api/rooms")).isEqualTo("[" + bedroom + "," + kitchen + "]");
+    }
+
+    /**
+     * The $SYS monitor sample keeps the broker's $SYS values: the version, and the connected clients as they come and
+     * go (the test runs with a $SYS interval of 1 s). [MQTT-4.7.2-1] the filter names $SYS: wildcards would not match.
+     */
+    @Test
+    @Order(8)
+    void sysMonitorSeesTheBrokerVersionAndConnectedClients() throws Exception {
+        String connected = "$SYS/broker/clients/connected";
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(get("api/sys")).contains("\"$SYS/broker/version\":\"mqtt-ra version "));
+        try (Mqtt5TestClient a = new Mqtt5TestClient(MQTT_PORT, "it-sys-a");
+             Mqtt5TestClient b = new Mqtt5TestClient(MQTT_PORT, "it-sys-b")) {
+            await().atMost(Duration.ofSeconds(WAIT_SECONDS)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(get("api/sys")).contains("\"" + connected + "\":\"2\""));
+        }
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(get("api/sys")).contains("\"" + connected + "\":\"0\""));
+    }
+
+    /**
+     * A reading JSON-B cannot bind goes to the bean's dead-letter topic at once, with the reason (delivering it again
+     * would fail the same way); the next good reading of the room is taken as usual.
+     */
+    @Test
+    @Order(9)
+    void aReadingThatIsNotJsonIsDeadLetteredAtOnce() throws Exception {
+        try (Mqtt5TestClient operator = new Mqtt5TestClient(MQTT_PORT, "it-operator");
+             Mqtt5TestClient sensor = new Mqtt5TestClient(MQTT_PORT, "it-attic-sensor")) {
+            operator.subscribe("$dead-letter/mdb:building-sensors", 1);
+            sensor.publish("house/attic/sensor", "warm", 1, false);
+            Mqtt5TestClient.Received dead = operator.next(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(dead).as("dead letter of a reading that is not JSON").isNotNull();
+            assertThat(dead.payload()).isEqualTo("warm");
+            assertThat(dead.userProperties()).contains("mqtt-ra-original-topic=house/attic/sensor",
+                    "mqtt-ra-delivery-attempts=1");
+            assertThat(dead.userProperties()).anyMatch(p -> p.startsWith("mqtt-ra-dead-letter-reason=the payload cannot"));
+            sensor.publish("house/attic/sensor", "{\"temperature\":30.5}", 1, false);
+            assertThat(operator.next(1, TimeUnit.SECONDS)).as("a good reading is no dead letter").isNull();
+        }
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(get("api/rooms/attic")).isEqualTo("{\"room\":\"attic\",\"readings\":1,"
+                        + "\"temperature\":{\"min\":30.5,\"max\":30.5,\"mean\":30.5}}"));
     }
 
     private static void drain(Mqtt5TestClient client) throws InterruptedException {
