@@ -204,6 +204,35 @@ class ConsoleIT {
         });
     }
 
+    /**
+     * A retained QoS 1 message is acknowledged only once the store committed it: the store's commits and their
+     * times move on /metrics, in seconds. Without message-driven beans in this server, their counters read 0.
+     */
+    @Test
+    @Order(7)
+    void metricsShowStoreCommitTimesAndBeanDeliveryCounters() throws Exception {
+        String before = metricsText();
+        long commits = (long) gauge(before, "mqtt_store_commits");
+        long writes = (long) gauge(before, "mqtt_store_committed_writes");
+        Mqtt5BlockingClient publisher = connect("console-it-committer");
+        publisher.publishWith().topic("it/console/committed").payload("1".getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String metrics = metricsText();
+            assertThat((long) gauge(metrics, "mqtt_store_commits")).isGreaterThan(commits);
+            assertThat((long) gauge(metrics, "mqtt_store_committed_writes")).isGreaterThan(writes);
+            double max = gauge(metrics, "mqtt_store_commit_time_max_seconds");
+            assertThat(max).as("longest commit, seconds").isPositive().isLessThan(60);
+            assertThat(gauge(metrics, "mqtt_store_commit_time_last_seconds")).isPositive().isLessThanOrEqualTo(max);
+            assertThat(gauge(metrics, "mqtt_store_commit_time_mean_seconds")).isPositive().isLessThanOrEqualTo(max);
+            assertThat(gauge(metrics, "mqtt_store_commit_time_seconds")).isGreaterThanOrEqualTo(max);
+            assertThat(gauge(metrics, "mqtt_mdb_deliveries")).isZero();
+            assertThat(gauge(metrics, "mqtt_mdb_redeliveries")).isZero();
+            assertThat(gauge(metrics, "mqtt_mdb_dead_letters")).isZero();
+        });
+    }
+
     @Test
     @Order(8)
     void consoleInChromiumShowsTheClientAndDisconnectsIt() throws Exception {
@@ -243,6 +272,20 @@ class ConsoleIT {
             load.join(5_000);
         }
         assertThat(get("api/clients").body()).doesNotContain("console-it-browser").contains("console-it-traffic");
+    }
+
+    private String metricsText() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(root("metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** The value of an untagged gauge in Prometheus text. */
+    private static double gauge(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.Ee+-]+)$").matcher(metrics);
+        assertThat(m.find()).as(name + " in /metrics").isTrue();
+        return Double.parseDouble(m.group(2));
     }
 
     private int mqttPort() throws Exception {
