@@ -129,6 +129,10 @@ class TransactionsIT {
     @Test
     @Order(3)
     void aBeanThatThrowsGetsTheMessageAgainWithDupThenItIsDeadLettered() throws Exception {
+        ServerMetrics metrics = new ServerMetrics(URI.create("http://127.0.0.1:" + httpPort + "/"));
+        long deliveries = metrics.value("mqtt_mdb_deliveries");
+        long redeliveries = metrics.value("mqtt_mdb_redeliveries");
+        long deadLetters = metrics.value("mqtt_mdb_dead_letters");
         try (TxMqttClient operator = new TxMqttClient(mqttPort, "it-operator");
              TxMqttClient device = new TxMqttClient(mqttPort, "it-device-failing")) {
             operator.subscribe("it/dead/failing", 1);
@@ -144,6 +148,12 @@ class TransactionsIT {
         assertThat(get("/tx-it/api/it/attempts").body().split("\n"))
                 .containsExactly("boom-1|dup=false", "boom-1|dup=true", "boom-1|dup=true");
         assertThat(rows("failing")).as("each attempt's row was rolled back").isEmpty();
+        // Three attempts, two of them redeliveries, one dead letter: as counted on /metrics.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(metrics.value("mqtt_mdb_redeliveries")).isEqualTo(redeliveries + 2);
+            assertThat(metrics.value("mqtt_mdb_dead_letters")).isEqualTo(deadLetters + 1);
+            assertThat(metrics.value("mqtt_mdb_deliveries")).isGreaterThanOrEqualTo(deliveries + 3);
+        });
     }
 
     @Test
