@@ -19,6 +19,7 @@ public final class BrokerConfig {
     private final int maxConnections;
     private final int maxQos;
     private final int topicAliasMaximum;
+    private final int outgoingTopicAliasMaximum;
     private final int serverKeepAliveSeconds;
     private final long maxSessionExpirySeconds;
     private final boolean retainAvailable;
@@ -56,6 +57,7 @@ public final class BrokerConfig {
         this.maxConnections = b.maxConnections;
         this.maxQos = b.maxQos;
         this.topicAliasMaximum = b.topicAliasMaximum;
+        this.outgoingTopicAliasMaximum = b.outgoingTopicAliasMaximum;
         this.serverKeepAliveSeconds = b.serverKeepAliveSeconds;
         this.maxSessionExpirySeconds = b.maxSessionExpirySeconds;
         this.retainAvailable = b.retainAvailable;
@@ -164,6 +166,14 @@ public final class BrokerConfig {
     /** Topic aliases a client may define towards the broker (MQTT 5); 0 disables them. */
     public int topicAliasMaximum() {
         return topicAliasMaximum;
+    }
+
+    /**
+     * Most topic aliases the broker assigns on the PUBLISHes it sends to one MQTT 5 connection (fewer if the
+     * client's Topic Alias Maximum is lower; none if the client announces none); 0 disables them.
+     */
+    public int outgoingTopicAliasMaximum() {
+        return outgoingTopicAliasMaximum;
     }
 
     /** When above 0, overrides the clients' keep alive (MQTT 5 Server Keep Alive). */
@@ -286,6 +296,7 @@ public final class BrokerConfig {
         private int maxConnections = 0;
         private int maxQos = 2;
         private int topicAliasMaximum = 16;
+        private int outgoingTopicAliasMaximum = 16;
         private int serverKeepAliveSeconds = 0;
         private long maxSessionExpirySeconds = 0xFFFF_FFFFL;
         private boolean retainAvailable = true;
@@ -406,6 +417,15 @@ public final class BrokerConfig {
                 throw new IllegalArgumentException(problem + ": " + v);
             }
             this.topicAliasMaximum = v;
+            return this;
+        }
+
+        public Builder outgoingTopicAliasMaximum(int v) {
+            String problem = v < 0 || v > 65535 ? "outgoing topic alias maximum must be 0..65535" : null;
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + v);
+            }
+            this.outgoingTopicAliasMaximum = v;
             return this;
         }
 

@@ -24,6 +24,7 @@ final class BrokerSettings {
     static final String RECEIVE_MAXIMUM = "mqtt.receive.maximum";
     static final String MAX_QUEUED_MESSAGES = "mqtt.max.queued.messages";
     static final String OUTBOUND_BUFFER_BYTES = "mqtt.outbound.buffer.bytes";
+    static final String OUTGOING_TOPIC_ALIAS_MAXIMUM = "mqtt.outgoing.topic.alias.maximum";
     static final String CONNECT_TIMEOUT_SECONDS = "mqtt.connect.timeout.seconds";
     static final String SYS_INTERVAL_SECONDS = "mqtt.sys.interval.seconds";
     static final String AUTH_MODE = "mqtt.auth.mode";
@@ -70,6 +71,7 @@ final class BrokerSettings {
                 .receiveMaximum(number(RECEIVE_MAXIMUM, adapter.getReceiveMaximum()))
                 .maxQueuedMessages(number(MAX_QUEUED_MESSAGES, adapter.getMaxQueuedMessages()))
                 .outboundBufferBytes(number(OUTBOUND_BUFFER_BYTES, adapter.getOutboundBufferBytes()))
+                .outgoingTopicAliasMaximum(number(OUTGOING_TOPIC_ALIAS_MAXIMUM, adapter.getOutgoingTopicAliasMaximum()))
                 .connectTimeoutSeconds(number(CONNECT_TIMEOUT_SECONDS, adapter.getConnectTimeoutSeconds()))
                 .sysIntervalSeconds(number(SYS_INTERVAL_SECONDS, adapter.getSysIntervalSeconds()))
                 .tlsPort(number(TLS_PORT, adapter.getTlsPort()))

@@ -70,6 +70,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "256", description = "Receive Maximum announced to MQTT 5 clients (mqtt.receive.maximum, env MQTT_RECEIVE_MAXIMUM)")
     private Integer receiveMaximum = 256;
 
+    @ConfigProperty(defaultValue = "16", description = "Most topic aliases the broker assigns on PUBLISHes to one MQTT 5 client that accepts aliases (fewer if the client's Topic Alias Maximum is lower); 0 turns them off (mqtt.outgoing.topic.alias.maximum, env MQTT_OUTGOING_TOPIC_ALIAS_MAXIMUM)")
+    private Integer outgoingTopicAliasMaximum = 16;
+
     @ConfigProperty(defaultValue = "1000", description = "Most messages queued for one session; beyond it the newest is dropped (mqtt.max.queued.messages, env MQTT_MAX_QUEUED_MESSAGES)")
     private Integer maxQueuedMessages = 1000;
 
@@ -401,6 +404,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     public void setOutboundBufferBytes(Integer outboundBufferBytes) {
         this.outboundBufferBytes = outboundBufferBytes;
+    }
+
+    public Integer getOutgoingTopicAliasMaximum() {
+        return outgoingTopicAliasMaximum;
+    }
+
+    public void setOutgoingTopicAliasMaximum(Integer outgoingTopicAliasMaximum) {
+        this.outgoingTopicAliasMaximum = outgoingTopicAliasMaximum;
     }
 
     public Integer getMaxQueuedMessages() {

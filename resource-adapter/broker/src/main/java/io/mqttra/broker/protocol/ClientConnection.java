@@ -65,6 +65,7 @@ final class ClientConnection implements Connection {
     private volatile boolean closing;
     private volatile boolean disconnectWithoutWill;
     private final Map<Integer, String> topicAliases = new HashMap<>();
+    private final OutgoingTopicAliases outgoingAliases;
     /** QoS 2 packet ids whose routing is not yet durable: a resent PUBLISH waits for the same write. */
     private final Map<Integer, CompletableFuture<Void>> incomingQos2Pending = new HashMap<>();
     private int incomingUnacknowledged;
@@ -72,8 +73,9 @@ final class ClientConnection implements Connection {
     private volatile int keepAliveSeconds;
 
     ClientConnection(Channel channel, BrokerContext ctx, String clientId, int protocolLevel, int clientReceiveMaximum,
-                     long clientMaxPacketSize, long originalExpiry) {
+                     long clientMaxPacketSize, long originalExpiry, int outgoingAliasMaximum) {
         this.channel = channel;
+        this.outgoingAliases = new OutgoingTopicAliases(outgoingAliasMaximum);
         this.ctx = ctx;
         this.clientId = clientId;
         this.protocolLevel = protocolLevel;
@@ -145,15 +147,31 @@ final class ClientConnection implements Connection {
             LOG.fine(() -> "message on " + m.topic() + " exceeds the maximum packet size of " + clientId);
             return false;
         }
+        String topic = m.topic();
+        if (isV5()) {
+            OutgoingTopicAliases.Choice alias = outgoingAliases.choose(topic);
+            if (alias.alias() != 0) {
+                props = withTopicAlias(props, alias.alias());
+                topic = alias.sendTopic() ? topic : "";
+            }
+        }
         MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && r.qos() > 0,
                 MqttQoS.valueOf(r.qos()), r.retain(), 0);
-        MqttPublishVariableHeader vh = new MqttPublishVariableHeader(m.topic(), r.qos() > 0 ? om.packetId() : 0, props);
+        MqttPublishVariableHeader vh = new MqttPublishVariableHeader(topic, r.qos() > 0 ? om.packetId() : 0, props);
         write(new MqttPublishMessage(fh, vh, Unpooled.wrappedBuffer(m.payload())));
         return true;
     }
 
+    private static MqttProperties withTopicAlias(MqttProperties props, int alias) {
+        // PublishProperties5.toMqtt builds a new set per PUBLISH, except the shared, immutable empty one
+        MqttProperties p = props == MqttProperties.NO_PROPERTIES ? new MqttProperties() : props;
+        p.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
+        return p;
+    }
+
     private static long estimateSize(ApplicationMessage m, MqttProperties props) {
-        long size = 1 + 4 + 2 + (long) m.topic().length() * 3 + 2 + m.payload().length;
+        // the full topic and a topic alias (3 bytes) count, whichever of them the PUBLISH then carries
+        long size = 1 + 4 + 2 + (long) m.topic().length() * 3 + 3 + 2 + m.payload().length;
         if (!props.isEmpty()) {
             PublishProperties pp = m.properties();
             size += 16 + (pp.contentType() == null ? 0 : pp.contentType().length() * 3L)

@@ -236,6 +236,10 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
 
+        // [MQTT-3.1.2-26] [MQTT-3.1.2-27] the client's Topic Alias Maximum bounds the aliases the broker sends it
+        int aliasMaximum = v5 ? Math.min(broker.config().outgoingTopicAliasMaximum(),
+                PublishProperties5.intProperty(props, MqttProperties.TOPIC_ALIAS_MAXIMUM, 0)) : 0;
+
         int keepAlive = vh.keepAliveTimeSeconds();
         int serverKeepAlive = broker.config().serverKeepAliveSeconds();
         boolean overrideKeepAlive = v5 && serverKeepAlive > 0 && serverKeepAlive != keepAlive;
@@ -244,7 +248,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         }
         Admission admission = new Admission(
                 new ConnectRequest(clientId, level, vh.isCleanSession(), expiry, will, willDelay),
-                receiveMaximum, maxPacketSize, requestedExpiry, keepAlive, overrideKeepAlive, assigned,
+                receiveMaximum, maxPacketSize, aliasMaximum, requestedExpiry, keepAlive, overrideKeepAlive, assigned,
                 v5 && PublishProperties5.intProperty(props, MqttProperties.REQUEST_RESPONSE_INFORMATION, 0) == 1);
         if (enhancedAuth != null) {
             pendingAuth = new PendingAuth(admission, enhancedAuth, enhancedAuth.start(clientId));
@@ -332,7 +336,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** What an accepted CONNECT asked for, kept while an enhanced authentication exchange runs. */
-    private record Admission(ConnectRequest request, int receiveMaximum, long maxPacketSize, long requestedExpiry,
+    private record Admission(ConnectRequest request, int receiveMaximum, long maxPacketSize, int topicAliasMaximum,
+                             long requestedExpiry,
                              int keepAlive, boolean overrideKeepAlive, boolean assignedId, boolean responseInformation) {
     }
 
@@ -414,7 +419,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
                     new IdleStateHandler(a.keepAlive() * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
         ClientConnection c = new ClientConnection(ctx.channel(), broker, clientId, level, a.receiveMaximum(),
-                a.maxPacketSize(), request.expiryIntervalSeconds());
+                a.maxPacketSize(), request.expiryIntervalSeconds(), a.topicAliasMaximum());
         c.keepAliveSeconds(a.keepAlive());
         c.enhancedAuthenticator(enhancedAuth);
         Session s = broker.registry().claim(clientId, id -> new Session(broker, id, ctx.channel().eventLoop()));
