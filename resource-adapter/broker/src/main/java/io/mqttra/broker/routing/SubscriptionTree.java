@@ -10,10 +10,23 @@ import java.util.concurrent.atomic.LongAdder;
  * Every subscription of the broker, in a tree with one node per topic level, so that a PUBLISH visits only
  * the branches its topic can match instead of every subscription.
  *
- * <p>Thread-safe without a global lock: nodes hold concurrent maps, so publishers on different event loops
- * match in parallel while sessions subscribe and unsubscribe. A match sees each subscription either before
- * or after a concurrent change, never a torn state. Emptied nodes are kept (cheap, and removing them safely
- * would need a lock shared by subscribers and publishers).
+ * <p>Matching takes no lock: nodes hold concurrent maps, so publishers on different event loops match in
+ * parallel while sessions subscribe and unsubscribe, and a match sees each subscription either before or after
+ * a concurrent change.
+ *
+ * <p>A node left without subscriptions and children is pruned, so that churn of unique filters (one per device)
+ * does not grow the tree for ever. Only writers coordinate, each on the nodes it touches (no global lock):
+ * <ul>
+ * <li>a node is unlinked from its parent only while both are locked (parent first), only when it is empty, and
+ *     is marked removed at the same time;</li>
+ * <li>a child is created only under its parent's lock, and only in a parent not marked removed;</li>
+ * <li>a subscription (or share group) is added only under its node's lock, and only to a node not marked
+ *     removed; otherwise the writer starts again from the root.</li>
+ * </ul>
+ * Together: a removed node never gets a child again, so a node not marked removed is still linked all the way
+ * up, and a subscription is never added to a node that a match cannot reach. Writers lock top-down (a pruner
+ * holds parent then child, an adder one node at a time), so they cannot deadlock. A match running through a node
+ * while it is pruned finds it empty, which is what it was.
  */
 public final class SubscriptionTree {
 
@@ -22,46 +35,118 @@ public final class SubscriptionTree {
 
     /** Adds or replaces (same client, same filter, same share group) a subscription [MQTT-3.8.4-3]. Returns true if new. */
     public boolean add(Subscription s) {
-        Node node = nodeFor(s.filter(), true);
-        Subscription previous;
-        if (s.shareGroup() == null) {
-            previous = node.subscriptions.put(s.subscriber().clientId(), s);
-        } else {
-            SharedGroup group = node.shared.computeIfAbsent(s.shareGroup(), g -> new SharedGroup(g, s.filter()));
-            previous = group.members.put(s.subscriber().clientId(), s);
-            group.refresh();
+        String[] levels = Topics.levels(s.filter());
+        while (true) {
+            Node node = linkedNode(levels);
+            if (node == null) {
+                continue; // a node on the way was pruned meanwhile
+            }
+            Subscription previous;
+            synchronized (node) {
+                if (node.removed) {
+                    continue;
+                }
+                if (s.shareGroup() == null) {
+                    previous = node.subscriptions.put(s.subscriber().clientId(), s);
+                } else {
+                    SharedGroup group = node.shared.computeIfAbsent(s.shareGroup(), g -> new SharedGroup(g, s.filter()));
+                    previous = group.members.put(s.subscriber().clientId(), s);
+                    group.refresh();
+                }
+            }
+            if (previous == null) {
+                count.increment();
+            }
+            return previous == null;
         }
-        if (previous == null) {
-            count.increment();
-        }
-        return previous == null;
     }
 
-    /** Removes the subscription of a client on a filter; returns true if there was one. */
-    public boolean remove(String clientId, String filter, String shareGroup) {
-        Node node = nodeFor(filter, false);
-        if (node == null) {
-            return false;
+    /** The node of a filter, created where missing; null when one on the way turned out removed. */
+    private Node linkedNode(String[] levels) {
+        Node node = root;
+        for (String level : levels) {
+            Node child = node.children.get(level);
+            if (child == null) {
+                synchronized (node) {
+                    if (node.removed) {
+                        return null;
+                    }
+                    child = node.children.computeIfAbsent(level, l -> new Node());
+                }
+            }
+            node = child;
         }
-        Subscription removed;
-        if (shareGroup == null) {
-            removed = node.subscriptions.remove(clientId);
-        } else {
-            SharedGroup group = node.shared.get(shareGroup);
-            removed = group == null ? null : group.members.remove(clientId);
-            if (removed != null) {
-                group.refresh();
+        return node;
+    }
+
+    /** Removes the subscription of a client on a filter, and the nodes it leaves empty; true if there was one. */
+    public boolean remove(String clientId, String filter, String shareGroup) {
+        String[] levels = Topics.levels(filter);
+        Node[] path = new Node[levels.length + 1];
+        path[0] = root;
+        for (int i = 0; i < levels.length; i++) {
+            path[i + 1] = path[i].children.get(levels[i]);
+            if (path[i + 1] == null) {
+                return false;
             }
         }
-        if (removed != null) {
-            count.decrement();
+        Node node = path[levels.length];
+        Subscription removed;
+        synchronized (node) {
+            if (shareGroup == null) {
+                removed = node.subscriptions.remove(clientId);
+            } else {
+                SharedGroup group = node.shared.get(shareGroup);
+                removed = group == null ? null : group.members.remove(clientId);
+                if (removed != null) {
+                    group.refresh();
+                    if (group.members.isEmpty()) {
+                        node.shared.remove(shareGroup, group);
+                    }
+                }
+            }
         }
-        return removed != null;
+        if (removed == null) {
+            return false;
+        }
+        count.decrement();
+        prune(path, levels);
+        return true;
+    }
+
+    /** Unlinks the empty nodes at the end of a path, deepest first, until one is still in use. */
+    private static void prune(Node[] path, String[] levels) {
+        for (int depth = levels.length; depth > 0; depth--) {
+            Node parent = path[depth - 1];
+            Node node = path[depth];
+            synchronized (parent) {
+                synchronized (node) {
+                    if (node.removed || !node.isEmpty()) {
+                        return;
+                    }
+                    node.removed = true;
+                    parent.children.remove(levels[depth - 1], node);
+                }
+            }
+        }
+    }
+
+    /** Number of nodes below the root; for tests that check that pruning brings the tree back. */
+    int nodeCount() {
+        return countBelow(root);
+    }
+
+    private static int countBelow(Node node) {
+        int n = 0;
+        for (Node child : node.children.values()) {
+            n += 1 + countBelow(child);
+        }
+        return n;
     }
 
     /** The share group of a shared filter, or null. */
     public SharedGroup sharedGroup(String filter, String group) {
-        Node node = nodeFor(filter, false);
+        Node node = find(filter);
         return node == null ? null : node.shared.get(group);
     }
 
@@ -120,14 +205,13 @@ public final class SubscriptionTree {
         }
     }
 
-    private Node nodeFor(String filter, boolean create) {
+    private Node find(String filter) {
         Node node = root;
         for (String level : Topics.levels(filter)) {
-            Node child = create ? node.children.computeIfAbsent(level, l -> new Node()) : node.children.get(level);
-            if (child == null) {
+            node = node.children.get(level);
+            if (node == null) {
                 return null;
             }
-            node = child;
         }
         return node;
     }
@@ -136,6 +220,13 @@ public final class SubscriptionTree {
         final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
         final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>(2);
         final ConcurrentHashMap<String, SharedGroup> shared = new ConcurrentHashMap<>(1);
+        /** Unlinked from its parent; written and read under this node's lock. */
+        boolean removed;
+
+        /** Call with this node's lock held, so that no writer changes it meanwhile. */
+        boolean isEmpty() {
+            return children.isEmpty() && subscriptions.isEmpty() && shared.isEmpty();
+        }
     }
 
     /** The members of one share name on one filter; each message goes to one of them (MQTT 5.0 section 4.8.2). */

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Unit tests of the topic matching rules of MQTT section 4.7, on the tree alone. */
@@ -105,6 +109,95 @@ class SubscriptionTreeTest {
         assertThat(tree.remove("b", "jobs/+", "g1")).isTrue();
         assertThat(match("jobs/1")).containsExactly("$share/g2:jobs/#");
         assertThat(tree.size()).isEqualTo(1);
+    }
+
+    @Test
+    void subscribeAndUnsubscribe100kUniqueFilters_treeReturnsToItsBaseline() {
+        subscribe("keep", "devices/+/status");
+        subscribe("keep", "devices/#");
+        int baseline = tree.nodeCount();
+        for (int i = 0; i < 100_000; i++) {
+            subscribe("c" + i, i % 2 == 0 ? "devices/dev-" + i + "/cmd/set" : "$share/g" + i + "/devices/dev-" + i + "/+");
+        }
+        assertThat(tree.nodeCount()).isGreaterThan(baseline + 100_000);
+        for (int i = 0; i < 100_000; i++) {
+            boolean removed = i % 2 == 0 ? tree.remove("c" + i, "devices/dev-" + i + "/cmd/set", null)
+                    : tree.remove("c" + i, "devices/dev-" + i + "/+", "g" + i);
+            assertThat(removed).isTrue();
+        }
+        assertThat(tree.nodeCount()).isEqualTo(baseline);
+        assertThat(tree.size()).isEqualTo(2);
+        assertThat(match("devices/dev-7/status")).containsExactlyInAnyOrder("keep:devices/+/status", "keep:devices/#");
+    }
+
+    @Test
+    void pruningKeepsNodesThatStillHoldSubscriptionsOrChildren() {
+        subscribe("a", "a/b");
+        subscribe("b", "a/b/c/d");
+        assertThat(tree.remove("b", "a/b/c/d", null)).isTrue();
+        assertThat(tree.nodeCount()).isEqualTo(2); // a, a/b: c and d went
+        assertThat(match("a/b")).containsExactly("a:a/b");
+        subscribe("b", "a/b/c/d");
+        assertThat(tree.remove("a", "a/b", null)).isTrue();
+        assertThat(tree.nodeCount()).isEqualTo(4); // a/b stays: it leads to a/b/c/d
+        assertThat(match("a/b/c/d")).containsExactly("b:a/b/c/d");
+        assertThat(tree.remove("b", "a/b/c/d", null)).isTrue();
+        assertThat(tree.nodeCount()).isZero();
+    }
+
+    /**
+     * Subscribers churn on filters whose nodes overlap (one prunes what another is about to extend) while a
+     * matcher runs: every subscription in place is found, none lands in a pruned node, and the tree ends as it began.
+     */
+    @Test
+    void concurrentMatchWhileChurnPrunes_findsEverySubscriptionInPlace() throws Exception {
+        subscribe("keep-1", "fleet/+/status");
+        subscribe("keep-2", "fleet/truck-1/#");
+        int baseline = tree.nodeCount();
+        String[][] churn = {
+            {"deep", "fleet/truck-1/status/engine/temp"},
+            {"mid", "fleet/truck-1/status/engine"},
+            {"shallow", "fleet/truck-1/status"},
+        };
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(churn.length);
+        List<Thread> threads = new ArrayList<>();
+        for (String[] c : churn) {
+            threads.add(new Thread(() -> {
+                try {
+                    for (int i = 0; i < 100_000 && failures.isEmpty(); i++) {
+                        subscribe(c[0], c[1]);
+                        if (!match(c[1]).contains(c[0] + ":" + c[1])) {
+                            failures.add(c[0] + " subscribed but not matched in round " + i);
+                        }
+                        if (!tree.remove(c[0], c[1], null)) {
+                            failures.add(c[0] + " subscribed but not removable in round " + i);
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            }));
+        }
+        threads.add(new Thread(() -> {
+            while (!stop.get() && failures.isEmpty()) {
+                List<String> m = match("fleet/truck-1/status");
+                if (!m.contains("keep-1:fleet/+/status") || !m.contains("keep-2:fleet/truck-1/#")) {
+                    failures.add("a match missed a permanent subscription: " + m);
+                }
+            }
+        }));
+        threads.forEach(Thread::start);
+        boolean finished = done.await(120, TimeUnit.SECONDS);
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertThat(finished).isTrue();
+        assertThat(failures).isEmpty();
+        assertThat(tree.size()).isEqualTo(2);
+        assertThat(tree.nodeCount()).isEqualTo(baseline);
     }
 
     @Test
