@@ -190,6 +190,11 @@ final class ClientConnection implements Connection {
     }
 
     @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
     public void flush() {
         if (dirty) {
             dirty = false;

@@ -163,21 +163,21 @@ public final class Router {
 
     /**
      * Delivers the retained messages matching a new subscription, with RETAIN set [MQTT-3.3.1-6], at
-     * min(published, granted) QoS.
+     * min(published, granted) QoS. All of them, however many: the subscriber paces them (a persistent
+     * session stores each one when it takes it from its backlog).
      */
     public void sendRetained(Subscription s) {
-        for (RetainedMessages.Retained r : retained.match(s.filter())) {
-            ApplicationMessage m = r.message();
-            List<MessageStore.Reference> references = new ArrayList<>(1);
-            List<Runnable> handOver = new ArrayList<>(1);
-            long messageId = nextMessageId();
-            prepare(s.subscriber(), m, messageId, Math.min(m.qos(), s.qos()), true, ids(s), r.receivedAtNanos(),
-                    references, handOver);
-            if (!references.isEmpty()) {
-                messageStore.enqueue(messageId, m, references);
-            }
-            handOver.forEach(Runnable::run);
+        List<RetainedMessages.Retained> matching = retained.match(s.filter());
+        if (matching.isEmpty()) {
+            return;
         }
+        List<RoutedMessage> messages = new ArrayList<>(matching.size());
+        for (RetainedMessages.Retained r : matching) {
+            ApplicationMessage m = r.message();
+            messages.add(new RoutedMessage(m, nextMessageId(), Math.min(m.qos(), s.qos()), true, ids(s),
+                    r.receivedAtNanos()));
+        }
+        s.subscriber().offerRetained(messages);
     }
 
     /**

@@ -24,4 +24,13 @@ public interface Subscriber {
 
     /** Hands one matched message to the subscriber; called on the publisher's thread, must not block. */
     void offer(RoutedMessage message);
+
+    /**
+     * Hands over the retained messages for a new subscription, in order. They come all at once (a '#' may
+     * match thousands), so the subscriber takes them at the pace its client acknowledges and reads them, not
+     * into its bounded queue.
+     */
+    default void offerRetained(java.util.List<RoutedMessage> messages) {
+        messages.forEach(this::offer);
+    }
 }

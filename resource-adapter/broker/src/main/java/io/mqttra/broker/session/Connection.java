@@ -41,6 +41,14 @@ public interface Connection {
     /** Writes buffered packets to the network. */
     void flush();
 
+    /**
+     * False while the network does not take more bytes (the outbound buffer is above its high-water mark); the
+     * session then holds its retained backlog until {@link Session#writable()} says the buffer drained.
+     */
+    default boolean isWritable() {
+        return true;
+    }
+
     /** Another connection took the session over: close this one (MQTT 5: DISCONNECT 0x8E) [MQTT-3.1.4-3]. */
     void closeForTakeover();
 

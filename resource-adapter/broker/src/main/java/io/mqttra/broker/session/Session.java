@@ -54,6 +54,7 @@ public final class Session implements Subscriber {
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final LinkedHashMap<Integer, OutgoingMessage> inflight = new LinkedHashMap<>();
     private final ArrayDeque<OutgoingMessage> queue = new ArrayDeque<>();
+    private final RetainedBacklog retainedBacklog = new RetainedBacklog();
     private final Set<Integer> incomingQos2 = new HashSet<>();
     private int lastPacketId;
     private long dropped;
@@ -287,6 +288,7 @@ public final class Session implements Subscriber {
         inflight.clear();
         backlog.addAndGet(-queue.size());
         queue.clear();
+        retainedBacklog.clear();
         incomingQos2.clear();
         if (persistent) {
             ctx.stores().sessions().deleteSession(clientId);
@@ -415,6 +417,21 @@ public final class Session implements Subscriber {
         execute(() -> deliver(message));
     }
 
+    @Override
+    public void offerRetained(List<RoutedMessage> messages) {
+        execute(() -> {
+            if (!destroyed) {
+                retainedBacklog.addAll(messages);
+                sendQueued();
+            }
+        });
+    }
+
+    /** The network takes bytes again: QoS 0 messages of the retained backlog may go on. */
+    public void writable() {
+        execute(this::sendQueued);
+    }
+
     private void deliver(RoutedMessage m) {
         OutgoingMessage om = new OutgoingMessage(m, persistent && m.qos() > 0);
         if (destroyed) {
@@ -427,12 +444,22 @@ public final class Session implements Subscriber {
         if (m.qos() == 0) {
             // QoS 0 is not queued for offline sessions (MQTT 5 section 4.1 lets the server decide).
             if (connection != null && !connection.isClosing()) {
+                if (!retainedBacklog.isEmpty()) {
+                    // Behind the retained messages still to go: a topic's retained message must not arrive after
+                    // a newer one. Bounded like the queue.
+                    if (!retainedBacklog.addLive(m, ctx.config().maxQueuedMessages())) {
+                        dropped++;
+                        ctx.metrics().messageDropped();
+                    }
+                    return;
+                }
                 om.packetId(0);
                 send(om, false);
             }
             return;
         }
-        if (connection != null && !connection.isClosing() && queue.isEmpty() && inflight.size() < window()) {
+        if (connection != null && !connection.isClosing() && queue.isEmpty() && retainedBacklog.isEmpty()
+                && inflight.size() < window()) {
             backlog.decrementAndGet();
             sendNew(om);
         } else if (!persistent && connection == null) {
@@ -501,11 +528,39 @@ public final class Session implements Subscriber {
     }
 
     private void sendQueued() {
-        while (connection != null && !connection.isClosing() && !queue.isEmpty() && inflight.size() < window()) {
+        // The retained messages of a new subscription go before what was published after it.
+        retainedBacklog.drain(this);
+        while (connection != null && !connection.isClosing() && retainedBacklog.isEmpty() && !queue.isEmpty()
+                && inflight.size() < window()) {
             backlog.decrementAndGet();
             sendNew(queue.poll());
         }
         checkCongestion();
+    }
+
+    /** Room for one more message of this QoS now: in the window for QoS 1/2, in the socket for QoS 0. */
+    boolean canSend(int qos) {
+        if (connection == null || connection.isClosing()) {
+            return false;
+        }
+        return qos == 0 ? connection.isWritable() : inflight.size() < window();
+    }
+
+    /** One message from the retained backlog; {@link #canSend} said there is room. */
+    void sendFromBacklog(RoutedMessage m) {
+        boolean stored = persistent && m.qos() > 0;
+        if (stored) {
+            ctx.stores().messages().enqueue(m.messageId(), m.message(),
+                    List.of(RetainedBacklog.reference(clientId, m)));
+        }
+        OutgoingMessage om = new OutgoingMessage(m, stored);
+        if (m.qos() == 0) {
+            if (!m.isExpired(System.nanoTime())) {
+                send(om, false);
+            }
+        } else {
+            sendNew(om);
+        }
     }
 
     private int window() {
