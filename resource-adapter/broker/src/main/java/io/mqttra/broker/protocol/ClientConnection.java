@@ -292,6 +292,7 @@ final class ClientConnection implements Connection {
 
     private void protocolViolation(byte reasonCode, String why) {
         ctx.metrics().protocolError();
+        ProtocolErrorMark.set(channel);
         LOG.info(() -> "closing connection of " + clientId + " from " + channel.remoteAddress() + ": " + why);
         disconnect(reasonCode, why);
     }

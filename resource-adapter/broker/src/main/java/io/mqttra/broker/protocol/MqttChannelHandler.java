@@ -104,6 +104,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     private void onDecoderFailure(ChannelHandlerContext ctx, MqttMessage m, Throwable cause) {
         broker.metrics().protocolError();
+        ProtocolErrorMark.set(ctx.channel());
         MqttFixedHeader fh = m.fixedHeader();
         boolean duringConnect = connection == null;
         String why = cause.getClass().getSimpleName() + ": " + cause.getMessage();

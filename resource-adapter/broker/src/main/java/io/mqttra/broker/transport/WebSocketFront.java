@@ -29,7 +29,10 @@ final class WebSocketFront implements TransportFront {
                 .checkStartsWith(true)
                 .handshakeTimeoutMillis(handshakeTimeoutMillis)
                 .dropPongFrames(true)
-                .handleCloseFrames(true)
+                // The closing handshake is the bridge's: Netty's answers a Close at once and, when the server
+                // closes, sends Close but then closes TCP without waiting for the client's Close.
+                .handleCloseFrames(false)
+                .sendCloseFrame(null)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         // A frame holds at most one maximum-size packet's worth of bytes (up to 256 MB).
                         .maxFramePayloadLength(maxPacketSize)

@@ -22,6 +22,7 @@ final class RawWebSocket implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
+    private final java.io.PushbackInputStream pushback;
     private final OutputStream out;
     /** The status line and headers of the server's answer to the upgrade request. */
     final String handshakeResponse;
@@ -29,7 +30,8 @@ final class RawWebSocket implements AutoCloseable {
     RawWebSocket(int port, String path, String subprotocol) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(5000);
-        in = new DataInputStream(socket.getInputStream());
+        pushback = new java.io.PushbackInputStream(socket.getInputStream(), 1);
+        in = new DataInputStream(pushback);
         out = socket.getOutputStream();
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
@@ -145,6 +147,27 @@ final class RawWebSocket implements AutoCloseable {
         } catch (IOException e) {
             return true;
         }
+    }
+
+    /** True if nothing arrives and the connection stays open for the given time; consumes nothing. */
+    boolean silentFor(int millis) throws IOException {
+        int previous = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try {
+            int b = pushback.read();
+            if (b >= 0) {
+                pushback.unread(b);
+            }
+            return false;
+        } catch (java.net.SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(previous);
+        }
+    }
+
+    void timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
     }
 
     @Override
