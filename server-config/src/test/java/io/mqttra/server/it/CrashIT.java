@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,7 +26,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -71,7 +69,7 @@ class CrashIT {
     @BeforeAll
     static void startServer() throws Exception {
         Path data = Path.of(System.getProperty("mqttra.itData", "target/it-data")).toAbsolutePath().resolve("crash");
-        deleteRecursively(data);
+        PayaraMicroProcess.deleteRecursively(data);
         Path runMicro = Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath();
         // 10,000 messages wait for each offline session: lift the per-session queue limit above that.
         server = new PayaraMicroProcess(runMicro, data, List.of(
@@ -459,17 +457,6 @@ class CrashIT {
             assertThat(lostQos2).as("%s: QoS 2 messages PUBRECed before kill -9 but never delivered", session).isEmpty();
             // ... exactly once: [MQTT-4.3.3-3] / 5.0 [MQTT-4.3.3-9].
             assertThat(duplicatedQos2).as("%s: QoS 2 messages delivered more than once", session).isEmpty();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws Exception {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

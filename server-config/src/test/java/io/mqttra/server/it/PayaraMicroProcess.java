@@ -33,11 +33,18 @@ final class PayaraMicroProcess implements AutoCloseable {
     private final int httpPort;
     private final int hazelcastPort;
     private final List<String> javaOptions;
+    private final Map<String, String> environment;
     private final Thread killOnExit;
     private Process process;
     private int starts;
 
     PayaraMicroProcess(Path runMicro, Path dataDir, List<String> javaOptions) {
+        this(runMicro, dataDir, javaOptions, Map.of());
+    }
+
+    /** @param environment more variables for run-micro.sh, e.g. MQTT_WS_PORT */
+    PayaraMicroProcess(Path runMicro, Path dataDir, List<String> javaOptions, Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
         this.runMicro = runMicro;
         this.dataDir = dataDir;
         this.log = dataDir.resolve("micro.log");
@@ -78,6 +85,7 @@ final class PayaraMicroProcess implements AutoCloseable {
         env.put("MQTT_RA_DATA", dataDir.toString());
         env.put("MQTT_RA_SKIP_BUILD", "1");
         env.put("JAVA_OPTS", String.join(" ", javaOptions));
+        env.putAll(environment);
         long began = System.nanoTime();
         // run-micro.sh execs java, so this process (and its pid) becomes Payara Micro itself.
         process = builder.start();
@@ -164,12 +172,24 @@ final class PayaraMicroProcess implements AutoCloseable {
         }
     }
 
+    /** Empties a data directory left by an earlier run, so that a test starts from nothing. */
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /**
      * A free port below the kernel's ephemeral range. A port from {@code new ServerSocket(0)} lies inside that range,
      * so while the server is down (crash to restart) any outgoing connection on the machine may take it as its
      * local port and the restarted broker then fails with "Address already in use" (seen on a busy machine).
      */
-    private static int freePort() {
+    static int freePort() {
         int below = ephemeralRangeStart();
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
