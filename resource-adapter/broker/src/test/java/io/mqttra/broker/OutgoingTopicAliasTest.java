@@ -3,12 +3,10 @@ package io.mqttra.broker;
 import static io.mqttra.broker.PubSubTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,10 +90,10 @@ class OutgoingTopicAliasTest extends BrokerTestSupport {
             // Same client id, session kept: only the network connection is new.
             RawClient sub = raw();
             sub.timeout(5000);
-            sub.send(RawClient.connect5("raw-reconnect", false, 60, concat(
-                    RawClient.fourByteProperty(0x11, 300), RawClient.twoByteProperty(0x22, 4))));
+            // Session Expiry Interval 300 s, Topic Alias Maximum 4
+            sub.send(RawClient.connect5("raw-reconnect", false, 60, new byte[] {0x11, 0, 0, 1, 0x2C, 0x22, 0, 4}));
             assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x20);
-            sub.send(subscribe5(1, LONG_TOPIC));
+            sub.send(RawClient.subscribe5(1, LONG_TOPIC, 0));
             assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x90);
             pub.publishWith().topic(LONG_TOPIC).payload(bytes("a")).send();
             pub.publishWith().topic(LONG_TOPIC).payload(bytes("b")).send();
@@ -108,8 +106,7 @@ class OutgoingTopicAliasTest extends BrokerTestSupport {
 
     @Test
     void hiveMqClient_acceptingAliases_seesEveryTopicRight() throws Exception {
-        Mqtt5BlockingClient sub = MqttClient.builder().useMqttVersion5().identifier("hive-alias")
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        Mqtt5BlockingClient sub = v5("hive-alias");
         sub.connectWith().restrictions().topicAliasMaximum(3).applyRestrictions().send();
         Mqtt5BlockingClient pub = connectedPublisher();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
@@ -123,8 +120,6 @@ class OutgoingTopicAliasTest extends BrokerTestSupport {
                 assertThat(p.getTopic().toString()).isEqualTo(t);
                 assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo(t);
             }
-        } finally {
-            sub.disconnect();
         }
     }
 
@@ -176,27 +171,9 @@ class OutgoingTopicAliasTest extends BrokerTestSupport {
         sub.send(RawClient.connect5(clientId, true, 60,
                 aliasMaximum == 0 ? new byte[0] : RawClient.twoByteProperty(0x22, aliasMaximum)));
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x20);
-        sub.send(subscribe5(1, "#"));
+        sub.send(RawClient.subscribe5(1, "#", 0));
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x90);
         return sub;
-    }
-
-    private static byte[] subscribe5(int packetId, String filter) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(packetId >> 8);
-        body.write(packetId);
-        body.write(0); // no properties
-        RawClient.writeString(body, filter);
-        body.write(0); // QoS 0
-        return RawClient.packet(0x82, body.toByteArray());
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 
     /** The parts of a QoS 0 MQTT 5 PUBLISH this test looks at; alias 0 when it has none. */

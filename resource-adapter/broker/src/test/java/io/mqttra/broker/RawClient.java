@@ -203,6 +203,17 @@ public final class RawClient implements AutoCloseable {
         return packet(0x82, body.toByteArray());
     }
 
+    /** MQTT 5 SUBSCRIBE of one filter, without properties. */
+    static byte[] subscribe5(int packetId, String filter, int qos) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(packetId >> 8);
+        body.write(packetId & 0xFF);
+        body.write(0); // no properties
+        writeString(body, filter);
+        body.write(qos);
+        return packet(0x82, body.toByteArray());
+    }
+
     public static byte[] packet(int firstByte, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(firstByte);

@@ -2,13 +2,11 @@ package io.mqttra.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttra.api.PublishProperties;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -34,8 +32,7 @@ class RetainedBacklogTest extends BrokerTestSupport {
     @ValueSource(ints = {10_000, 50_000})
     void qos1SubscriberWithReceiveMaximum10_getsEveryRetainedMessage(int count) throws Exception {
         retain(count, 1, 16);
-        Mqtt5BlockingClient sub = MqttClient.builder().useMqttVersion5().identifier("hash-sub")
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        Mqtt5BlockingClient sub = v5("hash-sub");
         // The HiveMQ client closes the connection if the broker exceeds its Receive Maximum [MQTT-3.3.4-9].
         sub.connectWith().restrictions().receiveMaximum(10).applyRestrictions().send();
         Set<String> topics = new HashSet<>();
@@ -49,8 +46,6 @@ class RetainedBacklogTest extends BrokerTestSupport {
                 topics.add(p.getTopic().toString());
             }
             assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
-        } finally {
-            sub.disconnect();
         }
         assertThat(topics).hasSize(count);
     }
@@ -63,7 +58,7 @@ class RetainedBacklogTest extends BrokerTestSupport {
         sub.timeout(10_000);
         sub.send(RawClient.connect5("raw-hash", true, 60, RawClient.twoByteProperty(0x21, 10)));
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x20);
-        sub.send(subscribe5("#", 1));
+        sub.send(RawClient.subscribe5(1, "#", 1));
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x90);
         Set<String> topics = new HashSet<>();
         int[] unacked = new int[10];
@@ -100,7 +95,7 @@ class RetainedBacklogTest extends BrokerTestSupport {
         sub.timeout(10_000);
         sub.send(RawClient.connect5("raw-slow", true, 60, new byte[0]));
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x20);
-        sub.send(subscribe5("#", 0));
+        sub.send(RawClient.subscribe5(1, "#", 0));
         Thread.sleep(1500);
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x90);
         Set<String> topics = new HashSet<>();
@@ -122,7 +117,7 @@ class RetainedBacklogTest extends BrokerTestSupport {
         sub.timeout(10_000);
         sub.send(RawClient.connect5("raw-order", true, 60, new byte[0]));
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x20);
-        sub.send(subscribe5("#", 0));
+        sub.send(RawClient.subscribe5(1, "#", 0));
         Thread.sleep(500);
         // A newer value of the first retained topic, while the backlog waits for the client to read.
         broker.publish(new ApplicationMessage("retained/0", "live".getBytes(StandardCharsets.UTF_8), 0, false,
@@ -145,16 +140,6 @@ class RetainedBacklogTest extends BrokerTestSupport {
             writes[i] = broker.publish(new ApplicationMessage("retained/" + i, payload, qos, true, PublishProperties.NONE));
         }
         CompletableFuture.allOf(writes).get(60, TimeUnit.SECONDS);
-    }
-
-    private static byte[] subscribe5(String filter, int qos) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(0);
-        body.write(1);
-        body.write(0); // no properties
-        RawClient.writeString(body, filter);
-        body.write(qos);
-        return RawClient.packet(0x82, body.toByteArray());
     }
 
     private static int headerLength(byte[] p) {
