@@ -67,6 +67,15 @@ class BrokerSettingsTest {
     }
 
     @Test
+    void outgoingTopicAliasesAreOnByDefault_andTheEnvironmentSwitchesThemOff() {
+        assertThat(resolve(Map.of(), Map.of()).outgoingTopicAliasMaximum()).isEqualTo(16);
+        adapter.setOutgoingTopicAliasMaximum(4);
+        assertThat(resolve(Map.of(), Map.of()).outgoingTopicAliasMaximum()).isEqualTo(4);
+        assertThat(resolve(Map.of(), Map.of("MQTT_OUTGOING_TOPIC_ALIAS_MAXIMUM", "0")).outgoingTopicAliasMaximum())
+                .isZero();
+    }
+
+    @Test
     void systemPropertiesWinOverEnvironmentVariables() {
         assertThat(resolve(Map.of("mqtt.port", "3883"), Map.of("MQTT_PORT", "2883")).port()).isEqualTo(3883);
     }
