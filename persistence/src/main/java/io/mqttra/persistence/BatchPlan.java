@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +51,7 @@ final class BatchPlan {
         QueueEntryEntity insert;
         Integer packetId;
         boolean released;
+        int deliveries;
         boolean delete;
     }
 
@@ -68,6 +70,8 @@ final class BatchPlan {
 
     private record RefKey(String clientId, long messageId) { }
 
+    private record PreparedKey(String xidKey, int seq) { }
+
     private final LongSupplier sequence;
     private final Set<String> knownSessions;
     private final Map<String, SessionPlan> sessions = new LinkedHashMap<>();
@@ -77,6 +81,7 @@ final class BatchPlan {
     private final Map<Long, NewMessage> newMessages = new LinkedHashMap<>();
     private final Map<RefKey, RefPlan> refs = new LinkedHashMap<>();
     private final Set<Long> orphanCandidates = new HashSet<>();
+    private final Set<PreparedKey> routedPrepared = new LinkedHashSet<>();
     private int writes;
 
     /**
@@ -254,6 +259,22 @@ final class BatchPlan {
         }
     }
 
+    void countDelivery(String clientId, long messageId) {
+        writes++;
+        RefPlan p = refs.computeIfAbsent(new RefKey(clientId, messageId), k -> new RefPlan());
+        if (p.insert != null) {
+            p.insert.deliveryCount = (p.insert.deliveryCount == null ? 0 : p.insert.deliveryCount) + 1;
+        } else if (!p.delete) {
+            p.deliveries++;
+        }
+    }
+
+    /** Message {@code seq} of prepared branch {@code xidKey} was routed: it leaves the branch's record. */
+    void routedPrepared(String xidKey, int seq) {
+        writes++;
+        routedPrepared.add(new PreparedKey(xidKey, seq));
+    }
+
     void remove(String clientId, long messageId) {
         writes++;
         RefKey key = new RefKey(clientId, messageId);
@@ -329,6 +350,7 @@ final class BatchPlan {
         List<RefKey> deletes = new ArrayList<>();
         List<Map.Entry<RefKey, RefPlan>> packetIds = new ArrayList<>();
         List<RefKey> releases = new ArrayList<>();
+        List<Map.Entry<RefKey, RefPlan>> deliveries = new ArrayList<>();
         for (Map.Entry<RefKey, RefPlan> e : refs.entrySet()) {
             RefPlan p = e.getValue();
             if (p.delete) {
@@ -339,6 +361,9 @@ final class BatchPlan {
                 }
                 if (p.released) {
                     releases.add(e.getKey());
+                }
+                if (p.deliveries > 0) {
+                    deliveries.add(e);
                 }
             }
         }
@@ -358,6 +383,16 @@ final class BatchPlan {
                     s.setString(2, k.clientId());
                     s.setLong(3, k.messageId());
                 });
+        batch(c, "UPDATE " + Sql.QUEUE_ENTRY + " SET DELIVERY_COUNT = COALESCE(DELIVERY_COUNT, 0) + ?"
+                + " WHERE CLIENT_ID = ? AND MESSAGE_ID = ?", deliveries, (s, e) -> {
+                    s.setInt(1, e.getValue().deliveries);
+                    s.setString(2, e.getKey().clientId());
+                    s.setLong(3, e.getKey().messageId());
+                });
+        batch(c, "DELETE FROM " + Sql.PREPARED_MESSAGE + " WHERE XID_KEY = ? AND SEQ = ?", routedPrepared, (s, k) -> {
+            s.setString(1, k.xidKey());
+            s.setInt(2, k.seq());
+        });
         batch(c, "UPDATE " + Sql.SESSION + " SET DISCONNECTED_AT = ? WHERE CLIENT_ID = ?", disconnectedIds,
                 new Binder<>() {
                     private int i;
@@ -447,7 +482,8 @@ final class BatchPlan {
             }
         }
         batch(c, "INSERT INTO " + Sql.QUEUE_ENTRY + " (CLIENT_ID, MESSAGE_ID, SEQ, QOS, RETAIN_FLAG, "
-                + "SUBSCRIPTION_IDS, PACKET_ID, RELEASED) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows, (s, q) -> {
+                + "SUBSCRIPTION_IDS, PACKET_ID, RELEASED, DELIVERY_COUNT) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+                (s, q) -> {
                     s.setString(1, q.clientId);
                     s.setLong(2, q.messageId);
                     s.setLong(3, q.seq);
@@ -456,6 +492,7 @@ final class BatchPlan {
                     s.setString(6, q.subscriptionIds);
                     s.setInt(7, q.packetId);
                     s.setBoolean(8, q.released);
+                    s.setInt(9, q.deliveryCount == null ? 0 : q.deliveryCount);
                 });
     }
 

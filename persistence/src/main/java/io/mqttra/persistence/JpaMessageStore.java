@@ -4,6 +4,7 @@ import io.mqttra.broker.ApplicationMessage;
 import io.mqttra.broker.store.ExactlyOnceEnqueue;
 import io.mqttra.broker.store.MessageStore;
 import io.mqttra.broker.store.QueuedMessage;
+import io.mqttra.broker.store.TransactionId;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.ArrayList;
@@ -51,6 +52,26 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
         });
     }
 
+    /** One write, so queue entries and the prepared record's change land in the same commit. */
+    @Override
+    public CompletableFuture<Void> enqueuePrepared(long messageId, ApplicationMessage message,
+                                                   List<Reference> references, TransactionId xid, int seq) {
+        List<Reference> refs = List.copyOf(references);
+        long receivedAt = System.currentTimeMillis();
+        String xidKey = xid.key();
+        return writer.submit(plan -> {
+            if (!refs.isEmpty()) {
+                plan.enqueue(messageId, message, refs, receivedAt);
+            }
+            plan.routedPrepared(xidKey, seq);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> countDelivery(String clientId, long messageId) {
+        return writer.submit(plan -> plan.countDelivery(clientId, messageId));
+    }
+
     @Override
     public CompletableFuture<Void> markInFlight(String clientId, long messageId, int packetId) {
         return writer.submit(plan -> plan.markInFlight(clientId, messageId, packetId));
@@ -87,7 +108,8 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
                     continue; // expired before it could be sent [MQTT-3.3.2-5]
                 }
                 (sent ? inFlight : waiting).add(new QueuedMessage(q.messageId, message, q.qos, q.retain,
-                        MessageCodec.decodeIds(q.subscriptionIds), q.packetId, q.released));
+                        MessageCodec.decodeIds(q.subscriptionIds), q.packetId, q.released,
+                        q.deliveryCount == null ? 0 : q.deliveryCount));
             }
             inFlight.addAll(waiting);
             return inFlight;

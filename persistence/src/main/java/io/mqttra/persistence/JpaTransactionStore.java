@@ -21,6 +21,10 @@ import java.util.function.Consumer;
  * the transaction manager's thread waits for the prepare anyway, there is one write per distributed transaction
  * (not per message), and the record must be durable before prepare answers. The store's durability setting
  * ({@code WRITE_DELAY=0} for H2) applies as for every other write.
+ *
+ * <p>One change comes from the writer instead: when a committed branch's message is routed, its row is deleted in
+ * the same commit as the message's queue entries ({@link JpaMessageStore#enqueuePrepared}), so a crash before
+ * {@link #commit} leaves only what was not routed yet for recovery to commit.
  */
 public final class JpaTransactionStore implements TransactionStore {
 
@@ -90,6 +94,7 @@ public final class JpaTransactionStore implements TransactionStore {
             Map<String, TransactionId> ids = new LinkedHashMap<>();
             Map<String, List<ApplicationMessage>> messages = new LinkedHashMap<>();
             Map<String, List<Acknowledgement>> acks = new LinkedHashMap<>();
+            Map<String, List<Integer>> seqs = new LinkedHashMap<>();
             for (PreparedMessageEntity row : rows) {
                 ids.computeIfAbsent(row.xidKey,
                         k -> new TransactionId(row.formatId, row.globalTransactionId, row.branchQualifier));
@@ -99,13 +104,16 @@ public final class JpaTransactionStore implements TransactionStore {
                     ackList.add(new Acknowledgement(row.ackClientId, row.ackMessageId));
                     continue;
                 }
+                List<Integer> seqList = seqs.computeIfAbsent(row.xidKey, k -> new ArrayList<>());
                 ApplicationMessage m = MessageCodec.toMessage(row.data, row.preparedAt, now);
                 if (m != null) { // expired while in doubt: not delivered any more [MQTT-3.3.2-5]
                     list.add(m);
+                    seqList.add(row.seq);
                 }
             }
             List<PreparedTransaction> out = new ArrayList<>(ids.size());
-            ids.forEach((key, id) -> out.add(new PreparedTransaction(id, messages.get(key), acks.get(key))));
+            ids.forEach((key, id) -> out.add(new PreparedTransaction(id, messages.get(key), acks.get(key),
+                    seqs.getOrDefault(key, List.of()))));
             return out;
         } finally {
             em.close();

@@ -17,7 +17,7 @@ import java.util.Objects;
  */
 @Entity
 @IdClass(PreparedMessageEntity.Key.class)
-@Table(name = "MQTT_PREPARED_MESSAGE")
+@Table(name = Sql.PREPARED_MESSAGE)
 public class PreparedMessageEntity {
 
     /** {@code TransactionId.key()}: format id and hex of both Xid parts (at most 64 bytes each). */

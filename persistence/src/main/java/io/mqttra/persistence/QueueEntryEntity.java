@@ -43,6 +43,13 @@ public class QueueEntryEntity {
     @Column(name = "RELEASED", nullable = false)
     boolean released;
 
+    /**
+     * Delivery attempts to a local session begun so far. Nullable, null meaning 0: the column was added to
+     * existing stores by schema extension, which cannot give old rows a value.
+     */
+    @Column(name = "DELIVERY_COUNT")
+    Integer deliveryCount;
+
     /** Composite primary key. */
     public static class Key implements Serializable {
         private static final long serialVersionUID = 1L;

@@ -8,6 +8,7 @@ final class Sql {
     static final String SUBSCRIPTION = "MQTT_SUBSCRIPTION";
     static final String INCOMING_QOS2 = "MQTT_INCOMING_QOS2";
     static final String RETAINED = "MQTT_RETAINED";
+    static final String PREPARED_MESSAGE = "MQTT_PREPARED_MESSAGE";
     static final String SCHEMA_VERSION = "MQTT_SCHEMA_VERSION";
 
     private Sql() {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mqttra.api.PublishProperties;
 import io.mqttra.broker.ApplicationMessage;
+import io.mqttra.broker.store.Acknowledgement;
 import io.mqttra.broker.store.CommitStatistics;
 import io.mqttra.broker.store.MessageStore.Reference;
 import io.mqttra.broker.store.QueuedMessage;
 import io.mqttra.broker.store.StoredSession;
 import io.mqttra.broker.store.StoredSubscription;
+import io.mqttra.broker.store.TransactionId;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -401,5 +403,66 @@ abstract class StoreContractTest {
                 .singleElement().satisfies(p -> assertThat(p.incomingQos2()).containsExactly(42));
         assertThat(store.messages().loadQueue("sub")).singleElement()
                 .satisfies(q -> assertThat(q.messageId()).isEqualTo(7));
+    }
+
+    /** The count a redelivery limit relies on after a crash: folded into the insert or added to the stored row. */
+    @Test
+    void deliveryCountsAddUpAcrossBatchesAndSurviveRestart() {
+        var m = store.messages();
+        await(store.sessions().saveSession(session("mdb", null)));
+        await(m.enqueue(1, message("t", "poison", 1), List.of(new Reference("mdb", 1, false, null))),
+                m.countDelivery("mdb", 1));
+        await(m.markInFlight("mdb", 1, 5), m.countDelivery("mdb", 1));
+        await(m.countDelivery("mdb", 1));
+        reopen();
+        assertThat(store.messages().loadQueue("mdb")).singleElement().satisfies(q -> {
+            assertThat(q.deliveryCount()).isEqualTo(3);
+            assertThat(q.packetId()).isEqualTo(5);
+        });
+        await(store.messages().countDelivery("mdb", 99), store.messages().countDelivery("nobody", 1));
+        await(store.messages().remove("mdb", 1), store.messages().countDelivery("mdb", 1));
+        assertThat(store.messages().loadQueue("mdb")).isEmpty();
+    }
+
+    /** Rows written before the column existed read as never delivered, and count up from there. */
+    @Test
+    void aStoreFromBeforeDeliveryCountsGetsTheColumnAndCountsFromZero() throws Exception {
+        await(store.sessions().saveSession(session("mdb", null)));
+        await(store.messages().enqueue(1, message("t", "old", 1), List.of(new Reference("mdb", 1, false, null))));
+        store.close();
+        store = null;
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+             Statement s = c.createStatement()) {
+            s.executeUpdate("ALTER TABLE MQTT_QUEUE_ENTRY DROP COLUMN DELIVERY_COUNT");
+        }
+        store = JpaStores.open(settings, TestDatabases.THREADS);
+        assertThat(store.messages().loadQueue("mdb")).singleElement()
+                .satisfies(q -> assertThat(q.deliveryCount()).isZero());
+        await(store.messages().countDelivery("mdb", 1));
+        reopen();
+        assertThat(store.messages().loadQueue("mdb")).singleElement()
+                .satisfies(q -> assertThat(q.deliveryCount()).isEqualTo(1));
+    }
+
+    /**
+     * A committed branch's message leaves its prepared record in the commit that queues its copies, so a commit
+     * replayed after a crash finds only the messages not routed yet.
+     */
+    @Test
+    void aRoutedPreparedMessageLeavesThePreparedRecordInTheSameCommitAsItsCopies() {
+        TransactionId xid = new TransactionId(7, new byte[] {1, 2, 3}, new byte[] {4});
+        await(store.sessions().saveSession(session("sub", null)));
+        await(store.transactions().prepare(xid, List.of(message("a", "0", 1), message("b", "1", 1),
+                message("c", "2", 1)), List.of(new Acknowledgement("mdb", 9L))));
+        await(store.messages().enqueuePrepared(11, message("b", "1", 1), List.of(new Reference("sub", 1, false, null)),
+                xid, 1));
+        await(store.messages().enqueuePrepared(12, message("c", "2", 1), List.of(), xid, 2));
+        reopen();
+        assertThat(store.messages().loadQueue("sub")).extracting(QueuedMessage::messageId).containsExactly(11L);
+        assertThat(store.transactions().loadPrepared()).singleElement().satisfies(p -> {
+            assertThat(p.messages()).extracting(ApplicationMessage::topic).containsExactly("a");
+            assertThat(p.messageSeqs()).containsExactly(0);
+            assertThat(p.acknowledgements()).containsExactly(new Acknowledgement("mdb", 9L));
+        });
     }
 }

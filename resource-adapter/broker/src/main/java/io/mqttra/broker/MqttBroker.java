@@ -13,6 +13,7 @@ import io.mqttra.broker.session.SessionRegistry;
 import io.mqttra.broker.store.QueuedMessage;
 import io.mqttra.broker.store.StoredSession;
 import io.mqttra.broker.store.Stores;
+import io.mqttra.broker.store.TransactionId;
 import io.mqttra.broker.sys.BrokerVersion;
 import io.mqttra.broker.sys.SysTopicsPublisher;
 import io.mqttra.broker.transport.ExtraListeners;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -209,6 +211,20 @@ public final class MqttBroker implements AutoCloseable {
      * QoS and session persistence require), or fails with the reason.
      */
     public CompletableFuture<Void> publish(ApplicationMessage message) {
+        return publish(message, router -> router.route(message, null));
+    }
+
+    /**
+     * Publishes message {@code seq} of a prepared XA branch that its transaction manager committed: like
+     * {@link #publish}, and the message leaves the branch's prepared record in the same durable write as its queue
+     * entries, so that a commit replayed after a crash routes it only once.
+     */
+    public CompletableFuture<Void> publishPrepared(ApplicationMessage message, TransactionId xid, int seq) {
+        return publish(message, router -> router.routePrepared(message, xid, seq));
+    }
+
+    private CompletableFuture<Void> publish(ApplicationMessage message,
+                                            Function<Router, CompletableFuture<Void>> route) {
         BrokerContext ctx = context;
         if (ctx == null) {
             return CompletableFuture.failedFuture(new BrokerException("broker not started"));
@@ -221,7 +237,7 @@ public final class MqttBroker implements AutoCloseable {
                     "QoS " + message.qos() + " above the broker's maximum QoS " + config.maxQos()));
         }
         try {
-            return ctx.router().route(message, null);
+            return route.apply(ctx.router());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new BrokerException("could not route message on " + message.topic(), e));
         }

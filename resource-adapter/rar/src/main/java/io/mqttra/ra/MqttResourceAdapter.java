@@ -5,6 +5,7 @@ import io.mqttra.broker.MqttBroker;
 import io.mqttra.persistence.JpaStores;
 import io.mqttra.ra.inflow.MqttActivation;
 import io.mqttra.ra.inflow.MqttActivationSpec;
+import io.mqttra.ra.tx.MessageSink;
 import io.mqttra.ra.tx.MqttResourceManager;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
@@ -191,7 +192,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
             throw new ResourceAdapterInternalException("MQTT broker cannot listen on " + where + ": " + e.getMessage(), e);
         }
         broker = started;
-        MqttResourceManager rm = new MqttResourceManager(opened.transactions(), started::publish, TRANSACTION_TIMEOUT_MILLIS);
+        MqttResourceManager rm = new MqttResourceManager(opened.transactions(), MessageSink.of(started),
+                TRANSACTION_TIMEOUT_MILLIS);
         // Before any XAResource is handed out: recovery must find every branch prepared before a crash.
         rm.loadPrepared();
         resourceManager = rm;

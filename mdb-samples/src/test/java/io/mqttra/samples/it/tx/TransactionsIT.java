@@ -76,7 +76,7 @@ class TransactionsIT {
 
     /** Starts Payara on the test's ports and directories; the first boot adds command files and the deployment. */
     private static PayaraMicroProcess boot(List<String> extra) throws Exception {
-        List<String> jvm = List.of("-Xmx768m", "-Dmqtt.port=" + mqttPort,
+        List<String> jvm = List.of("-Xmx768m", "-Dmqtt.port=" + mqttPort, "-Dmqttra.test.crashPoints=true",
                 "-Dmqtt.data.dir=" + itDir.resolve("tx-broker"),
                 "-Ddeployment.resource.validation=false");
         List<String> micro = new ArrayList<>(List.of("--rootDir", itDir.resolve("tx-root").toString(),

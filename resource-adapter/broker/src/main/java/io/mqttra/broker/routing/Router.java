@@ -6,6 +6,7 @@ import io.mqttra.broker.store.MessageStore;
 import io.mqttra.broker.store.ExactlyOnceEnqueue;
 import io.mqttra.broker.store.RetainedStore;
 import io.mqttra.broker.store.SessionStore;
+import io.mqttra.broker.store.TransactionId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,6 +75,34 @@ public final class Router {
      */
     public CompletableFuture<Void> route(ApplicationMessage message, String publisherId, int incomingQos2PacketId,
                                          boolean throttle) {
+        return route(message, publisherId,
+                incomingQos2PacketId == 0 ? Receipt.NONE : Receipt.qos2(publisherId, incomingQos2PacketId), throttle);
+    }
+
+    /**
+     * Routes message {@code seq} of a committed XA branch: its removal from the branch's prepared record is written
+     * in the same durable write as its queue entries ({@link ExactlyOnceEnqueue#enqueuePrepared}), so that a commit
+     * replayed after a crash does not route it again.
+     */
+    public CompletableFuture<Void> routePrepared(ApplicationMessage message, TransactionId xid, int seq) {
+        return route(message, null, Receipt.prepared(xid, seq), false);
+    }
+
+    /** What must become durable together with a message's queue entries, even when there are none. */
+    private record Receipt(String publisherId, int packetId, TransactionId xid, int seq) {
+        static final Receipt NONE = new Receipt(null, 0, null, 0);
+
+        static Receipt qos2(String publisherId, int packetId) {
+            return new Receipt(publisherId, packetId, null, 0);
+        }
+
+        static Receipt prepared(TransactionId xid, int seq) {
+            return new Receipt(null, 0, xid, seq);
+        }
+    }
+
+    private CompletableFuture<Void> route(ApplicationMessage message, String publisherId, Receipt receipt,
+                                          boolean throttle) {
         long now = System.nanoTime();
         metrics.messageIn(message.qos(), message.payload().length);
         CompletableFuture<Void> retainedWrite = null;
@@ -87,9 +116,9 @@ public final class Router {
         List<SubscriptionTree.SharedGroup> groups = new ArrayList<>(0);
         tree.match(message.topic(), direct, groups);
         if (direct.isEmpty() && groups.isEmpty()) {
-            CompletableFuture<Void> receipt = incomingQos2PacketId == 0 ? null
-                    : enqueue(0, message, List.of(), publisherId, incomingQos2PacketId);
-            return both(retainedWrite, receipt);
+            CompletableFuture<Void> written = receipt == Receipt.NONE ? null
+                    : enqueue(0, message, List.of(), receipt);
+            return both(retainedWrite, written);
         }
 
         // One delivery per session even with overlapping subscriptions: the highest granted QoS and every
@@ -129,8 +158,8 @@ public final class Router {
             prepare(s.subscriber(), message, messageId, Math.min(message.qos(), s.qos()),
                     s.retainAsPublished() && message.retain(), ids(s), now, references, handOver);
         }
-        CompletableFuture<Void> queued = references.isEmpty() && incomingQos2PacketId == 0
-                ? null : enqueue(messageId, message, references, publisherId, incomingQos2PacketId);
+        CompletableFuture<Void> queued = references.isEmpty() && receipt == Receipt.NONE
+                ? null : enqueue(messageId, message, references, receipt);
         handOver.forEach(Runnable::run);
         CompletableFuture<Void> result = both(retainedWrite, queued);
         if (congested != null) {
@@ -141,11 +170,19 @@ public final class Router {
     }
 
     private CompletableFuture<Void> enqueue(long messageId, ApplicationMessage message,
-                                            List<MessageStore.Reference> references, String publisherId,
-                                            int incomingQos2PacketId) {
-        if (incomingQos2PacketId == 0) {
+                                            List<MessageStore.Reference> references, Receipt r) {
+        if (r == Receipt.NONE) {
             return messageStore.enqueue(messageId, message, references);
         }
+        if (r.xid() != null) {
+            if (messageStore instanceof ExactlyOnceEnqueue atomic) {
+                return atomic.enqueuePrepared(messageId, message, references, r.xid(), r.seq());
+            }
+            // Without the capability a crash after routing may route the message again in recovery.
+            return messageStore.enqueue(messageId, message, references);
+        }
+        String publisherId = r.publisherId();
+        int incomingQos2PacketId = r.packetId();
         if (messageStore instanceof ExactlyOnceEnqueue atomic) {
             return atomic.enqueueWithReceipt(messageId, message, references, publisherId, incomingQos2PacketId);
         }

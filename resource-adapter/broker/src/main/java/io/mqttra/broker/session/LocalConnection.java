@@ -6,6 +6,7 @@ import io.mqttra.broker.LocalSubscriber;
 import io.mqttra.broker.routing.RoutedMessage;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -93,6 +94,7 @@ final class LocalConnection implements Connection {
         private final ApplicationMessage message;
         private final boolean dup;
         private final AtomicBoolean acknowledged = new AtomicBoolean();
+        private final CompletableFuture<Void> removed = new CompletableFuture<>();
 
         LocalDelivery(Session session, OutgoingMessage outgoing, boolean dup) {
             this.session = session;
@@ -125,11 +127,40 @@ final class LocalConnection implements Connection {
         }
 
         @Override
+        public int deliveryCount() {
+            return outgoing.deliveryCount();
+        }
+
+        @Override
+        public CompletableFuture<Void> countDelivery() {
+            // One delivery thread per message at a time (the subscriber's), so the increment does not race.
+            outgoing.deliveryCount(outgoing.deliveryCount() + 1);
+            if (!outgoing.stored()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return session.context().stores().messages().countDelivery(session.clientId(), outgoing.routed().messageId());
+        }
+
+        @Override
         public void acknowledge() {
+            acknowledgeDurably();
+        }
+
+        @Override
+        public CompletableFuture<Void> acknowledgeDurably() {
             if (outgoing.routed().qos() > 0 && acknowledged.compareAndSet(false, true)) {
                 int packetId = outgoing.packetId();
-                session.execute(() -> session.onLocalAck(packetId, outgoing));
+                session.execute(() -> session.onLocalAck(packetId, outgoing).whenComplete((v, e) -> {
+                    if (e == null) {
+                        removed.complete(null);
+                    } else {
+                        removed.completeExceptionally(e);
+                    }
+                }));
+            } else if (outgoing.routed().qos() == 0) {
+                removed.complete(null);
             }
+            return removed;
         }
     }
 }

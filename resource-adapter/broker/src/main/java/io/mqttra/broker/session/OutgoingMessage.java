@@ -9,6 +9,8 @@ public final class OutgoingMessage {
     private final boolean stored;
     private int packetId;
     private boolean released;
+    // Written by the thread that delivers to a local subscriber, read when the session resends: volatile.
+    private volatile int deliveryCount;
 
     public OutgoingMessage(RoutedMessage routed, boolean stored) {
         this.routed = routed;
@@ -39,5 +41,14 @@ public final class OutgoingMessage {
 
     void release() {
         this.released = true;
+    }
+
+    /** Delivery attempts to a local subscriber begun so far, also before a restart when the message is stored. */
+    public int deliveryCount() {
+        return deliveryCount;
+    }
+
+    void deliveryCount(int count) {
+        this.deliveryCount = count;
     }
 }

@@ -567,10 +567,12 @@ public final class Session implements Subscriber {
         return Math.min(connection.receiveMaximum(), ctx.config().maxInflight());
     }
 
-    private void discard(OutgoingMessage om) {
+    /** Completes once the session's reference is durably gone (at once when there is none). */
+    private CompletableFuture<Void> discard(OutgoingMessage om) {
         if (om.stored()) {
-            ctx.stores().messages().remove(clientId, om.routed().messageId());
+            return ctx.stores().messages().remove(clientId, om.routed().messageId());
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     private int nextPacketId() {
@@ -631,13 +633,18 @@ public final class Session implements Subscriber {
         return true;
     }
 
-    /** A local subscriber acknowledged a QoS 1 or 2 delivery: the whole flow completes at once. */
-    void onLocalAck(int packetId, OutgoingMessage expected) {
-        if (inflight.get(packetId) == expected) {
-            inflight.remove(packetId);
-            discard(expected);
-            sendQueued();
+    /**
+     * A local subscriber acknowledged a QoS 1 or 2 delivery: the whole flow completes at once. The future completes
+     * once the removal from the store is durable.
+     */
+    CompletableFuture<Void> onLocalAck(int packetId, OutgoingMessage expected) {
+        if (inflight.get(packetId) != expected) {
+            return CompletableFuture.completedFuture(null);
         }
+        inflight.remove(packetId);
+        CompletableFuture<Void> removed = discard(expected);
+        sendQueued();
+        return removed;
     }
 
     // ---------------------------------------------------------------- incoming QoS 2
@@ -692,6 +699,7 @@ public final class Session implements Subscriber {
                 RoutedMessage routed = new RoutedMessage(q.message(), q.messageId(), q.qos(), q.retain(),
                         q.subscriptionIdentifiers(), now);
                 OutgoingMessage om = new OutgoingMessage(routed, true);
+                om.deliveryCount(q.deliveryCount());
                 if (q.packetId() != 0) {
                     om.packetId(q.packetId());
                     if (q.released()) {

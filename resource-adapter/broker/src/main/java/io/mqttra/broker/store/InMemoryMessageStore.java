@@ -56,16 +56,30 @@ public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqu
     }
 
     @Override
+    public CompletableFuture<Void> enqueuePrepared(long messageId, ApplicationMessage message,
+                                                   List<Reference> references, TransactionId xid, int seq) {
+        // Prepared records on the heap die with the queues: nothing can be replayed after a crash.
+        return enqueue(messageId, message, references);
+    }
+
+    @Override
     public CompletableFuture<Void> markInFlight(String clientId, long messageId, int packetId) {
         update(clientId, messageId, m -> new QueuedMessage(m.messageId(), m.message(), m.qos(), m.retain(),
-                m.subscriptionIdentifiers(), packetId, m.released()));
+                m.subscriptionIdentifiers(), packetId, m.released(), m.deliveryCount()));
         return DONE;
     }
 
     @Override
     public CompletableFuture<Void> markReleased(String clientId, long messageId) {
         update(clientId, messageId, m -> new QueuedMessage(m.messageId(), m.message(), m.qos(), m.retain(),
-                m.subscriptionIdentifiers(), m.packetId(), true));
+                m.subscriptionIdentifiers(), m.packetId(), true, m.deliveryCount()));
+        return DONE;
+    }
+
+    @Override
+    public CompletableFuture<Void> countDelivery(String clientId, long messageId) {
+        update(clientId, messageId, m -> new QueuedMessage(m.messageId(), m.message(), m.qos(), m.retain(),
+                m.subscriptionIdentifiers(), m.packetId(), m.released(), m.deliveryCount() + 1));
         return DONE;
     }
 

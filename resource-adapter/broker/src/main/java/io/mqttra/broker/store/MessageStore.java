@@ -30,6 +30,13 @@ public interface MessageStore {
     /** QoS 2: the session's PUBREC arrived; on resume the broker resends PUBREL, not the PUBLISH. */
     CompletableFuture<Void> markReleased(String clientId, long messageId);
 
+    /**
+     * A delivery attempt of the message to a local session (a message-driven bean) begins: one more on the entry's
+     * delivery count. Written before the bean gets the message, so that a redelivery limit still holds after a
+     * bean that crashed the server made every attempt end in a restart. Rides on the writer's group commit.
+     */
+    CompletableFuture<Void> countDelivery(String clientId, long messageId);
+
     /** The delivery is complete (PUBACK, PUBCOMP) or dropped: removes the session's reference. */
     CompletableFuture<Void> remove(String clientId, long messageId);
 

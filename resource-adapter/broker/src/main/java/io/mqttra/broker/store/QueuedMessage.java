@@ -13,11 +13,18 @@ import java.util.List;
  * @param subscriptionIdentifiers subscription identifiers to send with it
  * @param packetId                packet identifier once sent, 0 while only queued
  * @param released                QoS 2: PUBREC received, only the PUBREL/PUBCOMP exchange remains
+ * @param deliveryCount           delivery attempts to a local session begun so far ({@link MessageStore#countDelivery})
  */
 public record QueuedMessage(long messageId, ApplicationMessage message, int qos, boolean retain,
-                            List<Integer> subscriptionIdentifiers, int packetId, boolean released) {
+                            List<Integer> subscriptionIdentifiers, int packetId, boolean released,
+                            int deliveryCount) {
 
     public QueuedMessage {
         subscriptionIdentifiers = subscriptionIdentifiers == null ? List.of() : List.copyOf(subscriptionIdentifiers);
+    }
+
+    public QueuedMessage(long messageId, ApplicationMessage message, int qos, boolean retain,
+                         List<Integer> subscriptionIdentifiers, int packetId, boolean released) {
+        this(messageId, message, qos, retain, subscriptionIdentifiers, packetId, released, 0);
     }
 }

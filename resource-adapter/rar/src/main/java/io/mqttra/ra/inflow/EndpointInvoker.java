@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,6 +48,7 @@ final class EndpointInvoker {
 
     static final long FIRST_BACKOFF_MILLIS = 5;
     static final long MAX_BACKOFF_MILLIS = 500;
+    private static final long COUNT_TIMEOUT_SECONDS = 30;
 
     private final MessageEndpointFactory endpointFactory;
     private final List<ListenerMethod> methods;
@@ -108,10 +112,22 @@ final class EndpointInvoker {
                 return; // deactivated while held, or already taken by a transaction that committed in recovery
             }
         }
+        int begun = delivery.deliveryCount();
+        if (begun > 0 && !policy.allowsAnother(begun)) {
+            // Every attempt so far ended without an answer: the server stopped (or crashed) while the bean had it.
+            if (deadLetter(delivery.message(), begun, begun + " delivery attempt(s) ended without"
+                    + " the bean taking or refusing the message (the server stopped during each)")) {
+                delivery.acknowledge();
+            }
+            return;
+        }
+        int[] attempts = {begun};
+        boolean redelivered = delivery.dup() || begun > 0;
         List<ListenerMethod> targets = targets(delivery);
         for (int i = 0; i < targets.size(); i++) {
             boolean last = i == targets.size() - 1;
-            if (!deliverTo(targets.get(i), delivery, last ? acknowledgement : null, active)) {
+            if (!deliverTo(targets.get(i), delivery, last ? acknowledgement : null, attempts, i == 0, redelivered,
+                    active)) {
                 return;
             }
         }
@@ -151,13 +167,28 @@ final class EndpointInvoker {
         return false;
     }
 
-    /** Attempts until the method takes the message or the policy gives up; false: leave it unacknowledged. */
+    /**
+     * Attempts until the method takes the message or the policy gives up; false: leave it unacknowledged. Each
+     * attempt is first counted durably with the message ({@link Delivery#countDelivery}), so that the limit holds
+     * across restarts; the first attempt of a further method of the same delivery is not counted again.
+     *
+     * @param attempts    the message's attempts so far, across restarts (one slot, shared by the delivery's methods)
+     * @param redelivered whether the message was delivered before this delivery (DUP on the first attempt)
+     */
     private boolean deliverTo(ListenerMethod target, Delivery delivery, Acknowledgement acknowledgement,
-                              BooleanSupplier active) throws InterruptedException {
+                              int[] attempts, boolean countFirst, boolean redelivered, BooleanSupplier active)
+            throws InterruptedException {
         ApplicationMessage message = delivery.message();
-        boolean dup = delivery.dup();
-        int failures = 0;
+        boolean dup = redelivered;
+        boolean count = countFirst;
         while (true) {
+            if (count) {
+                if (!countAttempt(delivery, active)) {
+                    return false;
+                }
+                attempts[0]++;
+            }
+            count = true;
             MqttMessage received = new MqttMessage(message.topic(), message.payload(), message.qos(), message.retain(),
                     dup, message.properties());
             Object[] arguments;
@@ -165,7 +196,7 @@ final class EndpointInvoker {
                 arguments = target.arguments(received);
             } catch (RuntimeException e) {
                 // The payload cannot become the method's parameter; delivering it again would fail the same way.
-                return deadLetter(message, failures + 1, "the payload cannot be passed to "
+                return deadLetter(message, Math.max(1, attempts[0]), "the payload cannot be passed to "
                         + target.describe() + ": " + FailureCause.describe(e));
             }
             Attempt attempt = attempt(target, arguments, dup, delivery, acknowledgement, active);
@@ -175,11 +206,10 @@ final class EndpointInvoker {
             if (attempt.deactivated()) {
                 return false;
             }
-            failures++;
-            if (!policy.allowsAnother(failures)) {
-                return deadLetter(message, failures, attempt.failure());
+            int failed = Math.max(1, attempts[0]);
+            if (!policy.allowsAnother(failed)) {
+                return deadLetter(message, failed, attempt.failure());
             }
-            int failed = failures;
             LOG.warning(() -> "Message-driven bean method " + target.describe() + " did not take a message to topic '"
                     + message.topic() + "' (attempt " + failed + " of " + (policy.limit() + 1) + "): " + attempt.failure()
                     + "; delivering it again in " + policy.delayMillis() + " ms");
@@ -198,13 +228,32 @@ final class EndpointInvoker {
         return settled;
     }
 
+    /**
+     * Counts the attempt that is about to begin and waits until the count is durable: a bean that crashes the server
+     * must use up its budget. While the store cannot write, waits and tries again; false once deactivated.
+     */
+    private boolean countAttempt(Delivery delivery, BooleanSupplier active) throws InterruptedException {
+        while (true) {
+            try {
+                delivery.countDelivery().get(COUNT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return true;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warning(() -> "Could not record a delivery attempt of a message to '" + delivery.message().topic()
+                        + "' for " + clientId + " (" + e + "); trying again in " + policy.delayMillis() + " ms");
+                if (!pause(Math.max(policy.delayMillis(), 100), active)) {
+                    return false;
+                }
+            }
+        }
+    }
+
     /** @param dup whether the bean sees the message flagged as given before (counted as a redelivery) */
     private Attempt attempt(ListenerMethod target, Object[] arguments, boolean dup, Delivery delivery,
                             Acknowledgement acknowledgement, BooleanSupplier active) throws InterruptedException {
         boolean inTransaction = transacted.contains(target.method());
         // The last method's transaction takes the message: acknowledged inside its commit.
         DeliveryOutcome outcome = !inTransaction ? null
-                : new DeliveryOutcome(acknowledgement == null ? null : delivery::acknowledge);
+                : new DeliveryOutcome(acknowledgement == null ? null : delivery::acknowledgeDurably);
         XAResource xa = inTransaction ? resourceManager.newXAResource(outcome, acknowledgement) : null;
         MessageEndpoint endpoint = createEndpoint(xa, active);
         if (endpoint == null) {

@@ -29,8 +29,9 @@ import javax.transaction.xa.Xid;
  *
  * <ul>
  *   <li>prepare: the branch's messages are written to the {@link TransactionStore}, keyed by Xid, before XA_OK.</li>
- *   <li>commit: the messages are routed (exactly once: progress is remembered), then the record is deleted.
- *       One-phase commit routes without writing a record.</li>
+ *   <li>commit: the messages are routed, then the record is deleted. Exactly once: each message leaves the
+ *       record in the same durable write as its routed copies, so a commit replayed after a crash routes only
+ *       what was not routed yet. One-phase commit routes without writing a record.</li>
  *   <li>rollback: the messages are discarded.</li>
  *   <li>recover: every prepared Xid, including those found in the store at start.</li>
  * </ul>
@@ -91,7 +92,8 @@ public final class MqttResourceManager {
     public int loadPrepared() {
         List<PreparedTransaction> prepared = store.loadPrepared();
         for (PreparedTransaction p : prepared) {
-            branches.putIfAbsent(p.xid(), TransactionBranch.recovered(p.xid(), p.messages(), p.acknowledgements()));
+            branches.putIfAbsent(p.xid(),
+                    TransactionBranch.recovered(p.xid(), p.messages(), p.messageSeqs(), p.acknowledgements()));
             p.acknowledgements().forEach(a -> inDoubt.put(a, p.xid()));
         }
         List<Acknowledgement> committed = store.loadCommittedAcknowledgements();
@@ -241,6 +243,26 @@ public final class MqttResourceManager {
             for (BranchListener l : b.listeners()) {
                 notify(l, true, b);
             }
+            awaitSettled(b);
+        }
+    }
+
+    /**
+     * One phase: no record says that the branch took its message, so the commit returns only once the message's
+     * removal is durable. A crash before that leaves the message queued and the commit unanswered, which is a
+     * rollback as far as this resource manager is concerned: the message comes again and nothing else of the
+     * branch happened, unless the branch also published (the transaction manager joined an outbound connection
+     * into the delivery's branch): those messages are routed first and would then be published again.
+     */
+    private void awaitSettled(TransactionBranch b) {
+        for (BranchListener l : b.listeners()) {
+            try {
+                await(l.settled(), "make the acknowledgements of " + b.xid() + " durable");
+            } catch (XAException e) {
+                // Committed all the same: the message may come again after a crash (at least once).
+                LOG.warning(() -> "MQTT transaction " + b.xid().key() + " committed, but its acknowledgement is not"
+                        + " durable yet: " + e.getMessage());
+            }
         }
     }
 
@@ -262,9 +284,10 @@ public final class MqttResourceManager {
     }
 
     private void commitPrepared(TransactionBranch b) throws XAException {
-        CrashPoint.beforeCommit(b, b.messages());
+        CrashPoint.BEFORE_COMMIT.reached(b, b.messages());
         try {
             await(b.route(sink), "route the messages of " + b.xid());
+            CrashPoint.AFTER_ROUTING.reached(b, b.messages());
             // Tell the delivery before the record goes: it acknowledges its message now, so that the record is
             // gone only after the acknowledgement was handed to the broker.
             for (BranchListener l : b.listeners()) {

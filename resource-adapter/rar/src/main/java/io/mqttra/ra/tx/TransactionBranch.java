@@ -29,6 +29,8 @@ final class TransactionBranch {
     private State state;
     private int associations;
     private boolean recovered;
+    // Positions of the messages in the prepared record; null: the publish order, as prepare writes it.
+    private List<Integer> seqs;
 
     TransactionBranch(TransactionId xid, long timeoutSeconds) {
         this.xid = xid;
@@ -37,11 +39,16 @@ final class TransactionBranch {
         this.deadlineNanos = timeoutSeconds > 0 ? System.nanoTime() + timeoutSeconds * 1_000_000_000L : Long.MAX_VALUE;
     }
 
-    /** A branch found prepared in the store after a restart: only commit or rollback may follow. */
-    static TransactionBranch recovered(TransactionId xid, List<ApplicationMessage> messages,
+    /**
+     * A branch found prepared in the store after a restart: only commit or rollback may follow.
+     *
+     * @param seqs each message's position in the prepared record
+     */
+    static TransactionBranch recovered(TransactionId xid, List<ApplicationMessage> messages, List<Integer> seqs,
                                        List<Acknowledgement> acknowledgements) {
         TransactionBranch b = new TransactionBranch(xid, 0);
         b.messages.addAll(messages);
+        b.seqs = List.copyOf(seqs);
         b.acknowledgements.addAll(acknowledgements);
         b.state = State.PREPARED;
         b.associations = 0;
@@ -156,11 +163,15 @@ final class TransactionBranch {
 
     /**
      * Routes the messages not routed yet, in publish order, and returns the futures of all routed so far. Remembers
-     * progress, so that a commit retried after a failure never routes a message twice.
+     * progress, so that a commit retried after a failure never routes a message twice; for a prepared branch the
+     * store remembers it too, so that a commit replayed after a crash does not either.
      */
     synchronized CompletableFuture<Void> route(MessageSink sink) {
         for (int i = routing.size(); i < messages.size(); i++) {
-            routing.add(sink.publish(messages.get(i)));
+            // A prepared branch's record lists the message: routing strikes it out in the same durable write.
+            routing.add(state == State.PREPARED
+                    ? sink.publishPrepared(messages.get(i), xid, seqs == null ? i : seqs.get(i))
+                    : sink.publish(messages.get(i)));
         }
         return CompletableFuture.allOf(routing.toArray(CompletableFuture[]::new));
     }

@@ -1,0 +1,88 @@
+package io.mqttra.ra.tx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mqttra.broker.store.QueuedMessage;
+import io.mqttra.broker.store.TransactionId;
+import io.mqttra.ra.ChildJvm;
+import io.mqttra.ra.MqttResourceAdapter;
+import io.mqttra.ra.TestAdapters;
+import io.mqttra.ra.TestBootstrapContext;
+import io.mqttra.ra.ThreadPoolWorkManager;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two crash windows of the resource manager's commit, hit by halting a child JVM that runs the real adapter
+ * with its H2 store ({@link CommitCrashChild}), then restarting the adapter on the same data directory here.
+ */
+class CommitCrashTest {
+
+    /**
+     * A crash after a committed branch's messages were routed but before its record was forgotten: the
+     * transaction manager's recovery commits the branch again, which must route nothing twice.
+     */
+    @Test
+    void aCommitReplayedAfterACrashBetweenRoutingAndForgettingTheRecordRoutesEachMessageOnce() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "crash-routing");
+        ChildJvm.Result child = ChildJvm.run(CommitCrashChild.class, List.of("-D" + CrashPoint.ENABLE_PROPERTY + "=true"),
+                data.resolve("child.log"), data.toString(), "commit-after-routing");
+        assertThat(child.exitCode()).as("halted by the crash point: %s", child.lines()).isEqualTo(99);
+        assertThat(child.lines()).contains("PREPARED").doesNotContain("COMMITTED WITHOUT CRASHING");
+
+        try (ThreadPoolWorkManager workManager = new ThreadPoolWorkManager()) {
+            MqttResourceAdapter adapter = restart(data, workManager);
+            try {
+                MqttXAResource xa = adapter.resourceManager().newXAResource(null);
+                Xid[] inDoubt = xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+                assertThat(inDoubt).as("the taken message keeps the branch in doubt")
+                        .containsExactly(TransactionId.of(CommitCrashChild.XID));
+                xa.commit(inDoubt[0], false); // what the transaction manager's recovery does with its logged decision
+
+                assertThat(payloads(adapter.store().messages().loadQueue(CommitCrashChild.SUBSCRIBER)))
+                        .as("each message routed once").containsExactly("o-1", "o-2");
+                assertThat(xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).isEmpty();
+            } finally {
+                adapter.stop();
+            }
+        }
+    }
+
+    /**
+     * A one-phase commit of a transacted delivery returns only once the message's removal is durable: a crash
+     * right after the container's commit does not give the bean the message again.
+     */
+    @Test
+    void aOnePhaseCommitOfATransactedDeliveryReturnsOnlyOnceTheMessageIsDurablyTaken() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "crash-one-phase");
+        ChildJvm.Result child = ChildJvm.run(CommitCrashChild.class, List.of(), data.resolve("child.log"),
+                data.toString(), "one-phase-ack");
+        assertThat(child.exitCode()).as("halted right after commit: %s", child.lines()).isEqualTo(98);
+        assertThat(child.lines()).contains("COMMITTED");
+
+        try (ThreadPoolWorkManager workManager = new ThreadPoolWorkManager()) {
+            MqttResourceAdapter adapter = restart(data, workManager);
+            try {
+                assertThat(adapter.store().messages().loadQueue(CommitCrashChild.BEAN)).as("taken for good").isEmpty();
+            } finally {
+                adapter.stop();
+            }
+        }
+    }
+
+    private static MqttResourceAdapter restart(Path data, ThreadPoolWorkManager workManager) throws Exception {
+        MqttResourceAdapter adapter = TestAdapters.isolated();
+        adapter.setDataDirectory(data.toString());
+        adapter.start(new TestBootstrapContext(workManager));
+        return adapter;
+    }
+
+    private static List<String> payloads(List<QueuedMessage> queue) {
+        return queue.stream().map(q -> new String(q.message().payload(), StandardCharsets.UTF_8)).sorted().toList();
+    }
+}
