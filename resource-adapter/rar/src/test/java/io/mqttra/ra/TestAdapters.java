@@ -1,5 +1,7 @@
 package io.mqttra.ra;
 
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.work.WorkManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +27,14 @@ public final class TestAdapters {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return adapter;
+    }
+
+    /** An isolated adapter started on an existing data directory: a restart of the server that used it before. */
+    public static MqttResourceAdapter startedOn(String dataDirectory, WorkManager workManager) throws ResourceException {
+        MqttResourceAdapter adapter = isolated();
+        adapter.setDataDirectory(dataDirectory);
+        adapter.start(new TestBootstrapContext(workManager));
         return adapter;
     }
 }

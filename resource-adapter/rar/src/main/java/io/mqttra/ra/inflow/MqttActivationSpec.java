@@ -44,7 +44,8 @@ public class MqttActivationSpec implements ActivationSpec, ResourceAdapterAssoci
     @ConfigProperty(description = "Shared subscription group: the bean subscribes as $share/<group>/<filter>")
     private String sharedSubscriptionGroup;
 
-    @ConfigProperty(defaultValue = "5", description = "How many times a message the bean did not take is delivered again before it is dead-lettered")
+    @ConfigProperty(defaultValue = "5", description = "How many times a message the bean did not take is delivered again"
+            + " before it is dead-lettered; counted with the stored message, so it holds across restarts")
     private Integer redeliveryLimit = DEFAULT_REDELIVERY_LIMIT;
 
     @ConfigProperty(defaultValue = "1000", description = "Milliseconds before a message the bean did not take is delivered again")

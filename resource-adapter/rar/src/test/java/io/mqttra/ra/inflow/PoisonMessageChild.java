@@ -8,16 +8,13 @@ import io.mqttra.broker.Delivery;
 import io.mqttra.broker.MqttBroker;
 import io.mqttra.ra.MqttResourceAdapter;
 import io.mqttra.ra.TestAdapters;
-import io.mqttra.ra.TestBootstrapContext;
 import io.mqttra.ra.ThreadPoolWorkManager;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
-import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.transaction.xa.XAResource;
 
 /**
  * Child JVM of {@link PoisonMessageTest}: one life of a server whose message-driven bean halts the JVM on a poison
@@ -53,44 +50,15 @@ public final class PoisonMessageChild {
         }
     }
 
-    private static final class Factory implements MessageEndpointFactory {
-        @Override
-        public MessageEndpoint createEndpoint(XAResource xa) {
-            return new PoisonBean();
-        }
-
-        @Override
-        public MessageEndpoint createEndpoint(XAResource xa, long timeout) {
-            return createEndpoint(xa);
-        }
-
-        @Override
-        public boolean isDeliveryTransacted(Method method) {
-            return false;
-        }
-
-        @Override
-        public String getActivationName() {
-            return "poison";
-        }
-
-        @Override
-        public Class<?> getEndpointClass() {
-            return PoisonBean.class;
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         ThreadPoolWorkManager workManager = new ThreadPoolWorkManager();
-        MqttResourceAdapter adapter = TestAdapters.isolated();
-        adapter.setDataDirectory(args[0]);
-        adapter.start(new TestBootstrapContext(workManager));
+        MqttResourceAdapter adapter = TestAdapters.startedOn(args[0], workManager);
         MqttBroker broker = adapter.broker();
 
         BlockingQueue<Delivery> dead = new LinkedBlockingQueue<>();
         broker.openLocalSession("operator", dead::add).subscribe("dead/poison", 1, 1);
         String clientId = "mdb:poison";
-        EndpointInvoker invoker = new EndpointInvoker(new Factory(), ListenerMethods.scan(PoisonBean.class),
+        EndpointInvoker invoker = new EndpointInvoker(new SimpleEndpointFactory<>(PoisonBean.class, PoisonBean::new), ListenerMethods.scan(PoisonBean.class),
                 adapter.resourceManager(), clientId, new RedeliveryPolicy(REDELIVERY_LIMIT, 10, "dead/poison"),
                 new DeadLetters(adapter::broker, clientId, PoisonBean.class.getName()), broker.metrics());
         // A plain thread stands in for the dispatcher's Work: this JVM is a test's, not the server's.

@@ -6,7 +6,6 @@ import io.mqttra.broker.MqttBroker;
 import io.mqttra.broker.store.Acknowledgement;
 import io.mqttra.ra.MqttResourceAdapter;
 import io.mqttra.ra.TestAdapters;
-import io.mqttra.ra.TestBootstrapContext;
 import io.mqttra.ra.ThreadPoolWorkManager;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
@@ -49,10 +48,7 @@ public final class CommitCrashChild {
     };
 
     public static void main(String[] args) throws Exception {
-        ThreadPoolWorkManager workManager = new ThreadPoolWorkManager();
-        MqttResourceAdapter adapter = TestAdapters.isolated();
-        adapter.setDataDirectory(args[0]);
-        adapter.start(new TestBootstrapContext(workManager));
+        MqttResourceAdapter adapter = TestAdapters.startedOn(args[0], new ThreadPoolWorkManager());
         MqttBroker broker = adapter.broker();
         MqttResourceManager rm = adapter.resourceManager();
         switch (args[1]) {

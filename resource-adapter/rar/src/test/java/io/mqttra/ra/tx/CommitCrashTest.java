@@ -7,7 +7,6 @@ import io.mqttra.broker.store.TransactionId;
 import io.mqttra.ra.ChildJvm;
 import io.mqttra.ra.MqttResourceAdapter;
 import io.mqttra.ra.TestAdapters;
-import io.mqttra.ra.TestBootstrapContext;
 import io.mqttra.ra.ThreadPoolWorkManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,10 +75,7 @@ class CommitCrashTest {
     }
 
     private static MqttResourceAdapter restart(Path data, ThreadPoolWorkManager workManager) throws Exception {
-        MqttResourceAdapter adapter = TestAdapters.isolated();
-        adapter.setDataDirectory(data.toString());
-        adapter.start(new TestBootstrapContext(workManager));
-        return adapter;
+        return TestAdapters.startedOn(data.toString(), workManager);
     }
 
     private static List<String> payloads(List<QueuedMessage> queue) {
