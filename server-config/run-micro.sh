@@ -84,6 +84,29 @@ if [[ -n "${MQTT_CONSOLE_PASSWORD:-}" ]]; then
   post_deploy="$data_dir/post-deploy.asadmin"
 fi
 
+# Deploy only what this root directory does not hold yet in the same build. Payara Micro deploys the applications
+# its domain remembers at boot, and the transaction manager's startup recovery runs meanwhile; --deploy of an
+# archive it already holds undeploys and redeploys it in the middle of that recovery, which then meets the MQTT
+# connection pool of an adapter that is being replaced: "RAR7092 Incorrect transaction support level mqtt-pool"
+# (no adapter descriptor registered at that moment) or a NoClassDefFoundError from the old adapter's closed class
+# loader, and a transaction prepared before a crash stays in doubt. A new build of the adapter redeploys
+# everything (its applications depend on it); transactions in doubt then wait for the next start without one.
+deploy_args=()
+rar_changed=0
+for f in mqtt-ra.rar mdb-samples.war mqtt-console.war; do
+  stamp="$data_dir/payara/deployed-${f}.sha256"
+  sum="$(sha256sum "$micro_dir/$f" | cut -d' ' -f1)"
+  if [[ "$rar_changed" == "1" || ! -d "$data_dir/payara/applications/${f%.*}" \
+        || ! -f "$stamp" || "$(cat "$stamp")" != "$sum" ]]; then
+    [[ "$f" == "mqtt-ra.rar" ]] && rar_changed=1
+    deploy_args+=(--deploy "$micro_dir/$f")
+    echo "$sum" > "$stamp"
+  fi
+done
+if [[ "$rar_changed" == "1" && -d "$data_dir/payara/applications/mqtt-ra" ]]; then
+  echo "run-micro.sh: a new build of mqtt-ra.rar is redeployed; MQTT transactions left in doubt by a crash are recovered at the next start" >&2
+fi
+
 # MQTT_PORT (and MQTT_BIND_ADDRESS, ...) reach the adapter through MicroProfile Config from the environment;
 # the system property makes the port explicit in the process list as well.
 export MQTT_PORT="$mqtt_port"
@@ -103,7 +126,5 @@ exec java ${JAVA_OPTS:-} \
   --disablephonehome \
   --postbootcommandfile "$post_boot" \
   --postdeploycommandfile "$post_deploy" \
-  --deploy "$micro_dir/mqtt-ra.rar" \
-  --deploy "$micro_dir/mdb-samples.war" \
-  --deploy "$micro_dir/mqtt-console.war" \
+  ${deploy_args[@]+"${deploy_args[@]}"} \
   "$@"
