@@ -61,6 +61,18 @@ final class PayaraMicroProcess implements AutoCloseable {
         return mqttPort;
     }
 
+    int httpPort() {
+        return httpPort;
+    }
+
+    /** Waits for a process that ends by itself (a test crash point halts it); its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("Payara Micro pid " + process.pid() + " still runs after " + timeout);
+        }
+        return process.exitValue();
+    }
+
     Path log() {
         return log;
     }
