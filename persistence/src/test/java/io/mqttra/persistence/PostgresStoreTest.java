@@ -1,6 +1,6 @@
 package io.mqttra.persistence;
 
-/** The store contract against PostgreSQL (Debian's server, started by {@link TestPostgres}). */
+/** The store contract against PostgreSQL (Debian's server, started by {@link io.mqttra.testpg.LocalPostgres}). */
 class PostgresStoreTest extends StoreContractTest {
     @Override
     TestDatabases database() {

@@ -1,11 +1,12 @@
 package io.mqttra.persistence;
 
+import io.mqttra.testpg.LocalPostgres;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Fresh, empty databases for the store tests: H2 files under target/, PostgreSQL databases on TestPostgres. */
+/** Fresh, empty databases for the store tests: H2 files under target/, PostgreSQL databases on LocalPostgres. */
 enum TestDatabases {
     H2 {
         @Override
@@ -17,7 +18,7 @@ enum TestDatabases {
     POSTGRESQL {
         @Override
         StoreSettings fresh(String name) {
-            TestPostgres pg = TestPostgres.get();
+            LocalPostgres pg = LocalPostgres.get();
             String db = (name + "_" + COUNTER.incrementAndGet()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
             return StoreSettings.jdbc(pg.newDatabase(db), pg.user(), "");
         }

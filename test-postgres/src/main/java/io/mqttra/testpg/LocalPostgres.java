@@ -1,4 +1,4 @@
-package io.mqttra.persistence;
+package io.mqttra.testpg;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,49 +11,53 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A throwaway PostgreSQL server (Debian's package) for the store tests: its own data directory under
- * {@code target/}, its own free port on loopback, stopped when the JVM ends. Started once per JVM.
+ * A throwaway PostgreSQL server (Debian's package) for the store tests and the store benchmark: its own data
+ * directory ({@code target/postgres}, or the system property {@value #DIRECTORY_PROPERTY}), its own free port on
+ * loopback, stopped when the JVM ends. Started once per JVM.
  *
  * <p>Running as root, initdb refuses to run, so the server then runs as the {@code postgres} user.
  */
-final class TestPostgres {
+public final class LocalPostgres {
 
-    private static TestPostgres instance;
+    /** Where the data directory goes when not running as root (default {@code target/postgres}). */
+    public static final String DIRECTORY_PROPERTY = "mqttra.postgres.dir";
+
+    private static LocalPostgres instance;
 
     private final Path dataDir;
     private final int port;
     private final Path bin;
     private final boolean asPostgresUser;
 
-    private TestPostgres(Path bin, Path dataDir, int port, boolean asPostgresUser) {
+    private LocalPostgres(Path bin, Path dataDir, int port, boolean asPostgresUser) {
         this.bin = bin;
         this.dataDir = dataDir;
         this.port = port;
         this.asPostgresUser = asPostgresUser;
     }
 
-    static synchronized TestPostgres get() {
+    public static synchronized LocalPostgres get() {
         if (instance == null) {
             try {
                 instance = start();
             } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException("Could not start PostgreSQL for the store tests "
+                throw new IllegalStateException("Could not start PostgreSQL "
                         + "(apt-get install postgresql): " + e.getMessage(), e);
             }
         }
         return instance;
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }
 
-    String user() {
+    public String user() {
         return "postgres";
     }
 
-    /** Creates an empty database and returns its JDBC URL. */
-    String newDatabase(String name) {
+    /** Creates an empty database (dropping one of that name) and returns its JDBC URL. */
+    public String newDatabase(String name) {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl(), user(), "");
              java.sql.Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name);
@@ -64,23 +68,23 @@ final class TestPostgres {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
     }
 
-    private static TestPostgres start() throws IOException, InterruptedException {
+    private static LocalPostgres start() throws IOException, InterruptedException {
         Path bin = findBin();
         boolean root = "root".equals(System.getProperty("user.name"));
         // As root the server runs as user postgres, who may not be able to reach target/ (a checkout under
         // /root is private): its directory is then a fresh one under the system's temporary directory.
         Path base;
         if (root) {
-            base = Files.createTempDirectory("mqtt-ra-test-postgres");
+            base = Files.createTempDirectory("mqtt-ra-postgres");
             run(List.of("chown", "-R", "postgres:postgres", base.toString()), true);
         } else {
-            base = Path.of("target", "postgres").toAbsolutePath();
+            base = Path.of(System.getProperty(DIRECTORY_PROPERTY, "target/postgres")).toAbsolutePath();
             deleteTree(base);
             Files.createDirectories(base);
         }
         Path dataDir = base.resolve("data");
         int port = freePort();
-        TestPostgres pg = new TestPostgres(bin, dataDir, port, root);
+        LocalPostgres pg = new LocalPostgres(bin, dataDir, port, root);
         pg.exec(List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres",
                 "--auth=trust", "-E", "UTF8", "--no-sync"));
         pg.exec(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60",
@@ -95,7 +99,7 @@ final class TestPostgres {
                     // A leftover directory in the temporary directory; nothing more to do as the JVM ends.
                 }
             }
-        }, "stop-test-postgres"));
+        }, "stop-local-postgres"));
         return pg;
     }
 
