@@ -7,8 +7,10 @@
 #                     [--budget-seconds N]
 #
 # --quick: small counts, under 3 minutes. Default: the full profile, under about 15 minutes.
-# --deep-queues: Mosquitto and the engine keep up to 1,000,000 queued messages per session instead of their
-#   default 1,000, to separate the QoS flows from the drop policy of a full queue (Payara keeps its default).
+# --deep-queues: every broker keeps up to 1,000,000 queued messages per session instead of the default 1,000, to
+#   separate the QoS flows from the drop policy of a full queue.
+# --only store: only the store benchmark (JPA store on H2 and on a private PostgreSQL, alone and under the engine;
+#   no broker is started). Without --only it runs first, before the brokers start.
 # Results: benchmarks/target/bench-<time>/results.md (and stdout).
 set -euo pipefail
 
@@ -22,6 +24,7 @@ PROTOCOL=5
 WITH_PAYARA=1
 WITH_ENGINE=1
 DEEP_QUEUES=0
+ONLY=""
 PASS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,16 +33,26 @@ while [ $# -gt 0 ]; do
     --no-payara) WITH_PAYARA=0 ;;
     --no-engine) WITH_ENGINE=0 ;;
     --deep-queues) DEEP_QUEUES=1 ;;
-    --only|--budget-seconds|--connections) PASS+=("$1" "$2"); shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --only) ONLY=$2; shift ;;
+    --budget-seconds|--connections) PASS+=("$1" "$2"); shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
+# The store benchmark runs in its own JVM with no broker; the other scenarios need the brokers.
+RUN_STORE=1
+RUN_BROKERS=1
+if [ -n "$ONLY" ]; then
+  case ",$ONLY," in *,store,*) ;; *) RUN_STORE=0 ;; esac
+  BROKER_KEYS=$(echo "$ONLY" | tr ',' '\n' | { grep -vx store || true; } | paste -sd, -)
+  if [ -z "$BROKER_KEYS" ]; then RUN_BROKERS=0; else PASS+=(--only "$BROKER_KEYS"); fi
+fi
+
 MOSQUITTO=$(command -v mosquitto || true)
 [ -z "$MOSQUITTO" ] && [ -x /usr/sbin/mosquitto ] && MOSQUITTO=/usr/sbin/mosquitto
-if [ -z "$MOSQUITTO" ]; then
+if [ -z "$MOSQUITTO" ] && [ "$RUN_BROKERS" = 1 ]; then
   echo "mosquitto is not installed. Install Debian's package first:" >&2
   echo "  sudo apt-get install -y mosquitto" >&2
   exit 1
@@ -114,6 +127,41 @@ listener_pid() {
   ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
 }
 
+write_header() {
+  {
+  echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM,"
+  echo "$(java -version 2>&1 | head -1)${MOSQUITTO:+, mosquitto $("$MOSQUITTO" -h 2>/dev/null | head -1 | awk '{print $3}')},"
+  echo "file descriptors $NOFILE, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)."
+  if [ -n "$ENGINE_NOTE" ]; then echo "$ENGINE_NOTE"; fi
+  if [ -n "$PAYARA_NOTE" ]; then echo "$PAYARA_NOTE"; fi
+  if [ "$DEEP_QUEUES" = 1 ]; then
+    echo "Deep queues: Mosquitto (max_queued_messages), the engine and Payara (maxQueuedMessages) keep up to"
+    echo "1,000,000 queued messages per session."
+  fi
+  echo
+  } >"$RUN_DIR/header.md"
+}
+
+# --- The store benchmark: its own JVM, before any broker starts, so that nothing else of ours competes. -------------
+: >"$RUN_DIR/store.md"
+if [ "$RUN_STORE" = 1 ]; then
+  echo "store benchmark (H2 file and PostgreSQL; log $RUN_DIR/store.log)" >&2
+  write_header
+  java -Xms512m -Xmx3g -cp "$CP" io.mqttra.benchmarks.StoreBenchmarkMain $QUICK --clk-tck "$(getconf CLK_TCK)" \
+      --dir "$RUN_DIR/store" --out "$RUN_DIR/store-table.md" >/dev/null 2>"$RUN_DIR/store.log" &
+  STORE_PID=$!
+  PIDS+=("$STORE_PID")
+  wait "$STORE_PID" || echo "store benchmark exited with $?, see $RUN_DIR/store.log" >&2
+  grep -v '^INFO\|^WARNING\|^[A-Z][a-z][a-z] [0-9]' "$RUN_DIR/store.log" >&2 || true
+  { echo "### Store benchmark"; echo; cat "$RUN_DIR/header.md" "$RUN_DIR/store-table.md" 2>/dev/null; echo; } >"$RUN_DIR/store.md"
+fi
+if [ "$RUN_BROKERS" = 0 ]; then
+  cp "$RUN_DIR/store.md" "$RUN_DIR/results.md"
+  cat "$RUN_DIR/results.md"
+  echo "results: $RUN_DIR/results.md" >&2
+  exit 0
+fi
+
 TARGETS=()
 
 # --- Mosquitto: its own configuration, loopback only, no persistence. ---------------------------------------------
@@ -184,8 +232,12 @@ if [ "$WITH_PAYARA" = 1 ] && [ -f "$MICRO" ]; then
   # Its own process group, so that the wrapper script and the JVM it starts are stopped together.
   # A fresh data directory per run (no sessions or retained messages from earlier runs), the same heap limit as
   # the engine alone, and ports of its own so that it collides with no other Payara on this machine.
+  # MQTTRA_SAMPLES_BENCH switches on the samples' bench endpoint that the txpublish scenario calls.
+  PAYARA_LIMITS=()
+  [ "$DEEP_QUEUES" = 1 ] && PAYARA_LIMITS=(MQTT_MAX_QUEUED_MESSAGES=1000000)
+  env "${PAYARA_LIMITS[@]}" \
   MQTT_PORT=$P_MQTT HTTP_PORT=$P_HTTP HAZELCAST_PORT=$P_HAZELCAST MQTT_RA_DATA="$RUN_DIR/payara-data" \
-      JAVA_OPTS="-Xmx1g" MQTT_RA_SKIP_BUILD=1 setsid bash "$MICRO" >"$RUN_DIR/payara.log" 2>&1 &
+      JAVA_OPTS="-Xmx1g" MQTT_RA_SKIP_BUILD=1 MQTTRA_SAMPLES_BENCH=true setsid bash "$MICRO" >"$RUN_DIR/payara.log" 2>&1 &
   MICRO_PID=$!
   GROUPS_TO_KILL+=("$MICRO_PID")
   echo "starting Payara Micro (MQTT 127.0.0.1:$P_MQTT, HTTP $P_HTTP; log $RUN_DIR/payara.log)" >&2
@@ -198,6 +250,7 @@ if [ "$WITH_PAYARA" = 1 ] && [ -f "$MICRO" ]; then
     PAYARA_PID=$(listener_pid "$P_MQTT")
     PIDS+=("${PAYARA_PID:-}")
     TARGETS+=(--target "payara=127.0.0.1:$P_MQTT:${PAYARA_PID:-0}")
+    TARGETS+=(--payara-http "http://127.0.0.1:$P_HTTP")
     echo "payara on 127.0.0.1:$P_MQTT (pid ${PAYARA_PID:-unknown})" >&2
   else
     echo "Payara Micro did not open the MQTT port; measuring without it. Its log ends with:" >&2
@@ -205,18 +258,7 @@ if [ "$WITH_PAYARA" = 1 ] && [ -f "$MICRO" ]; then
   fi
 fi
 
-{
-  echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM,"
-  echo "$(java -version 2>&1 | head -1), mosquitto $("$MOSQUITTO" -h 2>/dev/null | head -1 | awk '{print $3}'),"
-  echo "file descriptors $NOFILE, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)."
-  if [ -n "$ENGINE_NOTE" ]; then echo "$ENGINE_NOTE"; fi
-  if [ -n "$PAYARA_NOTE" ]; then echo "$PAYARA_NOTE"; fi
-  if [ "$DEEP_QUEUES" = 1 ]; then
-    echo "Deep queues: Mosquitto (max_queued_messages) and the engine (maxQueuedMessages) keep up to 1,000,000"
-    echo "queued messages per session; Payara keeps the adapter's default of 1,000."
-  fi
-  echo
-} >"$RUN_DIR/header.md"
+write_header
 
 : >"$RUN_DIR/progress.log"
 java -Xms512m -Xmx3g -cp "$CP" io.mqttra.benchmarks.BenchmarkMain "${TARGETS[@]}" $QUICK \
@@ -228,7 +270,7 @@ tail -f "$RUN_DIR/progress.log" --pid "$GEN_PID" >&2 &
 wait "$GEN_PID" || echo "load generator exited with $?" >&2
 sleep 0.5
 
-cat "$RUN_DIR/header.md" "$RUN_DIR/table.md" >"$RUN_DIR/results.md" 2>/dev/null || true
+cat "$RUN_DIR/header.md" "$RUN_DIR/table.md" "$RUN_DIR/store.md" >"$RUN_DIR/results.md" 2>/dev/null || true
 cat "$RUN_DIR/results.md"
 echo >&2
 echo "results: $RUN_DIR/results.md" >&2

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * --protocol 5|3                  MQTT 5.0 (default) or 3.1.1 clients
  * --clk-tck N                     clock ticks per second of /proc/PID/stat (getconf CLK_TCK; default 100)
  * --connections N                 idle connections to ask for (default 19,500; quick: at most 2,000)
- * --only k1,k2                    scenarios to run: warmup,fanin,fanout,latency,retained,durable,mdb,idle
+ * --only k1,k2                    scenarios to run: warmup,fanin,fanout,latency,retained,durable,mdb,txpublish,idle
+ * --payara-http URL               Payara's HTTP address (http://127.0.0.1:PORT), for txpublish
  * --budget-seconds N              skip the scenarios that would start after this (default 780; quick 150)
  * --out FILE                      also write the table to FILE
  * </pre>
@@ -38,6 +39,7 @@ public final class BenchmarkMain {
         Set<String> only = null;
         long budgetSeconds = -1;
         Path out = null;
+        String payaraHttp = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--target" -> targets.add(Target.parse(args[++i]));
@@ -48,6 +50,7 @@ public final class BenchmarkMain {
                 case "--only" -> only = Arrays.stream(args[++i].split(",")).map(String::trim).collect(Collectors.toSet());
                 case "--budget-seconds" -> budgetSeconds = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--payara-http" -> payaraHttp = args[++i];
                 default -> {
                     usage();
                     return;
@@ -65,7 +68,7 @@ public final class BenchmarkMain {
                 : Settings.full(protocol, clockTicks, connections);
         long budgetNanos = (budgetSeconds > 0 ? budgetSeconds : quick ? 150 : 780) * 1_000_000_000L;
 
-        List<Result> results = run(targets, settings, only, budgetNanos);
+        List<Result> results = run(targets, settings, only, budgetNanos, payaraHttp);
         String table = "MQTT " + (protocol == 3 ? "3.1.1" : "5.0") + " clients, " + (quick ? "quick" : "full")
                 + " profile.\n\n" + new ResultTable(results).render();
         System.out.println(table);
@@ -76,7 +79,8 @@ public final class BenchmarkMain {
         System.exit(0);
     }
 
-    private static List<Result> run(List<Target> targets, Settings settings, Set<String> only, long budgetNanos) {
+    private static List<Result> run(List<Target> targets, Settings settings, Set<String> only, long budgetNanos,
+                                    String payaraHttp) {
         List<Scenario> scenarios = new ArrayList<>();
         for (int qos = 0; qos <= 2; qos++) {
             scenarios.add(new FanInScenario(qos, 64));
@@ -90,6 +94,10 @@ public final class BenchmarkMain {
         scenarios.add(new RetainedScenario());
         scenarios.add(new PersistentSessionScenario());
         scenarios.add(new MdbRoundTripScenario());
+        if (payaraHttp != null) {
+            scenarios.add(new TransactionalPublishScenario(payaraHttp, false));
+            scenarios.add(new TransactionalPublishScenario(payaraHttp, true));
+        }
         scenarios.add(new IdleConnectionsScenario());
 
         long started = System.nanoTime();
@@ -105,8 +113,9 @@ public final class BenchmarkMain {
             // Rotate the order so that no broker always runs right after the same neighbour.
             for (int k = 0; k < targets.size(); k++) {
                 Target target = targets.get(Math.floorMod(round + k, targets.size()));
-                if (scenario instanceof MdbRoundTripScenario && !target.name().toLowerCase(Locale.ROOT).contains("payara")) {
-                    continue; // only the server has message-driven beans
+                if ((scenario instanceof MdbRoundTripScenario || scenario instanceof TransactionalPublishScenario)
+                        && !target.name().toLowerCase(Locale.ROOT).contains("payara")) {
+                    continue; // only the server has message-driven beans and EJBs
                 }
                 if (System.nanoTime() - started > budgetNanos) {
                     results.add(Result.failed(scenario.name(), target.name(), "skipped: time budget used up"));
@@ -179,8 +188,8 @@ public final class BenchmarkMain {
 
     private static void usage() {
         System.err.println("usage: BenchmarkMain --target name=host:port[:pid] [--target ...] [--quick] [--protocol 5|3]"
-                + " [--clk-tck N] [--connections N] [--only warmup,fanin,fanout,latency,retained,durable,mdb,idle]"
-                + " [--budget-seconds N] [--out FILE]\n"
+                + " [--clk-tck N] [--connections N] [--only warmup,fanin,fanout,latency,retained,durable,mdb,txpublish,idle]"
+                + " [--budget-seconds N] [--out FILE] [--payara-http URL]\n"
                 + "Normally started by benchmarks/run.sh, which starts the brokers.");
     }
 }

@@ -47,6 +47,13 @@ record Settings(
                 30, 15_000, 2_000);
     }
 
+    /** The same run with other sizes for the persistent-session scenario. */
+    Settings withDurable(int sessions, int messages) {
+        return new Settings(quick, protocol, clockTicksPerSecond, fanInPublishers, fanInMessagesPerPublisher,
+                fanOutSubscribers, fanOutMessages, latencyRate, latencySeconds, idleConnections, retainedMessages,
+                sessions, messages, inFlightPerPublisher, runTimeoutMillis, quietMillis);
+    }
+
     long runDeadline() {
         return System.nanoTime() + runTimeoutMillis * 1_000_000L;
     }

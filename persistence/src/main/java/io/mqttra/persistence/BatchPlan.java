@@ -441,8 +441,9 @@ final class BatchPlan {
 
     /**
      * Messages and queue entries are the per-message rows: written as plain JDBC batches, which costs about a
-     * quarter less CPU per message than persisting entities (measured with StoreThroughput: no change sets, no
-     * identity map) on the one thread that all durable writes wait for. The columns are those of {@link MessageEntity} and
+     * quarter less CPU per message than persisting entities (measured with the store benchmark,
+     * benchmarks/run.sh --only store: no change sets, no identity map) on the one thread that all durable writes
+     * wait for. The columns are those of {@link MessageEntity} and
      * {@link QueueEntryEntity}, which define the schema.
      */
     private void insertMessages(Connection c) throws SQLException {
