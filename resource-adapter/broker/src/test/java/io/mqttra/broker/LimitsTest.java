@@ -93,6 +93,40 @@ class LimitsTest extends BrokerTestSupport {
     }
 
     /**
+     * Publishers inside the server (EJBs, transaction commits) have no Receive Maximum window: a QoS 1 flood from
+     * them to a slow network subscriber waits for its queue to drain instead of overflowing it.
+     */
+    @Test
+    void internalPublishes_waitForASlowSubscriber_insteadOfBeingDropped() throws Exception {
+        broker.stop();
+        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).maxQueuedMessages(100).maxInflight(10)
+                .build());
+        broker.start();
+        port = broker.port();
+        java.util.concurrent.ScheduledExecutorService slowAcks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            var sub = v5("slow-device").toAsync();
+            sub.connect().get(5, TimeUnit.SECONDS);
+            sub.subscribeWith().topicFilter("commands").qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> slowAcks.schedule(() -> {
+                        received.incrementAndGet();
+                        p.acknowledge();
+                    }, 1, TimeUnit.MILLISECONDS))
+                    .manualAcknowledgement(true)
+                    .send().get(5, TimeUnit.SECONDS);
+            int n = 1000;
+            for (int i = 0; i < n; i++) {
+                broker.publish(new ApplicationMessage("commands", bytes("c" + i), 1, false, null)).get(10, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.get() == n);
+            assertThat(broker.metrics().messagesDropped()).isZero();
+        } finally {
+            slowAcks.shutdownNow();
+        }
+    }
+
+    /**
      * A subscriber that stops reading for a moment gets a QoS 0 burst that fits its outbound buffer in full; what
      * goes beyond the buffer is dropped and counted, never buffered without bound.
      */

@@ -169,6 +169,26 @@ public final class Router {
         return result;
     }
 
+    /**
+     * Completes when every connected session that a QoS 1/2 message on {@code topic} would go to has room in its
+     * queue again; null when none is congested. For publishers inside the server, which have no Receive Maximum
+     * window to hold back: they wait before routing instead of overflowing a slow consumer's queue.
+     */
+    public CompletableFuture<Void> congestion(String topic) {
+        List<Subscription> direct = new ArrayList<>();
+        tree.match(topic, direct, new ArrayList<>(0));
+        List<CompletableFuture<Void>> congested = null;
+        for (Subscription s : direct) {
+            CompletableFuture<Void> c = s.qos() > 0 ? s.subscriber().congestion() : null;
+            if (c != null) {
+                congested = congested == null ? new ArrayList<>(2) : congested;
+                congested.add(c);
+            }
+        }
+        // A new future either way: the caller's waiting must never complete a session's own congestion signal.
+        return congested == null ? null : CompletableFuture.allOf(congested.toArray(new CompletableFuture<?>[0]));
+    }
+
     private CompletableFuture<Void> enqueue(long messageId, ApplicationMessage message,
                                             List<MessageStore.Reference> references, Receipt r) {
         if (r == Receipt.NONE) {
