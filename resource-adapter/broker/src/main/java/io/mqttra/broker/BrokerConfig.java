@@ -38,6 +38,7 @@ public final class BrokerConfig {
     private final String keyStorePath;
     private final String keyStorePassword;
     private final String keyStoreType;
+    private final String keyAlias;
     private final ClientAuth clientAuth;
     private final String trustStorePath;
     private final String trustStorePassword;
@@ -75,6 +76,7 @@ public final class BrokerConfig {
         this.keyStorePath = b.keyStorePath;
         this.keyStorePassword = b.keyStorePassword;
         this.keyStoreType = b.keyStoreType;
+        this.keyAlias = b.keyAlias;
         this.clientAuth = b.clientAuth;
         this.trustStorePath = b.trustStorePath;
         this.trustStorePassword = b.trustStorePassword;
@@ -230,6 +232,11 @@ public final class BrokerConfig {
         return keyStoreType;
     }
 
+    /** The key store entry the listeners present; null: whichever key the JDK picks (fine for a one-key store). */
+    public String keyAlias() {
+        return keyAlias;
+    }
+
     public ClientAuth clientAuth() {
         return clientAuth;
     }
@@ -314,6 +321,7 @@ public final class BrokerConfig {
         private String keyStorePath;
         private String keyStorePassword;
         private String keyStoreType = "PKCS12";
+        private String keyAlias;
         private ClientAuth clientAuth = ClientAuth.NONE;
         private String trustStorePath;
         private String trustStorePassword;
@@ -489,6 +497,12 @@ public final class BrokerConfig {
             this.keyStorePath = path;
             this.keyStorePassword = password;
             this.keyStoreType = storeType(type);
+            return this;
+        }
+
+        /** Which entry of a key store that holds several keys (an application server's) the listeners present. */
+        public Builder keyAlias(String alias) {
+            this.keyAlias = alias == null || alias.isBlank() ? null : alias.strip();
             return this;
         }
 

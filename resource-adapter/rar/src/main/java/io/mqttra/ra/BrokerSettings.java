@@ -5,6 +5,7 @@ import io.mqttra.ra.security.AuthMode;
 import io.mqttra.ra.security.SecuritySettings;
 import java.util.concurrent.Executor;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
@@ -45,6 +46,7 @@ final class BrokerSettings {
     static final String KEY_STORE_PATH = "mqtt.tls.key.store.path";
     static final String KEY_STORE_PASSWORD = "mqtt.tls.key.store.password";
     static final String KEY_STORE_TYPE = "mqtt.tls.key.store.type";
+    static final String KEY_ALIAS = "mqtt.tls.key.alias";
     static final String TLS_CLIENT_AUTH = "mqtt.tls.client.auth";
     static final String TRUST_STORE_PATH = "mqtt.tls.trust.store.path";
     static final String TRUST_STORE_PASSWORD = "mqtt.tls.trust.store.password";
@@ -74,19 +76,41 @@ final class BrokerSettings {
                 .outgoingTopicAliasMaximum(number(OUTGOING_TOPIC_ALIAS_MAXIMUM, adapter.getOutgoingTopicAliasMaximum()))
                 .connectTimeoutSeconds(number(CONNECT_TIMEOUT_SECONDS, adapter.getConnectTimeoutSeconds()))
                 .sysIntervalSeconds(number(SYS_INTERVAL_SECONDS, adapter.getSysIntervalSeconds()))
-                .tlsPort(number(TLS_PORT, adapter.getTlsPort()))
                 .wsPort(number(WS_PORT, adapter.getWsPort()))
-                .wssPort(number(WSS_PORT, adapter.getWssPort()))
                 .wsPath(text(WS_PATH, adapter.getWsPath()))
-                .keyStore(blankToNull(text(KEY_STORE_PATH, adapter.getKeyStorePath())),
-                        secret(KEY_STORE_PASSWORD, adapter.getKeyStorePassword()),
-                        text(KEY_STORE_TYPE, adapter.getKeyStoreType()))
                 .trustStore(blankToNull(text(TRUST_STORE_PATH, adapter.getTrustStorePath())),
                         secret(TRUST_STORE_PASSWORD, adapter.getTrustStorePassword()),
                         text(TRUST_STORE_TYPE, adapter.getTrustStoreType()))
                 .clientAuth(clientAuth(text(TLS_CLIENT_AUTH, adapter.getTlsClientAuth())));
+        tls(builder, adapter, System::getProperty);
         // Security decides the effective bind address: without authentication it stays on loopback.
         return security(adapter).applyTo(builder, text(BIND_ADDRESS, adapter.getBindAddress()), authThreads).build();
+    }
+
+    /**
+     * TLS and WSS listeners and their key store: the configured one, or else the server's own (see
+     * {@link ServerKeyStore}), so that turning TLS on needs nothing but a port.
+     */
+    void tls(BrokerConfig.Builder builder, MqttResourceAdapter adapter, UnaryOperator<String> systemProperties) {
+        int tlsPort = number(TLS_PORT, adapter.getTlsPort());
+        int wssPort = number(WSS_PORT, adapter.getWssPort());
+        builder.tlsPort(tlsPort).wssPort(wssPort);
+        String path = blankToNull(text(KEY_STORE_PATH, adapter.getKeyStorePath()));
+        String alias = text(KEY_ALIAS, adapter.getKeyAlias());
+        if (path != null || (tlsPort < 0 && wssPort < 0)) {
+            builder.keyStore(path, secret(KEY_STORE_PASSWORD, adapter.getKeyStorePassword()),
+                    text(KEY_STORE_TYPE, adapter.getKeyStoreType())).keyAlias(alias);
+            return;
+        }
+        Optional<ServerKeyStore> server = ServerKeyStore.find(systemProperties, alias);
+        if (server.isEmpty()) {
+            LOG.warning(() -> "MQTT TLS is on but no key store is configured (keyStorePath) and the server names none"
+                    + " in " + ServerKeyStore.KEY_STORE);
+            return; // the broker then refuses to start, naming keyStorePath
+        }
+        ServerKeyStore store = server.get();
+        LOG.info(() -> "MQTT TLS listeners use the " + store + ": no keyStorePath is configured");
+        builder.keyStore(store.path(), store.password(), store.type()).keyAlias(store.alias());
     }
 
     SecuritySettings security(MqttResourceAdapter adapter) {

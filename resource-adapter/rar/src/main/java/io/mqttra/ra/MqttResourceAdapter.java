@@ -98,7 +98,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "/mqtt", description = "HTTP path of the WebSocket listeners (mqtt.ws.path, env MQTT_WS_PATH)")
     private String wsPath = "/mqtt";
 
-    @ConfigProperty(defaultValue = "", description = "Key store (PKCS12 or JKS file) with the TLS server certificate (mqtt.tls.key.store.path)")
+    @ConfigProperty(defaultValue = "", description = "Key store (PKCS12 or JKS file) with the TLS server certificate; empty: the server's own key store (javax.net.ssl.keyStore) (mqtt.tls.key.store.path)")
     private String keyStorePath = "";
 
     @ConfigProperty(defaultValue = "", confidential = true, description = "Password of the TLS key store; use a Payara password alias (mqtt.tls.key.store.password)")
@@ -106,6 +106,9 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     @ConfigProperty(defaultValue = "PKCS12", description = "Type of the TLS key store: PKCS12 or JKS (mqtt.tls.key.store.type)")
     private String keyStoreType = "PKCS12";
+
+    @ConfigProperty(defaultValue = "", description = "Key the TLS listeners present from a key store with several; empty: s1as in the server's key store, the only key in an own one (mqtt.tls.key.alias, env MQTT_TLS_KEY_ALIAS)")
+    private String keyAlias = "";
 
     @ConfigProperty(defaultValue = "NONE", description = "TLS client certificates: NONE, WANT or NEED (mqtt.tls.client.auth, env MQTT_TLS_CLIENT_AUTH)")
     private String tlsClientAuth = "NONE";
@@ -496,6 +499,14 @@ public class MqttResourceAdapter implements ResourceAdapter {
 
     public void setKeyStoreType(String keyStoreType) {
         this.keyStoreType = keyStoreType;
+    }
+
+    public String getKeyAlias() {
+        return keyAlias;
+    }
+
+    public void setKeyAlias(String keyAlias) {
+        this.keyAlias = keyAlias;
     }
 
     public String getTlsClientAuth() {

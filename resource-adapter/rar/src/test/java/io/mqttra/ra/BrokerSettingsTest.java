@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mqttra.broker.BrokerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BrokerSettingsTest {
 
@@ -97,6 +100,57 @@ class BrokerSettingsTest {
     void environmentNameFollowsMicroProfileConfigMapping() {
         assertThat(ConfigOverrides.environmentName("mqtt.bind.address")).isEqualTo("MQTT_BIND_ADDRESS");
         assertThat(ConfigOverrides.environmentName("mqtt.max-packet.size")).isEqualTo("MQTT_MAX_PACKET_SIZE");
+    }
+
+    @Test
+    void tlsWithoutAKeyStoreUsesTheServersKeyStoreAndItsHttpsKey(@TempDir Path dir) throws Exception {
+        Path store = Files.createFile(dir.resolve("keystore.p12"));
+        adapter.setTlsPort(8883);
+        BrokerConfig config = tls(Map.of("javax.net.ssl.keyStore", store.toString()));
+        assertThat(config.keyStorePath()).isEqualTo(store.toString());
+        assertThat(config.keyStoreType()).isEqualTo("PKCS12");
+        assertThat(config.keyStorePassword()).as("Payara's default master password").isEqualTo("changeit");
+        assertThat(config.keyAlias()).isEqualTo("s1as");
+    }
+
+    @Test
+    void theServersKeyStorePasswordTypeAndAnAliasAreTakenWhenGiven(@TempDir Path dir) throws Exception {
+        Path store = Files.createFile(dir.resolve("keystore.jks"));
+        adapter.setWssPort(8884);
+        adapter.setKeyAlias("mqtt");
+        BrokerConfig config = tls(Map.of("javax.net.ssl.keyStore", store.toString(),
+                "javax.net.ssl.keyStorePassword", "master-2"));
+        assertThat(config.keyStoreType()).isEqualTo("JKS");
+        assertThat(config.keyStorePassword()).isEqualTo("master-2");
+        assertThat(config.keyAlias()).isEqualTo("mqtt");
+    }
+
+    @Test
+    void aConfiguredKeyStoreWinsOverTheServers(@TempDir Path dir) throws Exception {
+        Path own = Files.createFile(dir.resolve("mqtt.p12"));
+        adapter.setTlsPort(8883);
+        adapter.setKeyStorePath(own.toString());
+        adapter.setKeyStorePassword("own-secret");
+        BrokerConfig config = tls(Map.of("javax.net.ssl.keyStore", Files.createFile(dir.resolve("server.p12")).toString()));
+        assertThat(config.keyStorePath()).isEqualTo(own.toString());
+        assertThat(config.keyStorePassword()).isEqualTo("own-secret");
+        assertThat(config.keyAlias()).as("an own store's only key").isNull();
+    }
+
+    @Test
+    void withoutTlsOrAServerKeyStoreNoKeyStoreIsSet(@TempDir Path dir) {
+        assertThat(tls(Map.of("javax.net.ssl.keyStore", dir.resolve("absent.p12").toString())).keyStorePath()).isNull();
+        adapter.setTlsPort(8883);
+        assertThat(tls(Map.of("javax.net.ssl.keyStore", dir.resolve("absent.p12").toString())).keyStorePath())
+                .as("a missing file is not the server's store").isNull();
+        assertThat(tls(Map.of()).keyStorePath()).isNull();
+    }
+
+    /** The TLS part of the settings, with the given JVM system properties. */
+    private BrokerConfig tls(Map<String, String> jvmProperties) {
+        BrokerConfig.Builder builder = BrokerConfig.builder();
+        new BrokerSettings(ConfigOverrides.fromSystem(name -> null, name -> null)).tls(builder, adapter, jvmProperties::get);
+        return builder.build();
     }
 
     private BrokerConfig resolve(Map<String, String> systemProperties, Map<String, String> environment) {

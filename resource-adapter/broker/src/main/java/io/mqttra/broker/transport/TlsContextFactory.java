@@ -35,6 +35,9 @@ public final class TlsContextFactory {
         char[] keyPassword = password(config.keyStorePassword());
         KeyStore keys = load("key store", config.keyStorePath(), config.keyStoreType(), keyPassword);
         try {
+            if (config.keyAlias() != null) {
+                keys = onlyEntry(keys, config.keyAlias(), keyPassword, config.keyStorePath());
+            }
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, keyPassword);
             SslContextBuilder b = SslContextBuilder.forServer(kmf)
@@ -59,6 +62,22 @@ public final class TlsContextFactory {
         } catch (GeneralSecurityException | IOException e) {
             throw new BrokerException("cannot set up TLS from key store " + config.keyStorePath() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A store with just the named key: an application server's store holds several (Payara: {@code s1as} and
+     * {@code glassfish-instance}), and the JDK's key manager would otherwise pick any of them.
+     */
+    private static KeyStore onlyEntry(KeyStore keys, String alias, char[] password, String path)
+            throws GeneralSecurityException, IOException {
+        if (!keys.isKeyEntry(alias)) {
+            throw new BrokerException("key store " + path + " has no key entry '" + alias + "'");
+        }
+        KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(password);
+        KeyStore only = KeyStore.getInstance("PKCS12");
+        only.load(null, password);
+        only.setEntry(alias, keys.getEntry(alias, protection), protection);
+        return only;
     }
 
     private static char[] password(String p) {

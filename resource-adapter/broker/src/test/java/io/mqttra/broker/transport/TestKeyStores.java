@@ -62,6 +62,21 @@ final class TestKeyStores {
         return k;
     }
 
+    /**
+     * The server key next to another one (as in an application server's store, Payara: s1as and
+     * glassfish-instance), in a new store; clients trust only the server key.
+     */
+    Path serverAndAnotherKey() throws IOException, InterruptedException {
+        Path store = dir.resolve("two-keys.p12");
+        if (!Files.exists(store)) {
+            genKeyPair(store, "another", "CN=another", "PKCS12", null);
+            keytool("-importkeystore", "-srckeystore", serverP12.toString(), "-srcstoretype", "PKCS12",
+                    "-srcstorepass", PASSWORD, "-destkeystore", store.toString(), "-deststoretype", "PKCS12",
+                    "-deststorepass", PASSWORD, "-noprompt");
+        }
+        return store;
+    }
+
     private void genKeyPair(Path store, String alias, String dname, String type, String san)
             throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname",

@@ -207,6 +207,23 @@ class TlsListenerTest {
     }
 
     @Test
+    void keyAlias_picksThatKeyFromAStoreWithSeveral() throws Exception {
+        MqttBroker broker = start(tls(keys.serverAndAnotherKey(), "PKCS12").keyAlias("broker"));
+        for (int i = 0; i < 3; i++) { // the trust of the clients covers only "broker": every handshake must use it
+            Mqtt5BlockingClient c = tlsClient(broker, "tls-alias-" + i, null);
+            c.connect();
+            assertThat(c.getState().isConnected()).isTrue();
+            c.disconnect();
+        }
+    }
+
+    @Test
+    void keyAliasMissingFromTheStore_failsStartNamingIt() throws Exception {
+        MqttBroker broker = new MqttBroker(tls(keys.serverAndAnotherKey(), "PKCS12").keyAlias("s1as").build());
+        assertThatThrownBy(broker::start).isInstanceOf(BrokerException.class).hasMessageContaining("'s1as'");
+    }
+
+    @Test
     void missingKeyStore_failsStartNamingTheFile() {
         MqttBroker broker = new MqttBroker(BrokerConfig.builder().port(0).tlsPort(0)
                 .keyStore(dir.resolve("nope.p12").toString(), "x", "PKCS12").build());
