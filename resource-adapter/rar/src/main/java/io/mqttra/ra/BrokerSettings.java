@@ -110,7 +110,10 @@ final class BrokerSettings {
         }
         ServerKeyStore store = server.get();
         LOG.info(() -> "MQTT TLS listeners use the " + store + ": no keyStorePath is configured");
-        builder.keyStore(store.path(), store.password(), store.type()).keyAlias(store.alias());
+        // A configured password still counts: it is how an operator who changed the master password gives it.
+        String password = secret(KEY_STORE_PASSWORD, adapter.getKeyStorePassword());
+        builder.keyStore(store.path(), password != null ? password : store.password(), store.type())
+                .keyAlias(store.alias());
     }
 
     SecuritySettings security(MqttResourceAdapter adapter) {

@@ -123,6 +123,10 @@ class BrokerSettingsTest {
         assertThat(config.keyStoreType()).isEqualTo("JKS");
         assertThat(config.keyStorePassword()).isEqualTo("master-2");
         assertThat(config.keyAlias()).isEqualTo("mqtt");
+
+        adapter.setKeyStorePassword("master-3");
+        assertThat(tls(Map.of("javax.net.ssl.keyStore", store.toString(), "javax.net.ssl.keyStorePassword", "master-2"))
+                .keyStorePassword()).as("the configured keyStorePassword opens the server's store").isEqualTo("master-3");
     }
 
     @Test
