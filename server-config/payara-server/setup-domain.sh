@@ -110,6 +110,21 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 domain_started=0
 
+# stop-domain --kill finds the server by its pid file, which a server still booting (or one that failed to bind a
+# port and lingers) has not written: such a JVM is found by its instance root, this domain's directory.
+kill_domain_server() {
+  timeout --kill-after=15 120 "$asadmin" stop-domain --domaindir "$domain_dir" --kill=true "$domain_name" \
+    >/dev/null 2>&1 || true
+  local proc
+  for proc in /proc/[0-9]*; do
+    if tr '\0' '\n' 2>/dev/null < "$proc/cmdline" \
+        | grep -qxF -- "-Dcom.sun.aas.instanceRoot=$domain_dir/$domain_name"; then
+      log "killing the domain's server process ${proc#/proc/}"
+      kill -9 "${proc#/proc/}" 2>/dev/null || true
+    fi
+  done
+}
+
 # Runs one asadmin command line, bounded by ASADMIN_TIMEOUT (its own --timeout where it has one is set below that). Its
 # output is kept and shown only when it fails: then the server log's tail follows, the domain is stopped, and the
 # script exits non-zero instead of leaving a half-made domain (or a hung asadmin) behind.
@@ -130,8 +145,7 @@ asadmin_run() {
     fi
     if (( domain_started )); then
       log "stopping the domain"
-      timeout --kill-after=15 120 "$asadmin" stop-domain --domaindir "$domain_dir" --kill=true "$domain_name" \
-        >/dev/null 2>&1 || true
+      kill_domain_server
     fi
     exit 1
   fi
@@ -154,9 +168,12 @@ remote() { asadmin_run "$1" "$asadmin" --interactive=false --host 127.0.0.1 --po
 # run starts from the same configuration. The broker's data is outside the domain and is kept.
 if [[ -d "$domain_dir/$domain_name" ]]; then
   log "recreating the existing domain $domain_dir/$domain_name"
-  timeout --kill-after=15 120 "$asadmin" stop-domain --domaindir "$domain_dir" --kill=true "$domain_name" \
-    >/dev/null 2>&1 || true
-  local_domain "delete the old domain" delete-domain
+  kill_domain_server
+  # A domain whose creation was cut short has no admin port in domain.xml, and delete-domain refuses it.
+  if ! timeout --kill-after=15 120 "$asadmin" delete-domain --domaindir "$domain_dir" "$domain_name" >/dev/null 2>&1; then
+    log "delete-domain refused $domain_dir/$domain_name (left half-made?); removing the directory"
+    rm -rf -- "${domain_dir:?}/${domain_name:?}"
+  fi
 fi
 
 # Every port is explicit, so that a second domain (or a test) on this machine meets none of this one's ports.
