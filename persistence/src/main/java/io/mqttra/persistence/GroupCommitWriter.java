@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The only thread that writes the store: it takes every write queued since its last commit, folds them into
@@ -64,7 +65,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile long writes;
     private volatile int largestBatch;
 
-    private record Write(Consumer<BatchPlan> change, CompletableFuture<Void> done) { }
+    /** A write folds {@code change} into the batch; a read (change null) runs {@code read} after the batch commits. */
+    private record Write(Consumer<BatchPlan> change, CompletableFuture<Void> done, Consumer<EntityManager> read) { }
 
     /**
      * @param threads runs the writer loop (a JCA Work in the server); the loop holds its thread until {@link #close()}
@@ -90,11 +92,36 @@ final class GroupCommitWriter implements AutoCloseable {
             done.completeExceptionally(new IllegalStateException("store is closed"));
             return done;
         }
-        queue.add(new Write(change, done));
+        return enqueue(new Write(change, done, null));
+    }
+
+    /**
+     * Queues a read that sees every write submitted before it (and maybe some submitted after). It runs on the
+     * writer thread after the batch it was drained with has committed, so it costs no commit of its own and does
+     * not split the batch; keep it to an indexed query of a bounded number of rows.
+     */
+    <T> CompletableFuture<T> read(Function<EntityManager, T> query) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        done.whenComplete((v, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            }
+        });
+        if (!running) {
+            done.completeExceptionally(new IllegalStateException("store is closed"));
+            return result;
+        }
+        enqueue(new Write(null, done, em -> result.complete(query.apply(em))));
+        return result;
+    }
+
+    private CompletableFuture<Void> enqueue(Write w) {
+        queue.add(w);
         if (stopped.getCount() == 0) {
             failRemaining(); // lost the race with close(): nobody else will take it
         }
-        return done;
+        return w.done();
     }
 
     /**
@@ -140,7 +167,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, maxBatch - 1);
-                    em = commit(em, batch);
+                    em = commitThenRead(em, batch);
                     batch.clear();
                 }
                 if (running && System.currentTimeMillis() >= nextCleanup) {
@@ -161,6 +188,38 @@ final class GroupCommitWriter implements AutoCloseable {
             stopped.countDown();
             failRemaining();
         }
+    }
+
+    private EntityManager commitThenRead(EntityManager em, List<Write> batch) {
+        List<Write> writes = batch;
+        List<Write> reads = List.of();
+        for (Write w : batch) {
+            if (w.read() != null) {
+                writes = new ArrayList<>(batch.size());
+                reads = new ArrayList<>();
+                for (Write x : batch) {
+                    (x.read() != null ? reads : writes).add(x);
+                }
+                break;
+            }
+        }
+        if (!writes.isEmpty()) {
+            em = commit(em, writes);
+        }
+        for (Write r : reads) {
+            try {
+                r.read().accept(em);
+                r.done().complete(null);
+            } catch (RuntimeException e) {
+                r.done().completeExceptionally(e);
+                em = discard(em);
+            } finally {
+                if (em.isOpen()) {
+                    em.clear();
+                }
+            }
+        }
+        return em;
     }
 
     /** Commits the batch; returns the entity manager to use next (a fresh one after a failure). */

@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -101,21 +102,99 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
             for (Object[] row : rows) {
                 QueueEntryEntity q = (QueueEntryEntity) row[0];
                 MessageEntity m = (MessageEntity) row[1];
-                boolean sent = q.packetId != 0;
-                // Delivery of an in-flight message has started and must complete even if it expired since.
-                ApplicationMessage message = MessageCodec.toMessage(m.data, m.receivedAt, sent ? m.receivedAt : now);
+                if (q.packetId != 0) {
+                    // Delivery has started and must complete even if it expired since.
+                    inFlight.add(toQueued(q, m));
+                    continue;
+                }
+                // As of now: the interval lowered by the wait [MQTT-3.3.2-6], so it counts from now.
+                ApplicationMessage message = MessageCodec.toMessage(m.data, m.receivedAt, now);
                 if (message == null) {
                     continue; // expired before it could be sent [MQTT-3.3.2-5]
                 }
-                (sent ? inFlight : waiting).add(new QueuedMessage(q.messageId, message, q.qos, q.retain,
-                        MessageCodec.decodeIds(q.subscriptionIds), q.packetId, q.released,
-                        q.deliveryCount == null ? 0 : q.deliveryCount));
+                waiting.add(new QueuedMessage(q.messageId, message, q.qos, q.retain,
+                        MessageCodec.decodeIds(q.subscriptionIds), q.packetId, q.released, deliveries(q), now, q.seq));
             }
             inFlight.addAll(waiting);
             return inFlight;
         } finally {
             em.close();
         }
+    }
+
+    @Override
+    public List<QueuedMessage> loadInFlight(String clientId) {
+        writer.awaitWrites();
+        EntityManager em = emf.createEntityManager();
+        try {
+            List<QueuedMessage> out = new ArrayList<>();
+            for (Object[] row : em.createQuery("SELECT q, m FROM QueueEntryEntity q, MessageEntity m "
+                            + "WHERE q.clientId = :c AND q.packetId <> 0 AND m.id = q.messageId ORDER BY q.seq",
+                    Object[].class).setParameter("c", clientId).getResultList()) {
+                out.add(toQueued((QueueEntryEntity) row[0], (MessageEntity) row[1]));
+            }
+            return out;
+        } finally {
+            em.close();
+        }
+    }
+
+    @Override
+    public long countWaiting(String clientId) {
+        writer.awaitWrites();
+        EntityManager em = emf.createEntityManager();
+        try {
+            return em.createQuery("SELECT COUNT(q) FROM QueueEntryEntity q WHERE q.clientId = :c AND q.packetId = 0",
+                    Long.class).setParameter("c", clientId).getSingleResult();
+        } finally {
+            em.close();
+        }
+    }
+
+    /**
+     * Runs on the writer (ordered after the writes before it, without blocking the caller). Each query walks the
+     * (CLIENT_ID, SEQ) index from the position on; the ORDER BY names both columns so that H2 reads the index in
+     * order and stops at the limit instead of sorting the whole queue. In-flight entries and the few ids to skip
+     * are filtered here; the loop continues until {@code max} are found or the queue ends.
+     */
+    @Override
+    public CompletableFuture<List<QueuedMessage>> loadWaiting(String clientId, long afterPosition, Set<Long> skip,
+                                                              int max) {
+        Set<Long> skipped = Set.copyOf(skip);
+        return writer.read(em -> {
+            List<QueuedMessage> out = new ArrayList<>(max);
+            long after = afterPosition;
+            while (out.size() < max) {
+                int limit = max - out.size() + skipped.size();
+                List<Object[]> rows = em.createQuery("SELECT q, m FROM QueueEntryEntity q, MessageEntity m "
+                                + "WHERE q.clientId = :c AND q.seq > :after AND m.id = q.messageId "
+                                + "ORDER BY q.clientId, q.seq", Object[].class)
+                        .setParameter("c", clientId).setParameter("after", after).setMaxResults(limit)
+                        .getResultList();
+                for (Object[] row : rows) {
+                    QueueEntryEntity q = (QueueEntryEntity) row[0];
+                    after = q.seq;
+                    if (q.packetId == 0 && !skipped.contains(q.messageId) && out.size() < max) {
+                        out.add(toQueued(q, (MessageEntity) row[1]));
+                    }
+                }
+                if (rows.size() < limit) {
+                    break;
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The message as published, with its arrival time: its expiry counts from there, also after a restart. */
+    private static QueuedMessage toQueued(QueueEntryEntity q, MessageEntity m) {
+        return new QueuedMessage(q.messageId, MessageCodec.toMessage(m.data, m.receivedAt, m.receivedAt), q.qos,
+                q.retain, MessageCodec.decodeIds(q.subscriptionIds), q.packetId, q.released, deliveries(q),
+                m.receivedAt, q.seq);
+    }
+
+    private static int deliveries(QueueEntryEntity q) {
+        return q.deliveryCount == null ? 0 : q.deliveryCount;
     }
 
     /**

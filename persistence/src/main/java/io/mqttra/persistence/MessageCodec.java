@@ -53,10 +53,10 @@ final class MessageCodec {
             }
             if (d.expiryInterval != null) {
                 long remaining = d.expiryInterval - Math.max(0, now - receivedAt) / 1000;
-                if (remaining <= 0) {
+                if (remaining <= 0 && now > receivedAt) {
                     return null;
                 }
-                b.messageExpiryInterval(remaining);
+                b.messageExpiryInterval(Math.max(0, remaining));
             }
             b.contentType(d.contentType).responseTopic(d.responseTopic).correlationData(d.correlationData);
             decodeUserProperties(d.userProperties, b);

@@ -12,7 +12,10 @@ import java.util.Objects;
 /** One session's reference to a stored message: queued (packet id 0) or in flight. */
 @Entity
 @IdClass(QueueEntryEntity.Key.class)
-@Table(name = "MQTT_QUEUE_ENTRY", indexes = @Index(name = "MQTT_QUEUE_ENTRY_MESSAGE", columnList = "MESSAGE_ID"))
+@Table(name = "MQTT_QUEUE_ENTRY", indexes = {
+        @Index(name = "MQTT_QUEUE_ENTRY_MESSAGE", columnList = "MESSAGE_ID"),
+        // A session's queue is read a page at a time in this order (SchemaVersion 2).
+        @Index(name = "MQTT_QUEUE_ENTRY_ORDER", columnList = "CLIENT_ID, SEQ")})
 public class QueueEntryEntity {
 
     @Id

@@ -25,10 +25,15 @@ final class SchemaVersion {
     private static final System.Logger LOG = System.getLogger(SchemaVersion.class.getName());
 
     /** The version this code reads and writes. */
-    static final int CURRENT = 1;
+    static final int CURRENT = 2;
 
-    /** Key n: statements from version n-1 to n. Version 1 is the first; nothing to migrate yet. */
-    private static final Map<Integer, List<String>> MIGRATIONS = Map.of();
+    /**
+     * Key n: statements from version n-1 to n. They also run on a database created by this version (its tables
+     * come from the entities first), so each must be a no-op there.
+     */
+    private static final Map<Integer, List<String>> MIGRATIONS = Map.of(
+            // 2: sessions page their queue in by (client, sequence) instead of loading it whole.
+            2, List.of("CREATE INDEX IF NOT EXISTS MQTT_QUEUE_ENTRY_ORDER ON " + Sql.QUEUE_ENTRY + " (CLIENT_ID, SEQ)"));
 
     private SchemaVersion() {
     }

@@ -157,10 +157,12 @@ public final class MqttBroker implements AutoCloseable {
         List<Session> sessions = new ArrayList<>(storedSessions.size());
         List<CompletableFuture<Void>> restored = new ArrayList<>(storedSessions.size());
         for (StoredSession s : storedSessions) {
-            List<QueuedMessage> queue = stores.messages().loadQueue(s.clientId());
+            // Only what is in flight comes to the heap; the waiting messages are paged in once the client is back.
+            List<QueuedMessage> inFlight = stores.messages().loadInFlight(s.clientId());
+            long waiting = stores.messages().countWaiting(s.clientId());
             Session session = new Session(ctx, s.clientId(), ctx.eventLoops().next());
             ctx.registry().restore(session);
-            restored.add(session.restore(s, queue));
+            restored.add(session.restore(s, inFlight, waiting));
             sessions.add(session);
         }
         // Wills go out once every subscription is back in the tree (and before clients can connect).

@@ -264,6 +264,7 @@ public final class Router {
             references.add(new MessageStore.Reference(subscriber.clientId(), qos, retain, ids));
         }
         RoutedMessage routed = new RoutedMessage(message, messageId, qos, retain, ids, receivedAt);
+        subscriber.expectOffer(); // before the enqueue below is written, see Subscriber#expectOffer
         handOver.add(() -> subscriber.offer(routed));
     }
 

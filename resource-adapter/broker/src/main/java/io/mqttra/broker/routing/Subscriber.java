@@ -22,6 +22,13 @@ public interface Subscriber {
         return null;
     }
 
+    /**
+     * Announces an {@link #offer} to come, before the store write of its message: a session that pages its queue
+     * in from the store uses it to tell a message it loaded from one still on its way to it.
+     */
+    default void expectOffer() {
+    }
+
     /** Hands one matched message to the subscriber; called on the publisher's thread, must not block. */
     void offer(RoutedMessage message);
 

@@ -53,7 +53,20 @@ public final class Session implements Subscriber {
 
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final LinkedHashMap<Integer, OutgoingMessage> inflight = new LinkedHashMap<>();
+    /** The head of the waiting messages, in order; for a persistent session the rest wait in the store only. */
     private final ArrayDeque<OutgoingMessage> queue = new ArrayDeque<>();
+    /** Waiting messages in all, in {@link #queue} and in the store only: what the max-queued limit counts. */
+    private long waiting;
+    /** The store holds waiting messages of this session that {@link #queue} does not: they are paged in. */
+    private boolean spilled;
+    private boolean loading;
+    /** Store position of the last message paged in; the next page starts after it. */
+    private long pagedThrough;
+    private boolean leftInStoreWhileLoading;
+    /** Identifies the current page load; a page that arrives after the queue was released or cleared is ignored. */
+    private int loadGeneration;
+    /** Announced by the router before the store write, not yet delivered: see {@link #expectOffer()}. */
+    private final AtomicInteger offersInTransit = new AtomicInteger();
     private final RetainedBacklog retainedBacklog = new RetainedBacklog();
     private final Set<Integer> incomingQos2 = new HashSet<>();
     private int lastPacketId;
@@ -153,6 +166,11 @@ public final class Session implements Subscriber {
             } else if (wasPersistent) {
                 ctx.stores().sessions().deleteSession(clientId);
             }
+            if (wasPersistent && !persistent) {
+                // The stored queue went with the stored session; only what is on the heap remains.
+                spilled = false;
+                setWaiting(queue.size());
+            }
             executor.moveTo(c.eventLoop());
             connection = c;
             connected = true;
@@ -174,6 +192,7 @@ public final class Session implements Subscriber {
             }
             connection = null;
             connected = false;
+            releaseQueue();
             checkCongestion();
             ApplicationMessage w = will;
             will = null;
@@ -286,8 +305,12 @@ public final class Session implements Subscriber {
         Map<String, Subscription> oldSubscriptions = new LinkedHashMap<>(subscriptions);
         subscriptions.clear();
         inflight.clear();
-        backlog.addAndGet(-queue.size());
+        setWaiting(0);
         queue.clear();
+        spilled = false;
+        pagedThrough = 0;
+        loading = false;
+        loadGeneration++;
         retainedBacklog.clear();
         incomingQos2.clear();
         if (persistent) {
@@ -410,6 +433,11 @@ public final class Session implements Subscriber {
     }
 
     @Override
+    public void expectOffer() {
+        offersInTransit.incrementAndGet();
+    }
+
+    @Override
     public void offer(RoutedMessage message) {
         if (message.qos() > 0) {
             backlog.incrementAndGet();
@@ -433,6 +461,7 @@ public final class Session implements Subscriber {
     }
 
     private void deliver(RoutedMessage m) {
+        offersInTransit.decrementAndGet();
         OutgoingMessage om = new OutgoingMessage(m, persistent && m.qos() > 0);
         if (destroyed) {
             if (m.qos() > 0) {
@@ -458,14 +487,14 @@ public final class Session implements Subscriber {
             }
             return;
         }
-        if (connection != null && !connection.isClosing() && queue.isEmpty() && retainedBacklog.isEmpty()
+        if (connection != null && !connection.isClosing() && !spilled && queue.isEmpty() && retainedBacklog.isEmpty()
                 && inflight.size() < window()) {
             backlog.decrementAndGet();
             sendNew(om);
         } else if (!persistent && connection == null) {
             backlog.decrementAndGet();
             discard(om);
-        } else if (queue.size() >= ctx.config().maxQueuedMessages() && dropsWhenFull()) {
+        } else if (waiting >= ctx.config().maxQueuedMessages() && dropsWhenFull()) {
             // Drop policy: the newest message is dropped when the queue is full, keeping the order of the rest.
             backlog.decrementAndGet();
             dropped++;
@@ -473,8 +502,93 @@ public final class Session implements Subscriber {
             LOG.fine(() -> "queue of " + clientId + " full, dropping message on " + m.message().topic());
             discard(om);
         } else {
-            queue.add(om);
+            // Still in the backlog: it moves from on its way to waiting.
+            waiting++;
+            if (om.stored() && (spilled || connection == null || queue.size() >= readAhead())) {
+                // The store holds it; it comes back to the heap when it is next in line (bounded memory).
+                spilled = true;
+                leftInStoreWhileLoading |= loading;
+                pageInIfRoom();
+            } else {
+                queue.add(om);
+            }
         }
+    }
+
+    /** Sets the waiting count, keeping the backlog (waiting plus on its way) in step. */
+    private void setWaiting(long n) {
+        backlog.addAndGet((int) (n - waiting));
+        waiting = n;
+    }
+
+    /** Messages of a persistent session held on the heap ahead of sending; the rest wait in the store. */
+    private int readAhead() {
+        return Math.max(256, 2 * ctx.config().maxInflight());
+    }
+
+    /** Offline, a persistent session's waiting messages live in the store only. */
+    private void releaseQueue() {
+        if (!persistent) {
+            return;
+        }
+        int held = queue.size();
+        queue.removeIf(OutgoingMessage::stored);
+        if (queue.size() < held) {
+            spilled = true;
+        }
+        pagedThrough = 0; // what was released lies before it
+        loading = false;
+        loadGeneration++;
+    }
+
+    private void pageInIfRoom() {
+        if (spilled && !loading && connection != null && queue.size() <= readAhead() / 2) {
+            loading = true;
+            leftInStoreWhileLoading = false;
+            int generation = ++loadGeneration;
+            Set<Long> held = new HashSet<>();
+            for (OutgoingMessage om : queue) {
+                held.add(om.routed().messageId());
+            }
+            int max = readAhead() - queue.size();
+            ctx.stores().messages().loadWaiting(clientId, pagedThrough, held, max)
+                    .whenComplete((page, failure) -> execute(() -> pagedIn(generation, page, failure, max)));
+        }
+    }
+
+    private void pagedIn(int generation, List<QueuedMessage> page, Throwable failure, int asked) {
+        if (generation != loadGeneration || destroyed) {
+            return;
+        }
+        loading = false;
+        if (failure != null) {
+            // Stays spilled: the next acknowledgement or reconnect tries again.
+            LOG.warning(() -> "cannot load the queue of " + clientId + " from the store: " + failure);
+            return;
+        }
+        for (QueuedMessage q : page) {
+            queue.add(outgoing(q));
+            pagedThrough = Math.max(pagedThrough, q.position());
+        }
+        // Done when the store had no more, nothing was left to it meanwhile, and no message the page may hold is
+        // still on its way here as an offer (its offer would queue it a second time).
+        if (page.size() < asked && !leftInStoreWhileLoading && offersInTransit.get() == 0) {
+            spilled = false;
+            setWaiting(queue.size());
+        }
+        sendQueued();
+    }
+
+    /**
+     * A stored entry as a delivery: arrival time on this JVM's clock, so its expiry counts from its arrival
+     * [MQTT-3.3.2-6], and the delivery attempts begun so far.
+     */
+    private static OutgoingMessage outgoing(QueuedMessage q) {
+        long waitedNanos = Math.max(0, System.currentTimeMillis() - q.receivedAtMillis()) * 1_000_000L;
+        OutgoingMessage om = new OutgoingMessage(new RoutedMessage(q.message(), q.messageId(), q.qos(), q.retain(),
+                q.subscriptionIdentifiers(), System.nanoTime() - waitedNanos), true);
+        om.deliveryCount(q.deliveryCount());
+        return om;
     }
 
     /**
@@ -533,8 +647,10 @@ public final class Session implements Subscriber {
         while (connection != null && !connection.isClosing() && retainedBacklog.isEmpty() && !queue.isEmpty()
                 && inflight.size() < window()) {
             backlog.decrementAndGet();
+            waiting--;
             sendNew(queue.poll());
         }
+        pageInIfRoom();
         checkCongestion();
     }
 
@@ -678,7 +794,7 @@ public final class Session implements Subscriber {
      * is kept for {@link #publishRestoredWill()}, which the broker calls once every session is back, so that the will
      * reaches the subscriptions of sessions restored after this one.
      */
-    public CompletableFuture<Void> restore(StoredSession stored, List<QueuedMessage> queued) {
+    public CompletableFuture<Void> restore(StoredSession stored, List<QueuedMessage> inFlight, long waitingInStore) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         execute(() -> {
             fresh = false;
@@ -694,23 +810,17 @@ public final class Session implements Subscriber {
                 subscriptions.put(ss.filter(), s);
                 ctx.tree().add(s);
             }
-            long now = System.nanoTime();
-            for (QueuedMessage q : queued) {
-                RoutedMessage routed = new RoutedMessage(q.message(), q.messageId(), q.qos(), q.retain(),
-                        q.subscriptionIdentifiers(), now);
-                OutgoingMessage om = new OutgoingMessage(routed, true);
-                om.deliveryCount(q.deliveryCount());
-                if (q.packetId() != 0) {
-                    om.packetId(q.packetId());
-                    if (q.released()) {
-                        om.release();
-                    }
-                    inflight.put(q.packetId(), om);
-                } else {
-                    backlog.incrementAndGet();
-                    queue.add(om);
+            for (QueuedMessage q : inFlight) {
+                OutgoingMessage om = outgoing(q);
+                om.packetId(q.packetId());
+                if (q.released()) {
+                    om.release();
                 }
+                inflight.put(q.packetId(), om);
             }
+            // The waiting messages stay in the store until the client is back (bounded memory at start-up).
+            setWaiting(waitingInStore);
+            spilled = waitingInStore > 0;
             restoredWill = stored.will();
             if (expirySeconds != ConnectRequest.NEVER_EXPIRES) {
                 expiryTimer = executor.target().schedule(() -> execute(this::expire), expirySeconds, TimeUnit.SECONDS);
@@ -749,9 +859,9 @@ public final class Session implements Subscriber {
         return ctx;
     }
 
-    /** Number of messages waiting in the queue (not in flight); for tests and the console. */
+    /** Number of messages waiting (not in flight), on the heap or in the store; for tests and the console. */
     public int queuedCount() {
-        return queue.size();
+        return (int) Math.min(Integer.MAX_VALUE, waiting);
     }
 
     /** Messages for this session dropped because its queue was full or they expired while waiting. */

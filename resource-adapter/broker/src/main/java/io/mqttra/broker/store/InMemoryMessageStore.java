@@ -2,15 +2,20 @@ package io.mqttra.broker.store;
 
 import io.mqttra.broker.ApplicationMessage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
- * Queued messages on the heap: one entry per message, one ordered map of references per session. Each
- * session's map is guarded by its own monitor; the engine writes a session's queue from that session's thread.
+ * Queued messages on the heap: one entry per message, one queue of references per session, ordered by position
+ * so that a page load starts where the last one ended. Each session's queue is guarded by its own monitor; the
+ * engine writes a session's queue from that session's thread.
  */
 public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqueue {
 
@@ -18,7 +23,32 @@ public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqu
 
     private final ConcurrentHashMap<Long, ApplicationMessage> messages = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Integer> referenceCounts = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Map<Long, QueuedMessage>> queues = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Queue> queues = new ConcurrentHashMap<>();
+    private final AtomicLong positions = new AtomicLong();
+
+    /** One session's references: by position (queue order) and by message id. */
+    private static final class Queue {
+        final TreeMap<Long, QueuedMessage> byPosition = new TreeMap<>();
+        final Map<Long, Long> positionOf = new HashMap<>();
+
+        void put(QueuedMessage m) {
+            remove(m.messageId());
+            byPosition.put(m.position(), m);
+            positionOf.put(m.messageId(), m.position());
+        }
+
+        QueuedMessage remove(long messageId) {
+            Long p = positionOf.remove(messageId);
+            return p == null ? null : byPosition.remove(p);
+        }
+
+        void update(long messageId, UnaryOperator<QueuedMessage> change) {
+            Long p = positionOf.get(messageId);
+            if (p != null) {
+                byPosition.put(p, change.apply(byPosition.get(p)));
+            }
+        }
+    }
 
     @Override
     public CompletableFuture<Void> enqueue(long messageId, ApplicationMessage message, List<Reference> references) {
@@ -26,12 +56,16 @@ public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqu
             return DONE;
         }
         messages.put(messageId, message);
-        referenceCounts.merge(messageId, references.size(), Integer::sum);
+        long receivedAt = System.currentTimeMillis();
         for (Reference r : references) {
-            Map<Long, QueuedMessage> q = queues.computeIfAbsent(r.clientId(), c -> new LinkedHashMap<>());
+            Queue q = queues.computeIfAbsent(r.clientId(), c -> new Queue());
             synchronized (q) {
-                q.put(messageId, new QueuedMessage(messageId, message, r.qos(), r.retain(),
-                        r.subscriptionIdentifiers(), 0, false));
+                QueuedMessage m = new QueuedMessage(messageId, message, r.qos(), r.retain(),
+                        r.subscriptionIdentifiers(), 0, false, 0, receivedAt, positions.incrementAndGet());
+                if (!q.positionOf.containsKey(messageId)) {
+                    referenceCounts.merge(messageId, 1, Integer::sum);
+                }
+                q.put(m);
             }
         }
         return DONE;
@@ -64,28 +98,25 @@ public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqu
 
     @Override
     public CompletableFuture<Void> markInFlight(String clientId, long messageId, int packetId) {
-        update(clientId, messageId, m -> new QueuedMessage(m.messageId(), m.message(), m.qos(), m.retain(),
-                m.subscriptionIdentifiers(), packetId, m.released(), m.deliveryCount()));
+        update(clientId, messageId, m -> m.with(packetId, m.released(), m.deliveryCount()));
         return DONE;
     }
 
     @Override
     public CompletableFuture<Void> markReleased(String clientId, long messageId) {
-        update(clientId, messageId, m -> new QueuedMessage(m.messageId(), m.message(), m.qos(), m.retain(),
-                m.subscriptionIdentifiers(), m.packetId(), true, m.deliveryCount()));
+        update(clientId, messageId, m -> m.with(m.packetId(), true, m.deliveryCount()));
         return DONE;
     }
 
     @Override
     public CompletableFuture<Void> countDelivery(String clientId, long messageId) {
-        update(clientId, messageId, m -> new QueuedMessage(m.messageId(), m.message(), m.qos(), m.retain(),
-                m.subscriptionIdentifiers(), m.packetId(), m.released(), m.deliveryCount() + 1));
+        update(clientId, messageId, m -> m.with(m.packetId(), m.released(), m.deliveryCount() + 1));
         return DONE;
     }
 
     @Override
     public CompletableFuture<Void> remove(String clientId, long messageId) {
-        Map<Long, QueuedMessage> q = queues.get(clientId);
+        Queue q = queues.get(clientId);
         if (q != null) {
             QueuedMessage removed;
             synchronized (q) {
@@ -100,27 +131,73 @@ public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqu
 
     @Override
     public List<QueuedMessage> loadQueue(String clientId) {
-        Map<Long, QueuedMessage> q = queues.get(clientId);
-        if (q == null) {
-            return List.of();
-        }
-        List<QueuedMessage> inFlight = new ArrayList<>();
-        List<QueuedMessage> waiting = new ArrayList<>();
-        synchronized (q) {
-            for (QueuedMessage m : q.values()) {
-                (m.packetId() != 0 ? inFlight : waiting).add(m);
+        List<QueuedMessage> inFlight = new ArrayList<>(loadInFlight(clientId));
+        Queue q = queues.get(clientId);
+        if (q != null) {
+            synchronized (q) {
+                for (QueuedMessage m : q.byPosition.values()) {
+                    if (m.packetId() == 0) {
+                        inFlight.add(m);
+                    }
+                }
             }
         }
-        inFlight.addAll(waiting);
         return inFlight;
+    }
+
+    @Override
+    public List<QueuedMessage> loadInFlight(String clientId) {
+        List<QueuedMessage> out = new ArrayList<>();
+        Queue q = queues.get(clientId);
+        if (q != null) {
+            synchronized (q) {
+                for (QueuedMessage m : q.byPosition.values()) {
+                    if (m.packetId() != 0) {
+                        out.add(m);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public long countWaiting(String clientId) {
+        Queue q = queues.get(clientId);
+        if (q == null) {
+            return 0;
+        }
+        synchronized (q) {
+            return q.byPosition.values().stream().filter(m -> m.packetId() == 0).count();
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<QueuedMessage>> loadWaiting(String clientId, long afterPosition, Set<Long> skip,
+                                                              int max) {
+        List<QueuedMessage> out = new ArrayList<>();
+        Queue q = queues.get(clientId);
+        if (q != null) {
+            synchronized (q) {
+                for (QueuedMessage m : q.byPosition.tailMap(afterPosition, false).values()) {
+                    if (out.size() == max) {
+                        break;
+                    }
+                    if (m.packetId() == 0 && !skip.contains(m.messageId())) {
+                        out.add(m);
+                    }
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(out);
     }
 
     /** Drops the whole queue of a session (the session was deleted). */
     void deleteQueue(String clientId) {
-        Map<Long, QueuedMessage> q = queues.remove(clientId);
+        Queue q = queues.remove(clientId);
         if (q != null) {
             synchronized (q) {
-                for (Long id : q.keySet()) {
+                for (Long id : q.positionOf.keySet()) {
                     release(id, 1);
                 }
             }
@@ -139,11 +216,11 @@ public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqu
         }
     }
 
-    private void update(String clientId, long messageId, java.util.function.UnaryOperator<QueuedMessage> change) {
-        Map<Long, QueuedMessage> q = queues.get(clientId);
+    private void update(String clientId, long messageId, UnaryOperator<QueuedMessage> change) {
+        Queue q = queues.get(clientId);
         if (q != null) {
             synchronized (q) {
-                q.computeIfPresent(messageId, (id, m) -> change.apply(m));
+                q.update(messageId, change);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.mqttra.broker.store;
 
 import io.mqttra.broker.ApplicationMessage;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -40,6 +41,24 @@ public interface MessageStore {
     /** The delivery is complete (PUBACK, PUBCOMP) or dropped: removes the session's reference. */
     CompletableFuture<Void> remove(String clientId, long messageId);
 
-    /** The session's queue in order (in-flight first, as they were sent); for resuming a session. */
+    /**
+     * The session's whole queue in order (in-flight first, as they were sent), including expired messages. For
+     * tests and tools: the engine pages with {@link #loadInFlight}, {@link #countWaiting} and {@link #loadWaiting},
+     * so that a long queue stays in the store.
+     */
     List<QueuedMessage> loadQueue(String clientId);
+
+    /** The session's in-flight messages (packet id set), as they were sent; what a resuming session resends. */
+    List<QueuedMessage> loadInFlight(String clientId);
+
+    /** Number of the session's waiting messages (not in flight), the figure the max-queued limit applies to. */
+    long countWaiting(String clientId);
+
+    /**
+     * The session's next waiting messages in queue order: at most {@code max}, fewer only when there are no more;
+     * those with a {@link QueuedMessage#position()} above {@code afterPosition} (0: from the start), leaving out the
+     * ids in {@code skip} (the few the session already holds). Unlike the other loads it is ordered like a write:
+     * it sees every write called before it. It completes later, possibly on another thread; the engine hops back.
+     */
+    CompletableFuture<List<QueuedMessage>> loadWaiting(String clientId, long afterPosition, Set<Long> skip, int max);
 }
