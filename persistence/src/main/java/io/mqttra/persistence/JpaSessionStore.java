@@ -46,7 +46,7 @@ public final class JpaSessionStore implements SessionStore {
                     SessionEntity.class).getResultList()) {
                 out.add(new StoredSession(s.clientId, s.protocolLevel, s.expiryInterval,
                         MessageCodec.toMessage(s.will, now, now), s.willDelay,
-                        subs.get(s.clientId), qos2.get(s.clientId)));
+                        subs.get(s.clientId), qos2.get(s.clientId), s.disconnectedAt));
             }
             return out;
         } finally {
@@ -73,10 +73,8 @@ public final class JpaSessionStore implements SessionStore {
         return writer.submit(plan -> plan.saveSession(session));
     }
 
-    /**
-     * The session lost its connection at {@code epochMillis}: from then on its expiry interval runs, and the
-     * background cleanup deletes it once elapsed. (Not yet in the SPI; see the module's report.)
-     */
+    /** The background cleanup deletes the session once its expiry interval has elapsed after this instant. */
+    @Override
     public CompletableFuture<Void> sessionDisconnected(String clientId, long epochMillis) {
         return writer.submit(plan -> plan.sessionDisconnected(clientId, epochMillis));
     }

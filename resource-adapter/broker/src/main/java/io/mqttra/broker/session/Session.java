@@ -199,6 +199,9 @@ public final class Session implements Subscriber {
             if (persistent && w != null) {
                 ctx.stores().sessions().saveSession(toStored()); // the will is consumed or cancelled now
             }
+            if (persistent) {
+                ctx.stores().sessions().sessionDisconnected(clientId, System.currentTimeMillis());
+            }
             if (publishWill && w != null) {
                 long delay = Math.min(willDelaySeconds, expirySeconds);
                 if (delay > 0) {
@@ -247,6 +250,9 @@ public final class Session implements Subscriber {
                 connection = null;
                 connected = false;
                 c.close();
+                if (persistent && !deleteStored) {
+                    ctx.stores().sessions().sessionDisconnected(clientId, System.currentTimeMillis());
+                }
             }
             if (deleteStored) {
                 expirySeconds = 0;
@@ -822,8 +828,13 @@ public final class Session implements Subscriber {
             setWaiting(waitingInStore);
             spilled = waitingInStore > 0;
             restoredWill = stored.will();
+            disconnectedAt = stored.disconnectedAtMillis() != null
+                    ? stored.disconnectedAtMillis() : System.currentTimeMillis();
             if (expirySeconds != ConnectRequest.NEVER_EXPIRES) {
-                expiryTimer = executor.target().schedule(() -> execute(this::expire), expirySeconds, TimeUnit.SECONDS);
+                // The interval runs from the disconnect, not from this start [MQTT-3.1.2-23].
+                long left = expirySeconds * 1000L - Math.max(0, System.currentTimeMillis() - disconnectedAt);
+                expiryTimer = executor.target().schedule(() -> execute(this::expire), Math.max(0, left),
+                        TimeUnit.MILLISECONDS);
             }
             done.complete(null);
         });
@@ -832,6 +843,8 @@ public final class Session implements Subscriber {
 
     /** The will stored with the session, not yet published; set by {@link #restore} only. */
     private ApplicationMessage restoredWill;
+    /** When the restored session lost its connection (epoch ms); set by {@link #restore} only. */
+    private long disconnectedAt;
 
     /**
      * Publishes the will of the connection that the broker's end (a crash or a stop) closed without a DISCONNECT
@@ -845,6 +858,8 @@ public final class Session implements Subscriber {
             if (w != null && !destroyed) {
                 publishWill(w);
                 ctx.stores().sessions().saveSession(toStored());
+                // Saving marks it connected in the store; it is not, and its expiry still runs from then.
+                ctx.stores().sessions().sessionDisconnected(clientId, disconnectedAt);
             }
         });
     }

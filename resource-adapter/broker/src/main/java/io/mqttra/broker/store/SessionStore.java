@@ -19,6 +19,15 @@ public interface SessionStore {
      */
     CompletableFuture<Void> saveSession(StoredSession session);
 
+    /**
+     * The session lost its connection at {@code epochMillis}: its expiry interval runs from there, also across a
+     * restart (MQTT 5.0 section 3.1.2.11.2). A later {@link #saveSession} means connected again. A store in memory
+     * does not outlive the broker and need not keep it.
+     */
+    default CompletableFuture<Void> sessionDisconnected(String clientId, long epochMillis) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Deletes the session and everything that belongs to it: subscriptions, incoming QoS 2 ids, queued messages. */
     CompletableFuture<Void> deleteSession(String clientId);
 
