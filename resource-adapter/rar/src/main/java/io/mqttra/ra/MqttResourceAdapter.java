@@ -74,7 +74,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "16", description = "Most topic aliases the broker assigns on PUBLISHes to one MQTT 5 client that accepts aliases (fewer if the client's Topic Alias Maximum is lower); 0 turns them off (mqtt.outgoing.topic.alias.maximum, env MQTT_OUTGOING_TOPIC_ALIAS_MAXIMUM)")
     private Integer outgoingTopicAliasMaximum = 16;
 
-    @ConfigProperty(defaultValue = "1000", description = "Most messages queued for one session; beyond it the newest is dropped (mqtt.max.queued.messages, env MQTT_MAX_QUEUED_MESSAGES)")
+    @ConfigProperty(defaultValue = "1000", description = "Most messages queued for one session, counted in the store (a persistent session holds only a read-ahead of them on the heap); beyond it the newest is dropped (mqtt.max.queued.messages, env MQTT_MAX_QUEUED_MESSAGES)")
     private Integer maxQueuedMessages = 1000;
 
     @ConfigProperty(defaultValue = "1048576", description = "Bytes that may wait to be written to one connection; beyond them QoS 0 messages for it are dropped (mqtt.outbound.buffer.bytes, env MQTT_OUTBOUND_BUFFER_BYTES)")
