@@ -63,6 +63,8 @@ public final class Session implements Subscriber {
     /** Store position of the last message paged in; the next page starts after it. */
     private long pagedThrough;
     private boolean leftInStoreWhileLoading;
+    /** Stored messages sent without going through the queue while a page was loading; see {@link #pagedIn}. */
+    private final Set<Long> sentPastQueue = new HashSet<>();
     /** Identifies the current page load; a page that arrives after the queue was released or cleared is ignored. */
     private int loadGeneration;
     /** Announced by the router before the store write, not yet delivered: see {@link #expectOffer()}. */
@@ -551,6 +553,7 @@ public final class Session implements Subscriber {
         if (spilled && !loading && connection != null && queue.size() <= readAhead() / 2) {
             loading = true;
             leftInStoreWhileLoading = false;
+            sentPastQueue.clear();
             int generation = ++loadGeneration;
             Set<Long> held = new HashSet<>();
             for (OutgoingMessage om : queue) {
@@ -573,9 +576,12 @@ public final class Session implements Subscriber {
             return;
         }
         for (QueuedMessage q : page) {
-            queue.add(outgoing(q));
+            if (!sentPastQueue.contains(q.messageId())) {
+                queue.add(outgoing(q));
+            }
             pagedThrough = Math.max(pagedThrough, q.position());
         }
+        sentPastQueue.clear(); // the next page is read after they were marked in flight
         // Done when the store had no more, nothing was left to it meanwhile, and no message the page may hold is
         // still on its way here as an offer (its offer would queue it a second time).
         if (page.size() < asked && !leftInStoreWhileLoading && offersInTransit.get() == 0) {
@@ -674,6 +680,10 @@ public final class Session implements Subscriber {
         if (stored) {
             ctx.stores().messages().enqueue(m.messageId(), m.message(),
                     List.of(RetainedBacklog.reference(clientId, m)));
+            if (loading) {
+                // The page on its way may have read it before it was marked in flight: not to be sent twice.
+                sentPastQueue.add(m.messageId());
+            }
         }
         OutgoingMessage om = new OutgoingMessage(m, stored);
         if (m.qos() == 0) {
