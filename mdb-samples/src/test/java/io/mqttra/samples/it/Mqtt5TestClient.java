@@ -1,7 +1,9 @@
 package io.mqttra.samples.it;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,37 +18,51 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
-/** A real MQTT 5 client (Eclipse Paho) that keeps what it receives in a queue. */
-final class Mqtt5TestClient implements AutoCloseable {
+/** A real MQTT 5 client (Eclipse Paho) that keeps what it receives in a queue; the device of every IT. */
+public final class Mqtt5TestClient implements AutoCloseable {
 
     /** A message as the client received it, with the MQTT 5 properties the tests look at. */
-    record Received(String topic, String payload, int qos, boolean retained, String contentType, byte[] correlationData,
-                    List<String> userProperties) {
+    public record Received(String topic, String payload, int qos, boolean retained, String contentType,
+                           byte[] correlationData, List<String> userProperties) {
+
+        /** The user properties by name (no name here holds "="); a name sent twice keeps its last value. */
+        public Map<String, String> userPropertyMap() {
+            Map<String, String> map = new HashMap<>();
+            userProperties.forEach(p -> {
+                int eq = p.indexOf('=');
+                map.put(p.substring(0, eq), p.substring(eq + 1));
+            });
+            return map;
+        }
     }
 
     private final MqttClient client;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
-    Mqtt5TestClient(int port, String clientId) throws MqttException {
+    public Mqtt5TestClient(int port, String clientId) throws MqttException {
         client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
         client.setCallback(new Callback());
-        client.setTimeToWait(10_000); // a test fails rather than hangs when the broker does not answer
+        // A test fails rather than hangs when the broker does not answer; the bounds are generous for a loaded machine.
+        client.setTimeToWait(60_000);
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
-        options.setConnectionTimeout(10);
+        options.setConnectionTimeout(30);
+        options.setKeepAliveInterval(120);
         client.connect(options);
     }
 
-    void subscribe(String filter, int qos) throws MqttException {
+    public void subscribe(String filter, int qos) throws MqttException {
         client.subscribe(filter, qos);
     }
 
-    void publish(String topic, String payload, int qos, boolean retain) throws MqttException {
+    /** Publishes and returns once the broker completed the QoS flow (PUBACK / PUBCOMP). */
+    public void publish(String topic, String payload, int qos, boolean retain) throws MqttException {
         client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), qos, retain);
     }
 
     /** Publishes an MQTT 5 request: response topic, correlation data, content type and one user property. */
-    void request(String topic, String payload, String responseTopic, byte[] correlationData) throws MqttException {
+    public void request(String topic, String payload, String responseTopic, byte[] correlationData)
+            throws MqttException {
         MqttProperties properties = new MqttProperties();
         properties.setResponseTopic(responseTopic);
         properties.setCorrelationData(correlationData);
@@ -59,7 +75,7 @@ final class Mqtt5TestClient implements AutoCloseable {
     }
 
     /** The next message received, or null after the timeout. */
-    Received next(long timeout, TimeUnit unit) throws InterruptedException {
+    public Received next(long timeout, TimeUnit unit) throws InterruptedException {
         return received.poll(timeout, unit);
     }
 

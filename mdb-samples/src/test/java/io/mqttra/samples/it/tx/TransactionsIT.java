@@ -3,6 +3,7 @@ package io.mqttra.samples.it.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mqttra.samples.it.Mqtt5TestClient;
 import io.mqttra.samples.orders.OrderService;
 import java.io.IOException;
 import java.net.URI;
@@ -97,13 +98,13 @@ class TransactionsIT {
     @Test
     @Order(1)
     void aCommittedTransactionStoresTheOrderAndPublishesItOnce() throws Exception {
-        try (TxMqttClient device = new TxMqttClient(mqttPort, "it-shop-display")) {
+        try (Mqtt5TestClient device = new Mqtt5TestClient(mqttPort, "it-shop-display")) {
             device.subscribe(OrderService.CREATED_TOPIC, 1);
             HttpResponse<String> created = post("/tx-it/api/orders?item=lamp&quantity=2");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             String id = jsonField(created.body(), "id");
 
-            TxMqttClient.Received event = device.next(WAIT.toSeconds(), TimeUnit.SECONDS);
+            Mqtt5TestClient.Received event = device.next(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(event).as("orders/created after commit").isNotNull();
             assertThat(event.payload()).contains(id).contains("\"item\":\"lamp\"");
             assertThat(device.next(2, TimeUnit.SECONDS)).as("published exactly once").isNull();
@@ -116,7 +117,7 @@ class TransactionsIT {
     @Test
     @Order(2)
     void aRolledBackTransactionStoresNothingAndPublishesNothing() throws Exception {
-        try (TxMqttClient device = new TxMqttClient(mqttPort, "it-shop-display-2")) {
+        try (Mqtt5TestClient device = new Mqtt5TestClient(mqttPort, "it-shop-display-2")) {
             device.subscribe(OrderService.CREATED_TOPIC, 1);
             HttpResponse<String> rejected = post("/tx-it/api/orders?item=rejected-chair&quantity=1&rollback=true");
             assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(409);
@@ -133,17 +134,17 @@ class TransactionsIT {
         long deliveries = metrics.value("mqtt_mdb_deliveries");
         long redeliveries = metrics.value("mqtt_mdb_redeliveries");
         long deadLetters = metrics.value("mqtt_mdb_dead_letters");
-        try (TxMqttClient operator = new TxMqttClient(mqttPort, "it-operator");
-             TxMqttClient device = new TxMqttClient(mqttPort, "it-device-failing")) {
+        try (Mqtt5TestClient operator = new Mqtt5TestClient(mqttPort, "it-operator");
+             Mqtt5TestClient device = new Mqtt5TestClient(mqttPort, "it-device-failing")) {
             operator.subscribe("it/dead/failing", 1);
-            device.publish("it/tx/failing/1", "boom-1", 1);
+            device.publish("it/tx/failing/1", "boom-1", 1, false);
 
-            TxMqttClient.Received dead = operator.next(WAIT.toSeconds(), TimeUnit.SECONDS);
+            Mqtt5TestClient.Received dead = operator.next(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(dead).as("dead letter after the redelivery limit").isNotNull();
             assertThat(dead.payload()).isEqualTo("boom-1");
-            assertThat(dead.userProperties()).containsEntry("mqtt-ra-original-topic", "it/tx/failing/1")
+            assertThat(dead.userPropertyMap()).containsEntry("mqtt-ra-original-topic", "it/tx/failing/1")
                     .containsEntry("mqtt-ra-delivery-attempts", "3");
-            assertThat(dead.userProperties().get("mqtt-ra-dead-letter-reason")).contains("refusing boom-1 on purpose");
+            assertThat(dead.userPropertyMap().get("mqtt-ra-dead-letter-reason")).contains("refusing boom-1 on purpose");
         }
         assertThat(get("/tx-it/api/it/attempts").body().split("\n"))
                 .containsExactly("boom-1|dup=false", "boom-1|dup=true", "boom-1|dup=true");
@@ -184,9 +185,9 @@ class TransactionsIT {
     @Order(5)
     void everyOneOfAThousandQos2MessagesIsStoredExactlyOnceAcrossAKillDashNine() throws Exception {
         int n = 1000;
-        try (TxMqttClient device = new TxMqttClient(mqttPort, "it-counter")) {
+        try (Mqtt5TestClient device = new Mqtt5TestClient(mqttPort, "it-counter")) {
             for (int i = 0; i < n; i++) {
-                device.publish("it/tx/record/k", "k-" + i, 2);
+                device.publish("it/tx/record/k", "k-" + i, 2, false);
             }
         }
         // Every message is durable in the bean's session now (PUBCOMP); kill the server while the bean works.
