@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,10 +35,7 @@ class MqttXAResourceTest {
     void publishesAreHeldUntilOnePhaseCommitAndSkipThePrepareRecord() throws Exception {
         MqttXAResource xa = rm.newXAResource(null);
         Xid xid = xid(1);
-        xa.start(xid, XAResource.TMNOFLAGS);
-        xa.publish(message("orders/created", "1"));
-        xa.publish(message("orders/created", "2"));
-        xa.end(xid, XAResource.TMSUCCESS);
+        runBranch(xa, xid, "orders/created", "1", "2");
         assertThat(sink.routed).as("nothing routed before commit").isEmpty();
 
         xa.commit(xid, true);
@@ -51,35 +49,29 @@ class MqttXAResourceTest {
     void twoPhaseCommitMakesTheMessagesDurableAtPrepareAndRoutesThemAtCommit() throws Exception {
         MqttXAResource xa = rm.newXAResource(null);
         Xid xid = xid(2);
-        xa.start(xid, XAResource.TMNOFLAGS);
-        xa.publish(message("orders/created", "a"));
-        xa.end(xid, XAResource.TMSUCCESS);
+        runBranch(xa, xid, "orders/created", "a");
 
         assertThat(xa.prepare(xid)).isEqualTo(XAResource.XA_OK);
         assertThat(store.loadPrepared()).extracting(PreparedTransaction::xid).containsExactly(TransactionId.of(xid));
         assertThat(sink.routed).isEmpty();
-        assertThat(xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).containsExactly(TransactionId.of(xid));
+        assertThat(fullScan(xa)).containsExactly(TransactionId.of(xid));
 
         xa.commit(xid, false);
 
         assertThat(sink.payloads()).containsExactly("a");
         assertThat(store.loadPrepared()).isEmpty();
-        assertThat(xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).isEmpty();
+        assertThat(fullScan(xa)).isEmpty();
     }
 
     @Test
     void rollbackDiscardsTheMessagesBeforeAndAfterPrepare() throws Exception {
         MqttXAResource xa = rm.newXAResource(null);
         Xid before = xid(3);
-        xa.start(before, XAResource.TMNOFLAGS);
-        xa.publish(message("t", "x"));
-        xa.end(before, XAResource.TMSUCCESS);
+        runBranch(xa, before, "t", "x");
         xa.rollback(before);
 
         Xid after = xid(4);
-        xa.start(after, XAResource.TMNOFLAGS);
-        xa.publish(message("t", "y"));
-        xa.end(after, XAResource.TMSUCCESS);
+        runBranch(xa, after, "t", "y");
         xa.prepare(after);
         xa.rollback(after);
 
@@ -92,8 +84,7 @@ class MqttXAResourceTest {
     void aBranchThatPublishedNothingIsReadOnly() throws Exception {
         MqttXAResource xa = rm.newXAResource(null);
         Xid xid = xid(5);
-        xa.start(xid, XAResource.TMNOFLAGS);
-        xa.end(xid, XAResource.TMSUCCESS);
+        runBranch(xa, xid, "t");
         assertThat(xa.prepare(xid)).isEqualTo(XAResource.XA_RDONLY);
         assertThat(store.prepares).isZero();
         assertThat(rm.openBranches()).isZero();
@@ -103,9 +94,7 @@ class MqttXAResourceTest {
     void afterARestartRecoverReturnsTheSameXidAndCommitRoutesExactlyOnce() throws Exception {
         Xid xid = xid(6);
         MqttXAResource before = rm.newXAResource(null);
-        before.start(xid, XAResource.TMNOFLAGS);
-        before.publish(message("orders/created", "crash"));
-        before.end(xid, XAResource.TMSUCCESS);
+        runBranch(before, xid, "orders/created", "crash");
         before.prepare(xid);
         // The JVM dies here: only the store survives.
 
@@ -113,7 +102,7 @@ class MqttXAResourceTest {
         MqttResourceManager restarted = new MqttResourceManager(store, afterSink, 2_000);
         assertThat(restarted.loadPrepared()).isEqualTo(1);
         MqttXAResource recovery = restarted.newXAResource(null);
-        Xid[] inDoubt = recovery.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+        Xid[] inDoubt = fullScan(recovery);
         assertThat(inDoubt).hasSize(1);
         assertThat(inDoubt[0].getFormatId()).isEqualTo(xid.getFormatId());
         assertThat(inDoubt[0].getGlobalTransactionId()).isEqualTo(xid.getGlobalTransactionId());
@@ -123,8 +112,7 @@ class MqttXAResourceTest {
         assertThat(afterSink.payloads()).containsExactly("crash");
         assertThat(store.loadPrepared()).isEmpty();
         // A replayed commit finds nothing: the transaction manager reads XAER_NOTA as "already done".
-        assertThatThrownBy(() -> recovery.commit(inDoubt[0], false))
-                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_NOTA));
+        assertXaError(() -> recovery.commit(inDoubt[0], false), XAException.XAER_NOTA);
         assertThat(afterSink.payloads()).containsExactly("crash");
     }
 
@@ -132,13 +120,10 @@ class MqttXAResourceTest {
     void recoveryCanAlsoRollBackAnInDoubtBranch() throws Exception {
         Xid xid = xid(7);
         MqttXAResource xa = rm.newXAResource(null);
-        xa.start(xid, XAResource.TMNOFLAGS);
-        xa.publish(message("t", "never"));
-        xa.end(xid, XAResource.TMSUCCESS);
+        runBranch(xa, xid, "t", "never");
         xa.prepare(xid);
 
-        MqttResourceManager restarted = new MqttResourceManager(store, sink, 2_000);
-        restarted.loadPrepared();
+        MqttResourceManager restarted = restart(sink);
         MqttXAResource recovery = restarted.newXAResource(null);
         recovery.rollback(recovery.recover(XAResource.TMSTARTRSCAN)[0]);
         assertThat(sink.routed).isEmpty();
@@ -149,16 +134,11 @@ class MqttXAResourceTest {
     void aCommitRetriedAfterARoutingFailureRoutesEachMessageOnce() throws Exception {
         MqttXAResource xa = rm.newXAResource(null);
         Xid xid = xid(8);
-        xa.start(xid, XAResource.TMNOFLAGS);
-        xa.publish(message("t", "1"));
-        xa.publish(message("t", "2"));
-        xa.publish(message("t", "3"));
-        xa.end(xid, XAResource.TMSUCCESS);
+        runBranch(xa, xid, "t", "1", "2", "3");
         xa.prepare(xid);
         sink.failAt = 2; // the second publish fails once
 
-        assertThatThrownBy(() -> xa.commit(xid, false))
-                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_RMFAIL));
+        assertXaError(() -> xa.commit(xid, false), XAException.XAER_RMFAIL);
         assertThat(xa.recover(XAResource.TMSTARTRSCAN)).as("still in doubt").hasSize(1);
 
         xa.commit(xid, false);
@@ -170,13 +150,10 @@ class MqttXAResourceTest {
     void aPrepareTheStoreCannotMakeDurableRollsTheBranchBack() throws Exception {
         MqttXAResource xa = rm.newXAResource(null);
         Xid xid = xid(9);
-        xa.start(xid, XAResource.TMNOFLAGS);
-        xa.publish(message("t", "x"));
-        xa.end(xid, XAResource.TMSUCCESS);
+        runBranch(xa, xid, "t", "x");
         store.failPrepare = true;
 
-        assertThatThrownBy(() -> xa.prepare(xid))
-                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XA_RBOTHER));
+        assertXaError(() -> xa.prepare(xid), XAException.XA_RBOTHER);
         assertThat(rm.openBranches()).isZero();
         assertThat(sink.routed).isEmpty();
     }
@@ -188,37 +165,24 @@ class MqttXAResourceTest {
         xa.start(xid, XAResource.TMNOFLAGS);
         xa.publish(message("t", "x"));
         xa.end(xid, XAResource.TMFAIL);
-        assertThatThrownBy(() -> xa.prepare(xid))
-                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XA_RBROLLBACK));
+        assertXaError(() -> xa.prepare(xid), XAException.XA_RBROLLBACK);
         assertThat(sink.routed).isEmpty();
     }
 
     @Test
     void listenersHearCommitAndRollback() throws Exception {
         List<String> outcomes = new ArrayList<>();
-        BranchListener listener = new BranchListener() {
-            @Override
-            public void committed() {
-                outcomes.add("committed");
-            }
-
-            @Override
-            public void rolledBack() {
-                outcomes.add("rolled back");
-            }
-        };
+        BranchListener listener = recordingListener(outcomes, "committed");
         MqttXAResource inbound = rm.newXAResource(listener);
         Xid first = xid(11);
-        inbound.start(first, XAResource.TMNOFLAGS);
-        inbound.end(first, XAResource.TMSUCCESS);
+        runBranch(inbound, first, "t");
         // A branch with a listener is not read-only: the delivery must hear the outcome.
         assertThat(inbound.prepare(first)).isEqualTo(XAResource.XA_OK);
         inbound.commit(first, false);
 
         MqttXAResource again = rm.newXAResource(listener);
         Xid second = xid(12);
-        again.start(second, XAResource.TMNOFLAGS);
-        again.end(second, XAResource.TMSUCCESS);
+        runBranch(again, second, "t");
         again.rollback(second);
 
         assertThat(outcomes).containsExactly("committed", "rolled back");
@@ -244,15 +208,11 @@ class MqttXAResourceTest {
         MqttXAResource xa = rm.newXAResource(null);
         Xid xid = xid(14);
         xa.start(xid, XAResource.TMNOFLAGS);
-        assertThatThrownBy(() -> rm.newXAResource(null).start(xid, XAResource.TMNOFLAGS))
-                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_DUPID));
-        assertThatThrownBy(() -> xa.prepare(xid)).as("prepare before end")
-                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_PROTO));
-        assertThatThrownBy(() -> xa.commit(xid(99), true))
-                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_NOTA));
+        assertXaError(() -> rm.newXAResource(null).start(xid, XAResource.TMNOFLAGS), XAException.XAER_DUPID);
+        assertXaError("prepare before end", () -> xa.prepare(xid), XAException.XAER_PROTO);
+        assertXaError(() -> xa.commit(xid(99), true), XAException.XAER_NOTA);
         xa.end(xid, XAResource.TMSUCCESS);
-        assertThatThrownBy(() -> xa.commit(xid, false)).as("two-phase commit without prepare")
-                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_PROTO));
+        assertXaError("two-phase commit without prepare", () -> xa.commit(xid, false), XAException.XAER_PROTO);
         assertThatThrownBy(() -> xa.publish(message("t", "late"))).isInstanceOf(IllegalStateException.class);
     }
 
@@ -274,15 +234,13 @@ class MqttXAResourceTest {
     void aRecoveryScanReturnsTheInDoubtBranchesOnlyAtItsStart() throws Exception {
         MqttXAResource xa = rm.newXAResource(null);
         Xid xid = xid(16);
-        xa.start(xid, XAResource.TMNOFLAGS);
-        xa.publish(message("t", "x"));
-        xa.end(xid, XAResource.TMSUCCESS);
+        runBranch(xa, xid, "t", "x");
         xa.prepare(xid);
         MqttXAResource scanner = rm.newXAResource(null);
         assertThat(scanner.recover(XAResource.TMSTARTRSCAN)).hasSize(1);
         assertThat(scanner.recover(XAResource.TMNOFLAGS)).isEmpty();
         assertThat(scanner.recover(XAResource.TMENDRSCAN)).isEmpty();
-        assertThat(scanner.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).hasSize(1);
+        assertThat(fullScan(scanner)).hasSize(1);
     }
 
     @Test
@@ -293,16 +251,14 @@ class MqttXAResourceTest {
         Xid rolledBack = xid(18);
         for (Xid x : List.of(committed, rolledBack)) {
             MqttXAResource inbound = rm.newXAResource(new DeliveryOutcome(), x == committed ? taken : other);
-            inbound.start(x, XAResource.TMNOFLAGS);
-            inbound.end(x, XAResource.TMSUCCESS);
+            runBranch(inbound, x, "t");
             assertThat(inbound.prepare(x)).isEqualTo(XAResource.XA_OK);
         }
         assertThat(store.loadPrepared()).extracting(PreparedTransaction::acknowledgements)
                 .containsExactly(List.of(taken), List.of(other));
         // The JVM dies here.
 
-        MqttResourceManager restarted = new MqttResourceManager(store, sink, 2_000);
-        restarted.loadPrepared();
+        MqttResourceManager restarted = restart(sink);
         assertThat(restarted.acknowledgementState(taken)).isEqualTo(MqttResourceManager.AcknowledgementState.IN_DOUBT);
         assertThat(restarted.acknowledgementState(new Acknowledgement("mdb:orders", 9L)))
                 .isEqualTo(MqttResourceManager.AcknowledgementState.NONE);
@@ -324,14 +280,12 @@ class MqttXAResourceTest {
         Acknowledgement taken = new Acknowledgement("mdb:orders", 11L);
         MqttXAResource inbound = rm.newXAResource(new DeliveryOutcome(), taken);
         Xid xid = xid(20);
-        inbound.start(xid, XAResource.TMNOFLAGS);
-        inbound.end(xid, XAResource.TMSUCCESS);
+        runBranch(inbound, xid, "t");
         inbound.prepare(xid);
         inbound.commit(xid, false);
         // The JVM dies before the broker made the acknowledgement durable: the message comes back after the restart.
 
-        MqttResourceManager restarted = new MqttResourceManager(store, sink, 2_000);
-        restarted.loadPrepared();
+        MqttResourceManager restarted = restart(sink);
         assertThat(restarted.acknowledgementState(taken)).isEqualTo(MqttResourceManager.AcknowledgementState.COMMITTED);
         assertThat(store.loadPrepared()).as("nothing in doubt").isEmpty();
     }
@@ -347,20 +301,10 @@ class MqttXAResourceTest {
             }
         };
         MqttResourceManager manager = new MqttResourceManager(watching, sink, 2_000);
-        MqttXAResource inbound = manager.newXAResource(new BranchListener() {
-            @Override
-            public void committed() {
-                order.add("acknowledged");
-            }
-
-            @Override
-            public void rolledBack() {
-                order.add("rolled back");
-            }
-        }, new Acknowledgement("c", 1L));
+        MqttXAResource inbound = manager.newXAResource(recordingListener(order, "acknowledged"),
+                new Acknowledgement("c", 1L));
         Xid xid = xid(19);
-        inbound.start(xid, XAResource.TMNOFLAGS);
-        inbound.end(xid, XAResource.TMSUCCESS);
+        runBranch(inbound, xid, "t");
         inbound.prepare(xid);
         inbound.commit(xid, false);
         assertThat(order).containsExactly("acknowledged", "record deleted");
@@ -374,7 +318,53 @@ class MqttXAResourceTest {
         assertThatThrownBy(() -> xa.setTransactionTimeout(-1)).isInstanceOf(XAException.class);
     }
 
-    // ---- test doubles ----
+    // ---- helpers and test doubles ----
+
+    /** Runs a branch from start to a successful end, publishing one message on the topic per payload (maybe none). */
+    private static void runBranch(MqttXAResource xa, Xid xid, String topic, String... payloads)
+            throws XAException {
+        xa.start(xid, XAResource.TMNOFLAGS);
+        for (String payload : payloads) {
+            xa.publish(message(topic, payload));
+        }
+        xa.end(xid, XAResource.TMSUCCESS);
+    }
+
+    /** A recovery scan the way a transaction manager runs it in one call. */
+    private static Xid[] fullScan(MqttXAResource xa) throws XAException {
+        return xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+    }
+
+    /** A resource manager that starts over the same store, as after a JVM crash. */
+    private MqttResourceManager restart(MessageSink routedTo) {
+        MqttResourceManager restarted = new MqttResourceManager(store, routedTo, 2_000);
+        restarted.loadPrepared();
+        return restarted;
+    }
+
+    private static void assertXaError(ThrowingCallable call, int errorCode) {
+        assertXaError("", call, errorCode);
+    }
+
+    private static void assertXaError(String description, ThrowingCallable call, int errorCode) {
+        assertThatThrownBy(call).as(description)
+                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(errorCode));
+    }
+
+    /** Records "rolled back" or the given word for a commit, in the order the outcomes arrive. */
+    private static BranchListener recordingListener(List<String> outcomes, String onCommit) {
+        return new BranchListener() {
+            @Override
+            public void committed() {
+                outcomes.add(onCommit);
+            }
+
+            @Override
+            public void rolledBack() {
+                outcomes.add("rolled back");
+            }
+        };
+    }
 
     private static ApplicationMessage message(String topic, String payload) {
         return new ApplicationMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false, null);
