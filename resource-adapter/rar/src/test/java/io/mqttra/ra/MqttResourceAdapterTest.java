@@ -13,7 +13,6 @@ import io.mqttra.ra.inflow.MqttActivationSpec;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
-import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.transaction.xa.XAResource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,35 +99,6 @@ class MqttResourceAdapterTest {
         }
     }
 
-    private static MessageEndpointFactory factoryOf(Class<?> beanClass, String activationName) {
-        return new MessageEndpointFactory() {
-            @Override
-            public MessageEndpoint createEndpoint(XAResource xa) {
-                return new Lamp();
-            }
-
-            @Override
-            public MessageEndpoint createEndpoint(XAResource xa, long timeout) {
-                return new Lamp();
-            }
-
-            @Override
-            public boolean isDeliveryTransacted(Method method) {
-                return false;
-            }
-
-            @Override
-            public String getActivationName() {
-                return activationName;
-            }
-
-            @Override
-            public Class<?> getEndpointClass() {
-                return beanClass;
-            }
-        };
-    }
-
     @Test
     void beanReceivesWhatAClientPublishesAndASecondBeanCannotTakeItsClientId() throws Exception {
         try (ThreadPoolWorkManager workManager = new ThreadPoolWorkManager()) {
@@ -138,10 +107,10 @@ class MqttResourceAdapterTest {
             try {
                 MqttActivationSpec spec = new MqttActivationSpec();
                 spec.setClientId("lamp");
-                adapter.endpointActivation(factoryOf(Lamp.class, "app#lamp"), spec);
+                adapter.endpointActivation(new SimpleEndpointFactory<>(Lamp.class, Lamp::new, "app#lamp"), spec);
                 MqttActivationSpec same = new MqttActivationSpec();
                 same.setClientId("lamp");
-                assertThatThrownBy(() -> adapter.endpointActivation(factoryOf(Lamp.class, "other#lamp"), same))
+                assertThatThrownBy(() -> adapter.endpointActivation(new SimpleEndpointFactory<>(Lamp.class, Lamp::new, "other#lamp"), same))
                         .isInstanceOf(NotSupportedException.class).hasMessageContaining("'lamp'")
                         .hasMessageContaining("already used");
 

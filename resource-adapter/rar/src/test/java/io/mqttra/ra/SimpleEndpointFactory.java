@@ -1,5 +1,6 @@
-package io.mqttra.ra.inflow;
+package io.mqttra.ra;
 
+import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.lang.reflect.Method;
@@ -7,27 +8,35 @@ import java.util.function.Supplier;
 import javax.transaction.xa.XAResource;
 
 /**
- * The EJB container's side of a bean without transactions, for tests: a new endpoint (the bean, which is its own
- * proxy as in Payara) per delivery, never refused.
+ * The EJB container's side of a bean without transactions, for tests: an endpoint (the bean, which is its own proxy as
+ * in Payara) from the supplier per delivery, never refused. A test that needs refusals or transactions overrides
+ * {@link #createEndpoint(XAResource)} or {@link #isDeliveryTransacted(Method)}.
  */
-final class SimpleEndpointFactory<T extends MessageEndpoint> implements MessageEndpointFactory {
+public class SimpleEndpointFactory<T extends MessageEndpoint> implements MessageEndpointFactory {
 
     private final Class<T> beanClass;
     private final Supplier<T> beans;
+    private final String activationName;
 
-    SimpleEndpointFactory(Class<T> beanClass, Supplier<T> beans) {
+    public SimpleEndpointFactory(Class<T> beanClass, Supplier<T> beans) {
+        this(beanClass, beans, beanClass.getSimpleName());
+    }
+
+    /** The container's activation name is unique per bean in the server (JCA 1.7), unlike the bean class. */
+    public SimpleEndpointFactory(Class<T> beanClass, Supplier<T> beans, String activationName) {
         this.beanClass = beanClass;
         this.beans = beans;
+        this.activationName = activationName;
     }
 
     @Override
-    public MessageEndpoint createEndpoint(XAResource xa) {
+    public MessageEndpoint createEndpoint(XAResource xa) throws UnavailableException {
         return beans.get();
     }
 
     @Override
-    public MessageEndpoint createEndpoint(XAResource xa, long timeout) {
-        return beans.get();
+    public MessageEndpoint createEndpoint(XAResource xa, long timeout) throws UnavailableException {
+        return createEndpoint(xa);
     }
 
     @Override
@@ -37,7 +46,7 @@ final class SimpleEndpointFactory<T extends MessageEndpoint> implements MessageE
 
     @Override
     public String getActivationName() {
-        return beanClass.getSimpleName();
+        return activationName;
     }
 
     @Override

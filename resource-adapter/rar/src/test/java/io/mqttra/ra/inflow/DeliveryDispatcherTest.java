@@ -8,16 +8,15 @@ import io.mqttra.api.OnMqttMessage;
 import io.mqttra.broker.ApplicationMessage;
 import io.mqttra.broker.BrokerMetrics;
 import io.mqttra.broker.Delivery;
+import io.mqttra.ra.SimpleEndpointFactory;
 import io.mqttra.ra.ThreadPoolWorkManager;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
-import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.transaction.xa.XAResource;
 import org.junit.jupiter.api.Test;
 
 /** Unit test of {@link DeliveryDispatcher}: a stand-in WorkManager and endpoint factory instead of the server's. */
@@ -53,33 +52,6 @@ class DeliveryDispatcherTest {
         }
     }
 
-    private static final class Factory implements MessageEndpointFactory {
-        @Override
-        public MessageEndpoint createEndpoint(XAResource xa) {
-            return new SlowBean();
-        }
-
-        @Override
-        public MessageEndpoint createEndpoint(XAResource xa, long timeout) {
-            return new SlowBean();
-        }
-
-        @Override
-        public boolean isDeliveryTransacted(Method method) {
-            return false;
-        }
-
-        @Override
-        public String getActivationName() {
-            return "slow";
-        }
-
-        @Override
-        public Class<?> getEndpointClass() {
-            return SlowBean.class;
-        }
-    }
-
     private static Delivery delivery(AtomicInteger acks) {
         return delivery(acks, 1);
     }
@@ -111,7 +83,7 @@ class DeliveryDispatcherTest {
 
     private static DeliveryDispatcher dispatcher(ThreadPoolWorkManager workManager, int maxConcurrency) throws Exception {
         return new DeliveryDispatcher(workManager,
-                new EndpointInvoker(new Factory(), ListenerMethods.scan(SlowBean.class), null, "slow",
+                new EndpointInvoker(new SimpleEndpointFactory<>(SlowBean.class, SlowBean::new, "slow"), ListenerMethods.scan(SlowBean.class), null, "slow",
                         new RedeliveryPolicy(0, 0, null), new DeadLetters(() -> null, "slow", "SlowBean"),
                         new BrokerMetrics()), maxConcurrency, "SlowBean");
     }

@@ -11,10 +11,10 @@ import io.mqttra.broker.Delivery;
 import io.mqttra.broker.store.Acknowledgement;
 import io.mqttra.broker.store.InMemoryTransactionStore;
 import io.mqttra.broker.store.TransactionId;
+import io.mqttra.ra.SimpleEndpointFactory;
 import io.mqttra.ra.tx.MqttResourceManager;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
-import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -116,8 +116,9 @@ class EndpointInvokerTest {
         }
     }
 
-    private static final class Factory implements MessageEndpointFactory {
-        final Bean bean = new Bean();
+    /** One bean for every delivery; refuses the first endpoints the way an exhausted pool does. */
+    private static final class Factory extends SimpleEndpointFactory<Bean> {
+        final Bean bean;
         final AtomicInteger refusals;
         final boolean transacted;
 
@@ -126,6 +127,12 @@ class EndpointInvokerTest {
         }
 
         Factory(int refusals, boolean transacted) {
+            this(new Bean(), refusals, transacted);
+        }
+
+        private Factory(Bean bean, int refusals, boolean transacted) {
+            super(Bean.class, () -> bean, "test");
+            this.bean = bean;
             this.refusals = new AtomicInteger(refusals);
             this.transacted = transacted;
         }
@@ -136,27 +143,12 @@ class EndpointInvokerTest {
                 throw new UnavailableException("pool exhausted");
             }
             bean.xa = xa;
-            return bean;
-        }
-
-        @Override
-        public MessageEndpoint createEndpoint(XAResource xa, long timeout) throws UnavailableException {
-            return createEndpoint(xa);
+            return super.createEndpoint(xa);
         }
 
         @Override
         public boolean isDeliveryTransacted(Method method) {
             return transacted;
-        }
-
-        @Override
-        public String getActivationName() {
-            return "test";
-        }
-
-        @Override
-        public Class<?> getEndpointClass() {
-            return Bean.class;
         }
     }
 

@@ -7,6 +7,7 @@ import io.mqttra.broker.ApplicationMessage;
 import io.mqttra.broker.Delivery;
 import io.mqttra.broker.MqttBroker;
 import io.mqttra.ra.MqttResourceAdapter;
+import io.mqttra.ra.SimpleEndpointFactory;
 import io.mqttra.ra.TestAdapters;
 import io.mqttra.ra.ThreadPoolWorkManager;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
@@ -58,7 +59,8 @@ public final class PoisonMessageChild {
         BlockingQueue<Delivery> dead = new LinkedBlockingQueue<>();
         broker.openLocalSession("operator", dead::add).subscribe("dead/poison", 1, 1);
         String clientId = "mdb:poison";
-        EndpointInvoker invoker = new EndpointInvoker(new SimpleEndpointFactory<>(PoisonBean.class, PoisonBean::new), ListenerMethods.scan(PoisonBean.class),
+        EndpointInvoker invoker = new EndpointInvoker(new SimpleEndpointFactory<>(PoisonBean.class, PoisonBean::new),
+                ListenerMethods.scan(PoisonBean.class),
                 adapter.resourceManager(), clientId, new RedeliveryPolicy(REDELIVERY_LIMIT, 10, "dead/poison"),
                 new DeadLetters(adapter::broker, clientId, PoisonBean.class.getName()), broker.metrics());
         // A plain thread stands in for the dispatcher's Work: this JVM is a test's, not the server's.
