@@ -1,13 +1,18 @@
 package io.mqttra.benchmarks;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The few operations the scenarios need, over the HiveMQ client in MQTT 5.0 or 3.1.1, so that every scenario can
@@ -52,20 +57,32 @@ abstract class BenchClient {
         return payload.orElse(EMPTY);
     }
 
+    /** The transport both protocol versions share: bounded connect times, so that a dead target fails a run. */
+    private static MqttClientBuilder builder(Target target, String clientId) {
+        return MqttClient.builder()
+                .identifier(clientId)
+                .transportConfig()
+                .serverHost(target.host())
+                .serverPort(target.port())
+                .socketConnectTimeout(10, TimeUnit.SECONDS)
+                .mqttConnectTimeout(10, TimeUnit.SECONDS)
+                .applyTransportConfig();
+    }
+
+    /** A SUBACK code per filter of the SUBSCRIBE; a refusal fails the subscribe. */
+    private static <C> void requireGranted(String filter, List<C> codes, Predicate<C> isError) {
+        for (C code : codes) {
+            if (isError.test(code)) {
+                throw new IllegalStateException("SUBACK " + code + " for " + filter);
+            }
+        }
+    }
+
     private static final class V5 extends BenchClient {
         private final Mqtt5AsyncClient client;
 
         V5(Target target, String clientId, MessageHandler handler) {
-            client = MqttClient.builder()
-                    .identifier(clientId)
-                    .transportConfig()
-                    .serverHost(target.host())
-                    .serverPort(target.port())
-                    .socketConnectTimeout(10, TimeUnit.SECONDS)
-                    .mqttConnectTimeout(10, TimeUnit.SECONDS)
-                    .applyTransportConfig()
-                    .useMqttVersion5()
-                    .buildAsync();
+            client = builder(target, clientId).useMqttVersion5().buildAsync();
             client.publishes(MqttGlobalPublishFilter.ALL,
                     p -> handler.onMessage(p.getTopic(), payloadOf(p.getPayload()), p.isRetain()));
         }
@@ -86,11 +103,7 @@ abstract class BenchClient {
         @Override
         CompletableFuture<Void> subscribe(String filter, int qos) {
             return client.subscribeWith().topicFilter(filter).qos(MqttQos.fromCode(qos)).send()
-                    .thenAccept(ack -> ack.getReasonCodes().forEach(rc -> {
-                        if (rc.isError()) {
-                            throw new IllegalStateException("SUBACK " + rc + " for " + filter);
-                        }
-                    }));
+                    .thenAccept(ack -> requireGranted(filter, ack.getReasonCodes(), Mqtt5SubAckReasonCode::isError));
         }
 
         @Override
@@ -111,16 +124,7 @@ abstract class BenchClient {
         private final Mqtt3AsyncClient client;
 
         V3(Target target, String clientId, MessageHandler handler) {
-            client = MqttClient.builder()
-                    .identifier(clientId)
-                    .transportConfig()
-                    .serverHost(target.host())
-                    .serverPort(target.port())
-                    .socketConnectTimeout(10, TimeUnit.SECONDS)
-                    .mqttConnectTimeout(10, TimeUnit.SECONDS)
-                    .applyTransportConfig()
-                    .useMqttVersion3()
-                    .buildAsync();
+            client = builder(target, clientId).useMqttVersion3().buildAsync();
             client.publishes(MqttGlobalPublishFilter.ALL,
                     p -> handler.onMessage(p.getTopic(), payloadOf(p.getPayload()), p.isRetain()));
         }
@@ -138,11 +142,7 @@ abstract class BenchClient {
         @Override
         CompletableFuture<Void> subscribe(String filter, int qos) {
             return client.subscribeWith().topicFilter(filter).qos(MqttQos.fromCode(qos)).send()
-                    .thenAccept(ack -> ack.getReturnCodes().forEach(rc -> {
-                        if (rc.isError()) {
-                            throw new IllegalStateException("SUBACK " + rc + " for " + filter);
-                        }
-                    }));
+                    .thenAccept(ack -> requireGranted(filter, ack.getReturnCodes(), Mqtt3SubAckReturnCode::isError));
         }
 
         @Override
