@@ -136,9 +136,11 @@ public final class BrokerConfig {
     /**
      * Most messages queued for one session beyond those in flight. Back-pressure first: while a connected
      * session's queue is above half of this, the broker holds back the PUBACK/PUBREC of the network publishers
-     * feeding it until it drains to a quarter, so they slow to the consumer's pace (each can have at most
-     * {@link #receiveMaximum()} unacknowledged). Drop policy last: when the queue is full (offline session,
-     * many publishers), newly arriving messages for it are dropped and counted in
+     * feeding it (and internal publishes wait) until it drains to a quarter, so they slow to the consumer's pace
+     * (each can have at most {@link #receiveMaximum()} unacknowledged); a session that does not drain within
+     * {@link io.mqttra.broker.session.Session#MAX_HOLD_MILLIS} counts as stuck and holds nobody back any more.
+     * Drop policy last: when the queue is full (offline or stuck session, many publishers), newly arriving
+     * messages for it are dropped and counted in
      * {@link BrokerMetrics#messagesDropped()}.
      */
     public int maxQueuedMessages() {

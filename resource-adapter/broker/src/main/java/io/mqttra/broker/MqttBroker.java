@@ -211,7 +211,7 @@ public final class MqttBroker implements AutoCloseable {
      * Publishes a message from inside the server (an EJB through the connection factory).
      * The future completes once the message is routed to every matching session (and stored where
      * QoS and session persistence require), or fails with the reason. A QoS 1/2 message for a connected session
-     * whose queue is congested waits (at most {@value #INTERNAL_PACING_MILLIS} ms) until it drains, instead of
+     * whose queue is congested waits (at most {@value Session#MAX_HOLD_MILLIS} ms) until it drains, instead of
      * being dropped at the queue limit.
      */
     public CompletableFuture<Void> publish(ApplicationMessage message) {
@@ -245,14 +245,10 @@ public final class MqttBroker implements AutoCloseable {
             return routeNow(ctx, message, route);
         }
         // A slow consumer's queue is above half full: wait until it drains (the back-pressure that network publishers
-        // get through their Receive Maximum), but not longer than INTERNAL_PACING_MILLIS, so that the callers'
-        // timeouts (10 s and more in the adapter) never expire on a message that is routed later after all.
-        ctx.eventLoops().next().schedule(() -> congested.complete(null), INTERNAL_PACING_MILLIS, TimeUnit.MILLISECONDS);
+        // get through their Receive Maximum); a session's congestion signal never holds longer than
+        // Session.MAX_HOLD_MILLIS.
         return congested.thenCompose(ignored -> routeNow(ctx, message, route));
     }
-
-    /** The longest an internal QoS 1/2 publish waits for a congested subscriber before the drop policy applies. */
-    static final long INTERNAL_PACING_MILLIS = 5_000;
 
     private static CompletableFuture<Void> routeNow(BrokerContext ctx, ApplicationMessage message,
                                                     Function<Router, CompletableFuture<Void>> route) {

@@ -93,6 +93,49 @@ class LimitsTest extends BrokerTestSupport {
     }
 
     /**
+     * A subscriber that stops acknowledging holds its publishers back for at most {@link
+     * io.mqttra.broker.session.Session#MAX_HOLD_MILLIS}; then it counts as stuck, its drop policy applies, and the
+     * publisher and the other subscribers of the topic go on at full speed.
+     */
+    @Test
+    void aStuckSubscriber_holdsPublishersBackOnlyBriefly() throws Exception {
+        broker.stop();
+        // Receive Maximum 20: the healthy subscriber's own back-pressure then keeps its queue within the limit.
+        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).maxQueuedMessages(100).maxInflight(10)
+                .receiveMaximum(20).build());
+        broker.start();
+        port = broker.port();
+        try (RawClient stuck = raw()) {
+            stuck.send(RawClient.connect311("stuck", true, 0));
+            stuck.readPacket(); // CONNACK
+            stuck.send(RawClient.subscribe(1, "feed", 1));
+            stuck.readPacket(); // SUBACK; it never sends a PUBACK
+            Mqtt5BlockingClient healthy = v5("healthy");
+            healthy.connect();
+            java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger();
+            healthy.toAsync().subscribeWith().topicFilter("feed").qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> got.incrementAndGet()).send().get(5, TimeUnit.SECONDS);
+            Mqtt5BlockingClient pub = v5("feeder");
+            pub.connect();
+            int n = 1000;
+            long t0 = System.nanoTime();
+            java.util.List<java.util.concurrent.CompletableFuture<?>> acks = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                acks.add(pub.toAsync().publishWith().topic("feed").qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
+                        .payload(bytes("f" + i)).send());
+            }
+            java.util.concurrent.CompletableFuture.allOf(acks.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                    .get(30, TimeUnit.SECONDS);
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+            // One hold of 5 s at most, not one per window of publishes (which would take minutes).
+            assertThat(seconds).isLessThan(15);
+            await().atMost(Duration.ofSeconds(10)).until(() -> got.get() == n);
+            // Only the stuck subscriber lost messages: beyond its window and full queue.
+            assertThat(broker.metrics().messagesDropped()).isEqualTo(n - 10 - 100);
+        }
+    }
+
+    /**
      * Publishers inside the server (EJBs, transaction commits) have no Receive Maximum window: a QoS 1 flood from
      * them to a slow network subscriber waits for its queue to drain instead of overflowing it.
      */

@@ -412,8 +412,20 @@ public final class Session implements Subscriber {
      */
     private final AtomicInteger backlog = new AtomicInteger();
 
-    /** Set while connected and the backlog is above half the queue limit; completed when it is back to a quarter. */
+    /**
+     * Set while connected and the backlog is above half the queue limit; completed when it is back to a quarter, or
+     * after {@link #MAX_HOLD_MILLIS} if it is not by then. A completed future stays set until the backlog is down
+     * to a quarter: publishers then no longer wait for this session, and its queue limit and drop policy apply.
+     */
     private final AtomicReference<CompletableFuture<Void>> drained = new AtomicReference<>();
+
+    /**
+     * The longest a congested session holds its publishers back (network publishers' acknowledgements, internal
+     * publishes). A subscriber that does not drain by then is treated as stuck, so that one client that stops
+     * acknowledging cannot stall every publisher of its topics; and the adapter's publish timeouts (10 s and more)
+     * never expire on a message that is routed later after all.
+     */
+    public static final long MAX_HOLD_MILLIS = 5_000;
 
     @Override
     public CompletableFuture<Void> congestion() {
@@ -427,6 +439,7 @@ public final class Session implements Subscriber {
         }
         // The executor may have drained the backlog just before the future existed: look again from there.
         execute(this::checkCongestion);
+        executor.target().schedule(() -> created.complete(null), MAX_HOLD_MILLIS, TimeUnit.MILLISECONDS);
         return created;
     }
 
