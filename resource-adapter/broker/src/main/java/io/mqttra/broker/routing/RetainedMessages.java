@@ -3,12 +3,17 @@ package io.mqttra.broker.routing;
 import io.mqttra.broker.ApplicationMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The retained message of each topic, in a tree by topic level so that a new subscription finds the
- * retained messages its filter matches without scanning them all. Thread-safe, lock-free.
+ * retained messages its filter matches without scanning them all.
+ *
+ * <p>Matching takes no lock (except to drop an expired message it comes across), so a subscription finds every
+ * retained message in place while others are stored and deleted. A node left without a message and children is
+ * pruned, so that retained topics that come and go (one per device, deleted with an empty payload) do not grow
+ * the tree for ever; {@link TopicNode} gives the locking rules that keep a match from missing a message while
+ * nodes are pruned.
  */
 public final class RetainedMessages {
 
@@ -36,32 +41,48 @@ public final class RetainedMessages {
     }
 
     public void put(Retained retained) {
-        Node node = root;
-        for (String level : Topics.levels(retained.message().topic())) {
-            node = node.children.computeIfAbsent(level, l -> new Node());
-        }
-        synchronized (node) {
-            if (node.retained == null) {
-                count.increment();
+        String[] levels = Topics.levels(retained.message().topic());
+        while (true) {
+            Node node = root.linkedNode(levels, Node::new);
+            if (node == null) {
+                continue; // a node on the way was pruned meanwhile
             }
-            node.retained = retained;
+            synchronized (node) {
+                if (node.removed) {
+                    continue;
+                }
+                if (node.retained == null) {
+                    count.increment();
+                }
+                node.retained = retained;
+                return;
+            }
         }
     }
 
     public void remove(String topic) {
-        Node node = root;
-        for (String level : Topics.levels(topic)) {
-            node = node.children.get(level);
-            if (node == null) {
-                return;
-            }
+        take(topic, null);
+    }
+
+    /**
+     * Takes the retained message of a topic out of the tree, and then the nodes that leaves empty. With
+     * {@code expected}, only if that is still the message: an expired one must not take a newer one with it.
+     */
+    private void take(String topic, Retained expected) {
+        String[] levels = Topics.levels(topic);
+        Node node = root.find(levels);
+        if (node == null) {
+            return;
         }
         synchronized (node) {
-            if (node.retained != null) {
-                count.decrement();
-                node.retained = null;
+            Retained current = node.retained;
+            if (current == null || expected != null && current != expected) {
+                return;
             }
+            node.retained = null;
+            count.decrement();
         }
+        root.prune(levels);
     }
 
     public long size() {
@@ -117,15 +138,25 @@ public final class RetainedMessages {
         Retained r = node.retained;
         if (r != null) {
             if (r.isExpired(now)) {
-                remove(r.message().topic());
+                take(r.message().topic(), r);
             } else {
                 out.add(r);
             }
         }
     }
 
-    private static final class Node {
-        final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
+    /** Number of nodes below the root; for tests that check that pruning brings the tree back. */
+    int nodeCount() {
+        return root.countBelow();
+    }
+
+    private static final class Node extends TopicNode<Node> {
+        /** Written under this node's lock; read without it by matches. */
         volatile Retained retained;
+
+        @Override
+        boolean holdsNothing() {
+            return retained == null;
+        }
     }
 }

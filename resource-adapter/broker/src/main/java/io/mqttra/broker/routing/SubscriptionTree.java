@@ -15,18 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
  * a concurrent change.
  *
  * <p>A node left without subscriptions and children is pruned, so that churn of unique filters (one per device)
- * does not grow the tree for ever. Only writers coordinate, each on the nodes it touches (no global lock):
- * <ul>
- * <li>a node is unlinked from its parent only while both are locked (parent first), only when it is empty, and
- *     is marked removed at the same time;</li>
- * <li>a child is created only under its parent's lock, and only in a parent not marked removed;</li>
- * <li>a subscription (or share group) is added only under its node's lock, and only to a node not marked
- *     removed; otherwise the writer starts again from the root.</li>
- * </ul>
- * Together: a removed node never gets a child again, so a node not marked removed is still linked all the way
- * up, and a subscription is never added to a node that a match cannot reach. Writers lock top-down (a pruner
- * holds parent then child, an adder one node at a time), so they cannot deadlock. A match running through a node
- * while it is pruned finds it empty, which is what it was.
+ * does not grow the tree for ever; {@link TopicNode} gives the locking rules that keep a match from missing a
+ * subscription while nodes are pruned.
  */
 public final class SubscriptionTree {
 
@@ -37,7 +27,7 @@ public final class SubscriptionTree {
     public boolean add(Subscription s) {
         String[] levels = Topics.levels(s.filter());
         while (true) {
-            Node node = linkedNode(levels);
+            Node node = root.linkedNode(levels, Node::new);
             if (node == null) {
                 continue; // a node on the way was pruned meanwhile
             }
@@ -61,36 +51,13 @@ public final class SubscriptionTree {
         }
     }
 
-    /** The node of a filter, created where missing; null when one on the way turned out removed. */
-    private Node linkedNode(String[] levels) {
-        Node node = root;
-        for (String level : levels) {
-            Node child = node.children.get(level);
-            if (child == null) {
-                synchronized (node) {
-                    if (node.removed) {
-                        return null;
-                    }
-                    child = node.children.computeIfAbsent(level, l -> new Node());
-                }
-            }
-            node = child;
-        }
-        return node;
-    }
-
     /** Removes the subscription of a client on a filter, and the nodes it leaves empty; true if there was one. */
     public boolean remove(String clientId, String filter, String shareGroup) {
         String[] levels = Topics.levels(filter);
-        Node[] path = new Node[levels.length + 1];
-        path[0] = root;
-        for (int i = 0; i < levels.length; i++) {
-            path[i + 1] = path[i].children.get(levels[i]);
-            if (path[i + 1] == null) {
-                return false;
-            }
+        Node node = root.find(levels);
+        if (node == null) {
+            return false;
         }
-        Node node = path[levels.length];
         Subscription removed;
         synchronized (node) {
             if (shareGroup == null) {
@@ -110,43 +77,18 @@ public final class SubscriptionTree {
             return false;
         }
         count.decrement();
-        prune(path, levels);
+        root.prune(levels);
         return true;
-    }
-
-    /** Unlinks the empty nodes at the end of a path, deepest first, until one is still in use. */
-    private static void prune(Node[] path, String[] levels) {
-        for (int depth = levels.length; depth > 0; depth--) {
-            Node parent = path[depth - 1];
-            Node node = path[depth];
-            synchronized (parent) {
-                synchronized (node) {
-                    if (node.removed || !node.isEmpty()) {
-                        return;
-                    }
-                    node.removed = true;
-                    parent.children.remove(levels[depth - 1], node);
-                }
-            }
-        }
     }
 
     /** Number of nodes below the root; for tests that check that pruning brings the tree back. */
     int nodeCount() {
-        return countBelow(root);
-    }
-
-    private static int countBelow(Node node) {
-        int n = 0;
-        for (Node child : node.children.values()) {
-            n += 1 + countBelow(child);
-        }
-        return n;
+        return root.countBelow();
     }
 
     /** The share group of a shared filter, or null. */
     public SharedGroup sharedGroup(String filter, String group) {
-        Node node = find(filter);
+        Node node = root.find(Topics.levels(filter));
         return node == null ? null : node.shared.get(group);
     }
 
@@ -205,27 +147,13 @@ public final class SubscriptionTree {
         }
     }
 
-    private Node find(String filter) {
-        Node node = root;
-        for (String level : Topics.levels(filter)) {
-            node = node.children.get(level);
-            if (node == null) {
-                return null;
-            }
-        }
-        return node;
-    }
-
-    private static final class Node {
-        final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
+    private static final class Node extends TopicNode<Node> {
         final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>(2);
         final ConcurrentHashMap<String, SharedGroup> shared = new ConcurrentHashMap<>(1);
-        /** Unlinked from its parent; written and read under this node's lock. */
-        boolean removed;
 
-        /** Call with this node's lock held, so that no writer changes it meanwhile. */
-        boolean isEmpty() {
-            return children.isEmpty() && subscriptions.isEmpty() && shared.isEmpty();
+        @Override
+        boolean holdsNothing() {
+            return subscriptions.isEmpty() && shared.isEmpty();
         }
     }
 

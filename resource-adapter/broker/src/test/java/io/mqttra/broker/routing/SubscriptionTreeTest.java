@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Unit tests of the topic matching rules of MQTT section 4.7, on the tree alone. */
@@ -159,43 +155,24 @@ class SubscriptionTreeTest {
             {"mid", "fleet/truck-1/status/engine"},
             {"shallow", "fleet/truck-1/status"},
         };
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(churn.length);
-        List<Thread> threads = new ArrayList<>();
+        List<ChurnRace.Round> writers = new ArrayList<>();
         for (String[] c : churn) {
-            threads.add(new Thread(() -> {
-                try {
-                    for (int i = 0; i < 100_000 && failures.isEmpty(); i++) {
-                        subscribe(c[0], c[1]);
-                        if (!match(c[1]).contains(c[0] + ":" + c[1])) {
-                            failures.add(c[0] + " subscribed but not matched in round " + i);
-                        }
-                        if (!tree.remove(c[0], c[1], null)) {
-                            failures.add(c[0] + " subscribed but not removable in round " + i);
-                        }
-                    }
-                } finally {
-                    done.countDown();
+            writers.add((i, failures) -> {
+                subscribe(c[0], c[1]);
+                if (!match(c[1]).contains(c[0] + ":" + c[1])) {
+                    failures.add(c[0] + " subscribed but not matched in round " + i);
                 }
-            }));
+                if (!tree.remove(c[0], c[1], null)) {
+                    failures.add(c[0] + " subscribed but not removable in round " + i);
+                }
+            });
         }
-        threads.add(new Thread(() -> {
-            while (!stop.get() && failures.isEmpty()) {
-                List<String> m = match("fleet/truck-1/status");
-                if (!m.contains("keep-1:fleet/+/status") || !m.contains("keep-2:fleet/truck-1/#")) {
-                    failures.add("a match missed a permanent subscription: " + m);
-                }
+        assertThat(ChurnRace.run(100_000, writers, failures -> {
+            List<String> m = match("fleet/truck-1/status");
+            if (!m.contains("keep-1:fleet/+/status") || !m.contains("keep-2:fleet/truck-1/#")) {
+                failures.add("a match missed a permanent subscription: " + m);
             }
-        }));
-        threads.forEach(Thread::start);
-        boolean finished = done.await(120, TimeUnit.SECONDS);
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(10_000);
-        }
-        assertThat(finished).isTrue();
-        assertThat(failures).isEmpty();
+        })).isEmpty();
         assertThat(tree.size()).isEqualTo(2);
         assertThat(tree.nodeCount()).isEqualTo(baseline);
     }
