@@ -3,6 +3,7 @@ package io.mqttra.samples.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mqttra.it.PayaraProcessGuard;
 import io.mqttra.samples.buildingsensors.RoomAggregates;
 import io.mqttra.samples.lightswitch.LightSwitch;
 import io.mqttra.samples.sysmonitor.SysValues;

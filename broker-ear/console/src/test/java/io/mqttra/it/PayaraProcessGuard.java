@@ -1,17 +1,17 @@
-package io.mqttra.samples.it;
+package io.mqttra.it;
 
 /**
- * Makes sure no Payara Micro started by this test JVM outlives it, even when the test run is cut short
- * (Arquillian normally stops it; a crash or an interrupted build would leave it holding its ports).
+ * Makes sure no Payara Micro started by this test JVM outlives it, even when the run is cut short (Arquillian
+ * normally stops it; a crash or an interrupted build would leave it holding its ports).
  */
-final class PayaraProcessGuard {
+public final class PayaraProcessGuard {
 
     private static boolean installed;
 
     private PayaraProcessGuard() {
     }
 
-    static synchronized void install() {
+    public static synchronized void install() {
         if (installed) {
             return;
         }
