@@ -1,19 +1,17 @@
 package io.mqttra.samples.server;
 
+import io.mqttra.it.TestDirs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -113,7 +111,7 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
         reservePorts("ADMIN_PORT", "HTTP_PORT", "HTTPS_PORT", "IIOP_PORT", "IIOPS_PORT", "IIOP_MUTUALAUTH_PORT",
                 "JMS_PORT", "JMX_PORT", "OSGI_PORT", "DEBUG_PORT", "HAZELCAST_DAS_PORT", "HAZELCAST_START_PORT",
                 "MQTT_PORT", "MQTT_TLS_PORT");
-        deleteRecursively(workDir.resolve("data")); // retained messages of an earlier run would blur the results
+        TestDirs.deleteRecursively(workDir.resolve("data")); // retained messages of an earlier run would blur the results
         Files.createDirectories(workDir);
 
         Map<String, String> env = new LinkedHashMap<>();
@@ -226,21 +224,6 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
     private static String tail(Path file, int lines) throws IOException {
         List<String> all = Files.readAllLines(file);
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 
     private static String required(String property) {

@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.advanced.interceptor.qos2.Mqtt5OutgoingQos2I
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.pubrec.Mqtt5PubRec;
+import io.mqttra.it.TestDirs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ class CrashIT {
     @BeforeAll
     static void startServer() throws Exception {
         Path data = Path.of(System.getProperty("mqttra.itData", "target/it-data")).toAbsolutePath().resolve("crash");
-        PayaraMicroProcess.deleteRecursively(data);
+        TestDirs.deleteRecursively(data);
         Path runMicro = Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath();
         // 10,000 messages wait for each offline session: lift the per-session queue limit above that.
         server = new PayaraMicroProcess(runMicro, data, List.of(

@@ -3,6 +3,8 @@ package io.mqttra.server.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mqttra.it.RestartSafePort;
+import io.mqttra.it.TestDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +46,8 @@ class MqttJsWebSocketIT {
         assertThat(work.resolve("node_modules").resolve("mqtt")).as("npm ci output: %s", npm).isDirectory();
 
         Path data = itData.resolve("mqttjs");
-        PayaraMicroProcess.deleteRecursively(data);
-        wsPort = PayaraMicroProcess.freePort();
+        TestDirs.deleteRecursively(data);
+        wsPort = RestartSafePort.pick();
         server = new PayaraMicroProcess(Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath(),
                 data, List.of("-Xmx512m"), Map.of("MQTT_WS_PORT", Integer.toString(wsPort)));
         Duration took = server.start(START_TIMEOUT);

@@ -1,9 +1,9 @@
 package io.mqttra.server.it;
 
+import io.mqttra.it.RestartSafePort;
+import io.mqttra.it.ServerLog;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ final class PayaraMicroProcess implements AutoCloseable {
 
     private final Path runMicro;
     private final Path dataDir;
-    private final Path log;
+    private final ServerLog log;
     private final int mqttPort;
     private final int httpPort;
     private final int hazelcastPort;
@@ -47,10 +47,10 @@ final class PayaraMicroProcess implements AutoCloseable {
         this.environment = Map.copyOf(environment);
         this.runMicro = runMicro;
         this.dataDir = dataDir;
-        this.log = dataDir.resolve("micro.log");
-        this.mqttPort = freePort();
-        this.httpPort = freePort();
-        this.hazelcastPort = freePort();
+        this.log = new ServerLog(dataDir.resolve("micro.log"));
+        this.mqttPort = RestartSafePort.pick();
+        this.httpPort = RestartSafePort.pick();
+        this.hazelcastPort = RestartSafePort.pick();
         this.javaOptions = List.copyOf(javaOptions);
         // A failed or interrupted test run must not leave a Payara behind.
         this.killOnExit = new Thread(this::killQuietly, "kill-payara-micro");
@@ -74,7 +74,7 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     Path log() {
-        return log;
+        return log.file();
     }
 
     /** Starts the server and returns once the broker listens and every archive is deployed. */
@@ -83,13 +83,13 @@ final class PayaraMicroProcess implements AutoCloseable {
             throw new IllegalStateException("Payara Micro is already running, pid " + process.pid());
         }
         Files.createDirectories(dataDir);
-        long logOffset = Files.exists(log) ? Files.size(log) : 0;
+        long logOffset = log.size();
         starts++;
-        Files.writeString(log, "\n===== start " + starts + " =====\n", StandardCharsets.UTF_8,
+        Files.writeString(log.file(), "\n===== start " + starts + " =====\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder("bash", runMicro.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.file().toFile()));
         Map<String, String> env = builder.environment();
         env.put("MQTT_PORT", Integer.toString(mqttPort));
         env.put("HTTP_PORT", Integer.toString(httpPort));
@@ -139,17 +139,11 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return log.tail();
     }
 
     String logSince(long offset) throws IOException {
-        byte[] all = Files.readAllBytes(log);
-        return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+        return log.since(offset);
     }
 
     private boolean accepts() {
@@ -181,52 +175,6 @@ final class PayaraMicroProcess implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(killOnExit);
         } catch (IllegalStateException alreadyExiting) {
             // the hook runs anyway
-        }
-    }
-
-    /** Empties a data directory left by an earlier run, so that a test starts from nothing. */
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
-    /**
-     * A free port below the kernel's ephemeral range. A port from {@code new ServerSocket(0)} lies inside that range,
-     * so while the server is down (crash to restart) any outgoing connection on the machine may take it as its
-     * local port and the restarted broker then fails with "Address already in use" (seen on a busy machine).
-     */
-    static int freePort() {
-        int below = ephemeralRangeStart();
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = random.nextInt(10_000, below);
-            if (port >= 6900 && port < 7000) {
-                continue; // Hazelcast's default range, used by other Payara instances
-            }
-            try (ServerSocket any = new ServerSocket()) {
-                any.setReuseAddress(false);
-                any.bind(new InetSocketAddress(port));
-                return port;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port found between 10000 and " + below);
-    }
-
-    private static int ephemeralRangeStart() {
-        try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-            int low = Integer.parseInt(range.split("\\s+")[0]);
-            return low > 11_000 ? low : 32_768;
-        } catch (IOException | RuntimeException notLinux) {
-            return 32_768;
         }
     }
 }

@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.mqttra.it.TestDirs;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +39,7 @@ class RecoveryIT {
     @Test
     void aTransactionPreparedBeforeACrashIsCommittedOnceByRecoveryWhenRunMicroStartsAgain() throws Exception {
         Path data = Path.of(System.getProperty("mqttra.itData", "target/it-data")).toAbsolutePath().resolve("recovery");
-        PayaraMicroProcess.deleteRecursively(data);
+        TestDirs.deleteRecursively(data);
         Path runMicro = Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath();
 
         try (PayaraMicroProcess crashing = new PayaraMicroProcess(runMicro, data, List.of("-Xmx768m",

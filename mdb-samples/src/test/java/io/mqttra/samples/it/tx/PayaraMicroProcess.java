@@ -1,8 +1,7 @@
 package io.mqttra.samples.it.tx;
 
+import io.mqttra.it.ServerLog;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +19,11 @@ final class PayaraMicroProcess implements AutoCloseable {
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(4);
 
     private final Process process;
-    private final Path log;
+    private final ServerLog log;
 
     private PayaraMicroProcess(Process process, Path log) {
         this.process = process;
-        this.log = log;
+        this.log = new ServerLog(log);
     }
 
     /**
@@ -52,8 +51,7 @@ final class PayaraMicroProcess implements AutoCloseable {
     private void awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            String text = Files.readString(log, StandardCharsets.UTF_8);
-            if (text.contains("ready in")) {
+            if (log.text().contains("ready in")) {
                 return;
             }
             if (!process.isAlive()) {
@@ -89,16 +87,11 @@ final class PayaraMicroProcess implements AutoCloseable {
 
     /** The last lines of the server log, for failure messages. */
     String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return log.tail();
     }
 
     String logText() throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
+        return log.text();
     }
 
     /** SIGTERM, then SIGKILL if it does not end in 30 s. */
@@ -109,14 +102,6 @@ final class PayaraMicroProcess implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 kill();
             }
-        }
-    }
-
-    /** A free TCP port on loopback, chosen by the OS. */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
         }
     }
 }

@@ -3,6 +3,8 @@ package io.mqttra.samples.it.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mqttra.it.RestartSafePort;
+import io.mqttra.it.TestDirs;
 import io.mqttra.samples.it.Mqtt5TestClient;
 import io.mqttra.samples.orders.OrderService;
 import java.io.IOException;
@@ -11,15 +13,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -57,10 +56,10 @@ class TransactionsIT {
     static void startServer() throws Exception {
         itDir = Path.of(System.getProperty("payara.microJar", "target/it/payara-micro.jar")).toAbsolutePath().getParent();
         for (String d : List.of("tx-root", "tx-data", "tx-broker")) {
-            deleteTree(itDir.resolve(d));
+            TestDirs.deleteRecursively(itDir.resolve(d));
         }
-        mqttPort = PayaraMicroProcess.freePort();
-        httpPort = PayaraMicroProcess.freePort();
+        mqttPort = RestartSafePort.pick();
+        httpPort = RestartSafePort.pick();
         Path war = itDir.resolve("tx-it.war");
         ShrinkWrap.create(WebArchive.class, "tx-it.war")
                 .addPackage(OrderService.class.getPackage())
@@ -235,16 +234,5 @@ class TransactionsIT {
         assertThat(start).as("field " + name + " in " + json).isNotNegative();
         int from = start + key.length();
         return json.substring(from, json.indexOf('"', from));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
