@@ -221,16 +221,17 @@ public final class Session implements Subscriber {
         });
     }
 
-    /** MQTT 5 DISCONNECT may change the session expiry interval (not from 0 to non-0 [MQTT-3.14.2-2]). */
+    /**
+     * MQTT 5 DISCONNECT may change the session expiry interval (not from 0 to non-0 [MQTT-3.14.2-2]). At 0 the
+     * session ends once the connection is gone, and the stored state goes with it then, not now: the end still reads
+     * the stored queue to hand it on to the other members of its shared subscriptions.
+     */
     public void updateExpiry(long seconds) {
         expirySeconds = seconds;
-        boolean nowPersistent = seconds > 0;
-        if (persistent && !nowPersistent) {
-            ctx.stores().sessions().deleteSession(clientId);
-        } else if (nowPersistent) {
+        if (seconds > 0) {
+            persistent = true;
             ctx.stores().sessions().saveSession(toStored());
         }
-        persistent = nowPersistent;
     }
 
     /** The server ends the session (local session closed, broker stopping): no will delay, no expiry. */
@@ -310,7 +311,14 @@ public final class Session implements Subscriber {
         }
         List<OutgoingMessage> unsent = new ArrayList<>(inflight.values());
         unsent.addAll(queue);
-        Map<String, Subscription> oldSubscriptions = new LinkedHashMap<>(subscriptions);
+        List<Subscription> shared = sharedSubscriptions();
+        // Read before the delete below, which the store orders after it: the rest of the queue, that only the store
+        // holds, goes to the other members too. All of it in one read, which the queue limit bounds; the offers still
+        // on their way here were written to the store before it too.
+        CompletableFuture<List<QueuedMessage>> inStoreOnly = persistent && spilled && !shared.isEmpty()
+                ? ctx.stores().messages().loadWaiting(clientId, 0, idsOf(unsent),
+                        (int) Math.min(waiting + offersInTransit.get(), Integer.MAX_VALUE / 2))
+                : null;
         subscriptions.clear();
         inflight.clear();
         setWaiting(0);
@@ -324,28 +332,66 @@ public final class Session implements Subscriber {
         if (persistent) {
             ctx.stores().sessions().deleteSession(clientId);
         }
-        redistributeShared(unsent, oldSubscriptions);
+        List<RoutedMessage> heldHere = new ArrayList<>(unsent.size());
+        for (OutgoingMessage m : unsent) {
+            if (!m.released()) { // a released QoS 2 message was received by this client already (PUBREC)
+                heldHere.add(m.routed());
+            }
+        }
+        redistributeShared(heldHere, shared);
+        if (inStoreOnly != null) {
+            inStoreOnly.whenComplete((stored, failure) -> execute(() -> {
+                if (failure != null) {
+                    LOG.warning(() -> "cannot hand on the stored queue of " + clientId + " to its shared groups: "
+                            + failure);
+                    return;
+                }
+                List<RoutedMessage> messages = new ArrayList<>(stored.size());
+                for (QueuedMessage q : stored) {
+                    messages.add(outgoing(q).routed());
+                }
+                redistributeInSlices(messages, 0, shared);
+            }));
+        }
     }
 
-    /** Messages of shared subscriptions that this session will never get go to another member of their group. */
-    private void redistributeShared(List<OutgoingMessage> unsent, Map<String, Subscription> oldSubscriptions) {
+    private List<Subscription> sharedSubscriptions() {
         List<Subscription> shared = new ArrayList<>();
-        for (Subscription s : oldSubscriptions.values()) {
+        for (Subscription s : subscriptions.values()) {
             if (s.shareGroup() != null) {
                 shared.add(s);
             }
         }
+        return shared;
+    }
+
+    private static Set<Long> idsOf(List<OutgoingMessage> messages) {
+        Set<Long> ids = new HashSet<>();
+        for (OutgoingMessage m : messages) {
+            ids.add(m.routed().messageId());
+        }
+        return ids;
+    }
+
+    /** Hands on a long stored queue a slice per task, so that the event loop serves other sessions in between. */
+    private void redistributeInSlices(List<RoutedMessage> messages, int from, List<Subscription> shared) {
+        int to = Math.min(messages.size(), from + readAhead());
+        redistributeShared(messages.subList(from, to), shared);
+        if (to < messages.size()) {
+            execute(() -> redistributeInSlices(messages, to, shared));
+        }
+    }
+
+    /** Messages of shared subscriptions that this session will never get go to another member of their group. */
+    private void redistributeShared(List<RoutedMessage> unsent, List<Subscription> shared) {
         if (shared.isEmpty()) {
             return;
         }
-        for (OutgoingMessage m : unsent) {
-            if (m.released()) {
-                continue; // already received by this client (QoS 2 after PUBREC)
-            }
+        for (RoutedMessage m : unsent) {
             for (Subscription s : shared) {
-                if (io.mqttra.broker.routing.Topics.matches(s.filter(), m.routed().message().topic())) {
+                if (io.mqttra.broker.routing.Topics.matches(s.filter(), m.message().topic())) {
                     SubscriptionTree.SharedGroup group = ctx.tree().sharedGroup(s.filter(), s.shareGroup());
-                    if (group != null && ctx.router().redistribute(group, m.routed(), clientId)) {
+                    if (group != null && ctx.router().redistribute(group, m, clientId)) {
                         break;
                     }
                 }
