@@ -74,6 +74,41 @@ class SharedQueueHandOverTest extends BrokerTestSupport {
         stayer.disconnect().get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * The leaver never answers its QoS 2 deliveries with PUBREC; when its session ends with the connection, the eight
+     * in flight (maxInflight 8) go to nobody else [MQTT-4.8.2-5], the two still queued go to the other member.
+     */
+    @Test
+    void qos2MessagesInFlightToAnEndingMember_goToNobodyElse_itsQueuedOnesDo_MQTT_4_8_2_5() throws Exception {
+        java.util.Queue<Integer> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (RawClient leaver = raw()) {
+            leaver.send(RawClient.connect5("leaver", true, 60, new byte[0])); // session expiry 0: ends with the connection
+            assertThat(leaver.readPacket()[0]).isEqualTo((byte) 0x20); // CONNACK
+            leaver.send(RawClient.subscribe5(1, "$share/workers/jobs/#", 2));
+            assertThat(leaver.readPacket()[0]).isEqualTo((byte) 0x90); // SUBACK
+            Mqtt5BlockingClient pub = v5("jobs-pub");
+            pub.connect();
+            for (int i = 0; i < 10; i++) {
+                pub.publishWith().topic("jobs/a").qos(MqttQos.EXACTLY_ONCE)
+                        .payload(ByteBuffer.allocate(4).putInt(i).array()).send();
+            }
+            pub.disconnect();
+            for (int i = 0; i < 8; i++) {
+                assertThat(leaver.readPacket()[0] & 0xF0).isEqualTo(0x30); // PUBLISH, left without PUBREC
+            }
+            Mqtt5AsyncClient stayer = MqttClient.builder().useMqttVersion5().identifier("stayer")
+                    .serverHost("127.0.0.1").serverPort(port).buildAsync();
+            stayer.publishes(MqttGlobalPublishFilter.ALL,
+                    p -> received.add(ByteBuffer.wrap(p.getPayloadAsBytes()).getInt()));
+            stayer.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
+            stayer.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.EXACTLY_ONCE).send()
+                    .get(10, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
+        Thread.sleep(300); // none of the eight follows
+        assertThat(received).containsExactly(8, 9);
+    }
+
     /** The leaver is the group's only member while the messages are published: all of them queue for it. */
     private void queueAllForOfflineMember(String clientId, long expirySeconds) throws Exception {
         Mqtt5BlockingClient leaver = v5(clientId);

@@ -309,7 +309,14 @@ public final class Session implements Subscriber {
         for (Subscription s : subscriptions.values()) {
             ctx.tree().remove(clientId, s.filter(), s.shareGroup());
         }
-        List<OutgoingMessage> unsent = new ArrayList<>(inflight.values());
+        List<OutgoingMessage> unsent = new ArrayList<>(inflight.size() + queue.size());
+        for (OutgoingMessage m : inflight.values()) {
+            // A QoS 2 message this client was being sent goes to nobody else [MQTT-4.8.2-5]; at QoS 1 the server
+            // should send it to another member (MQTT 5.0 section 4.8.2).
+            if (m.routed().qos() != 2) {
+                unsent.add(m);
+            }
+        }
         unsent.addAll(queue);
         List<Subscription> shared = sharedSubscriptions();
         // Read before the delete below, which the store orders after it: the rest of the queue, that only the store
@@ -334,9 +341,7 @@ public final class Session implements Subscriber {
         }
         List<RoutedMessage> heldHere = new ArrayList<>(unsent.size());
         for (OutgoingMessage m : unsent) {
-            if (!m.released()) { // a released QoS 2 message was received by this client already (PUBREC)
-                heldHere.add(m.routed());
-            }
+            heldHere.add(m.routed());
         }
         redistributeShared(heldHere, shared);
         if (inStoreOnly != null) {
