@@ -25,8 +25,11 @@ class AckOrderTest extends BrokerTestSupport {
             slow.subscribe("slow", 1, 0);
             for (int i = 0; i < 4; i++) { // 1 in flight + 3 queued: above half of the queue limit
                 broker.publish(new ApplicationMessage("slow", bytes("fill" + i), 1, false, null)).join();
+                // One at a time: an internal publish that found the queue already congested would wait for it
+                // (and, as nobody drains it, the hold would expire before the network publisher below came).
+                int queued = i;
+                await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 1 && queued("slow-mdb") == queued);
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 1);
             try (RawClient r = raw()) {
                 r.send(RawClient.connect311("ordered-pub", true, 60));
                 r.readPacket();
@@ -43,5 +46,10 @@ class AckOrderTest extends BrokerTestSupport {
                 assertThat(r.readPacket()).containsExactly(0x40, 2, 0, 2);
             }
         }
+    }
+
+    private int queued(String clientId) {
+        return broker.administration().sessions().stream().filter(s -> s.clientId().equals(clientId))
+                .mapToInt(io.mqttra.api.admin.SessionInfo::queued).findFirst().orElse(-1);
     }
 }
