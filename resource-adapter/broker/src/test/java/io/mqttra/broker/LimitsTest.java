@@ -5,13 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class LimitsTest extends BrokerTestSupport {
@@ -38,7 +47,7 @@ class LimitsTest extends BrokerTestSupport {
     void maximumQos_announced_andSubscriptionsGrantedAtMost_MQTT_3_2_2_9() throws Exception {
         Mqtt5BlockingClient c = v5("maxqos");
         assertThat(c.connect().getRestrictions().getMaximumQos().getCode()).isEqualTo(1);
-        var ack = c.subscribeWith().topicFilter("mq").qos(com.hivemq.client.mqtt.datatypes.MqttQos.EXACTLY_ONCE).send();
+        var ack = c.subscribeWith().topicFilter("mq").qos(MqttQos.EXACTLY_ONCE).send();
         assertThat(ack.getReasonCodes().get(0).getCode()).isEqualTo(1);
     }
 
@@ -112,20 +121,14 @@ class LimitsTest extends BrokerTestSupport {
             stuck.readPacket(); // SUBACK; it never sends a PUBACK
             Mqtt5BlockingClient healthy = v5("healthy");
             healthy.connect();
-            java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger();
-            healthy.toAsync().subscribeWith().topicFilter("feed").qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
+            AtomicInteger got = new AtomicInteger();
+            healthy.toAsync().subscribeWith().topicFilter("feed").qos(MqttQos.AT_LEAST_ONCE)
                     .callback(p -> got.incrementAndGet()).send().get(5, TimeUnit.SECONDS);
             Mqtt5BlockingClient pub = v5("feeder");
             pub.connect();
             int n = 1000;
             long t0 = System.nanoTime();
-            java.util.List<java.util.concurrent.CompletableFuture<?>> acks = new java.util.ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                acks.add(pub.toAsync().publishWith().topic("feed").qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
-                        .payload(bytes("f" + i)).send());
-            }
-            java.util.concurrent.CompletableFuture.allOf(acks.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
-                    .get(30, TimeUnit.SECONDS);
+            publishAllQos1(pub.toAsync(), "feed", "f", n, 30);
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
             // One hold of 5 s at most, not one per window of publishes (which would take minutes).
             assertThat(seconds).isLessThan(15);
@@ -146,12 +149,12 @@ class LimitsTest extends BrokerTestSupport {
                 .build());
         broker.start();
         port = broker.port();
-        java.util.concurrent.ScheduledExecutorService slowAcks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        ScheduledExecutorService slowAcks = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger received = new AtomicInteger();
         try {
             var sub = v5("slow-device").toAsync();
             sub.connect().get(5, TimeUnit.SECONDS);
-            sub.subscribeWith().topicFilter("commands").qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
+            sub.subscribeWith().topicFilter("commands").qos(MqttQos.AT_LEAST_ONCE)
                     .callback(p -> slowAcks.schedule(() -> {
                         received.incrementAndGet();
                         p.acknowledge();
@@ -225,10 +228,10 @@ class LimitsTest extends BrokerTestSupport {
                 .receiveMaximum(publisherWindow).build());
         broker.start();
         port = broker.port();
-        java.util.concurrent.ExecutorService slowPool = java.util.concurrent.Executors.newSingleThreadExecutor();
-        java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger maxQueued = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService slowPool = Executors.newSingleThreadExecutor();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger received = new AtomicInteger();
+        AtomicInteger maxQueued = new AtomicInteger();
         try (LocalSession consumer = broker.openLocalSession("slow-consumer", d -> slowPool.execute(() -> {
             try {
                 Thread.sleep(1);
@@ -244,15 +247,8 @@ class LimitsTest extends BrokerTestSupport {
                     .forEach(s -> maxQueued.accumulateAndGet(s.queued(), Math::max)), 0, 2, TimeUnit.MILLISECONDS);
             Mqtt5BlockingClient pub = v5("fast-publisher");
             pub.connect();
-            var async = pub.toAsync();
             int n = 1000;
-            java.util.List<java.util.concurrent.CompletableFuture<?>> acks = new java.util.ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                acks.add(async.publishWith().topic("flood").qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
-                        .payload(bytes("m" + i)).send());
-            }
-            java.util.concurrent.CompletableFuture.allOf(acks.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
-                    .get(60, TimeUnit.SECONDS);
+            publishAllQos1(pub.toAsync(), "flood", "m", n, 60);
             await().atMost(Duration.ofSeconds(30)).until(() -> received.get() == n);
             assertThat(broker.metrics().messagesDropped()).isZero();
             // The publisher was held back: acknowledged publishes stop once the backlog passes half the limit (the
@@ -262,5 +258,15 @@ class LimitsTest extends BrokerTestSupport {
             sampler.shutdownNow();
             slowPool.shutdownNow();
         }
+    }
+
+    /** Publishes {@code n} QoS 1 messages (payload prefix + number) at once and waits for every PUBACK. */
+    private static void publishAllQos1(Mqtt5AsyncClient client, String topic, String prefix, int n,
+                                       int timeoutSeconds) throws Exception {
+        List<CompletableFuture<?>> acks = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            acks.add(client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(bytes(prefix + i)).send());
+        }
+        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(timeoutSeconds, TimeUnit.SECONDS);
     }
 }
