@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  *
  * <p>One change comes from the writer instead: when a committed branch's message is routed, its row is deleted in
  * the same commit as the message's queue entries ({@link JpaMessageStore#enqueuePrepared}), so a crash before
- * {@link #commit} leaves only what was not routed yet for recovery to commit.
+ * {@link #commit} leaves only what was not routed yet for recovery to commit. A branch recorded by
+ * {@link #commitOnePhase} has every row committed from the start; its message rows go the same way.
  */
 public final class JpaTransactionStore implements TransactionStore {
 
@@ -37,17 +38,29 @@ public final class JpaTransactionStore implements TransactionStore {
     @Override
     public CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
                                            List<Acknowledgement> acknowledgements) {
+        return record(xid, messages, acknowledgements, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> commitOnePhase(TransactionId xid, List<ApplicationMessage> messages,
+                                                  List<Acknowledgement> acknowledgements) {
+        return record(xid, messages, acknowledgements, System.currentTimeMillis());
+    }
+
+    /** Writes a branch's record: prepared ({@code committedAt} null) or already committed. */
+    private CompletableFuture<Void> record(TransactionId xid, List<ApplicationMessage> messages,
+                                           List<Acknowledgement> acknowledgements, Long committedAt) {
         long now = System.currentTimeMillis();
         return write(em -> {
             delete(em, xid);
             int seq = 0;
             for (ApplicationMessage m : messages) {
-                PreparedMessageEntity e = row(xid, seq++, now);
+                PreparedMessageEntity e = row(xid, seq++, now, committedAt);
                 e.data = MessageCodec.toData(m);
                 em.persist(e);
             }
             for (Acknowledgement a : acknowledgements) {
-                PreparedMessageEntity e = row(xid, seq++, now);
+                PreparedMessageEntity e = row(xid, seq++, now, committedAt);
                 e.ackClientId = a.clientId();
                 e.ackMessageId = a.messageId();
                 em.persist(e);
@@ -55,7 +68,7 @@ public final class JpaTransactionStore implements TransactionStore {
         });
     }
 
-    private static PreparedMessageEntity row(TransactionId xid, int seq, long now) {
+    private static PreparedMessageEntity row(TransactionId xid, int seq, long now, Long committedAt) {
         PreparedMessageEntity e = new PreparedMessageEntity();
         e.xidKey = xid.key();
         e.seq = seq;
@@ -63,6 +76,7 @@ public final class JpaTransactionStore implements TransactionStore {
         e.globalTransactionId = xid.getGlobalTransactionId();
         e.branchQualifier = xid.getBranchQualifier();
         e.preparedAt = now;
+        e.committedAt = committedAt;
         return e;
     }
 
@@ -84,13 +98,22 @@ public final class JpaTransactionStore implements TransactionStore {
 
     @Override
     public List<PreparedTransaction> loadPrepared() {
+        return load("SELECT p FROM PreparedMessageEntity p WHERE p.committedAt IS NULL"
+                + " ORDER BY p.preparedAt, p.xidKey, p.seq");
+    }
+
+    @Override
+    public List<PreparedTransaction> loadUnrouted() {
+        return load("SELECT p FROM PreparedMessageEntity p WHERE p.committedAt IS NOT NULL AND p.ackClientId IS NULL"
+                + " ORDER BY p.preparedAt, p.xidKey, p.seq");
+    }
+
+    /** The branches of the rows a query selects, each with its messages (in record order) and acknowledgements. */
+    private List<PreparedTransaction> load(String query) {
         long now = System.currentTimeMillis();
         EntityManager em = emf.createEntityManager();
         try {
-            List<PreparedMessageEntity> rows = em.createQuery(
-                    "SELECT p FROM PreparedMessageEntity p WHERE p.committedAt IS NULL"
-                            + " ORDER BY p.preparedAt, p.xidKey, p.seq",
-                    PreparedMessageEntity.class).getResultList();
+            List<PreparedMessageEntity> rows = em.createQuery(query, PreparedMessageEntity.class).getResultList();
             Map<String, TransactionId> ids = new LinkedHashMap<>();
             Map<String, List<ApplicationMessage>> messages = new LinkedHashMap<>();
             Map<String, List<Acknowledgement>> acks = new LinkedHashMap<>();
@@ -126,7 +149,8 @@ public final class JpaTransactionStore implements TransactionStore {
         try {
             List<Acknowledgement> out = new ArrayList<>();
             for (PreparedMessageEntity row : em.createQuery(
-                    "SELECT p FROM PreparedMessageEntity p WHERE p.committedAt IS NOT NULL", PreparedMessageEntity.class)
+                    "SELECT p FROM PreparedMessageEntity p WHERE p.committedAt IS NOT NULL AND p.ackClientId IS NOT NULL",
+                    PreparedMessageEntity.class)
                     .getResultList()) {
                 out.add(new Acknowledgement(row.ackClientId, row.ackMessageId));
             }
@@ -139,7 +163,9 @@ public final class JpaTransactionStore implements TransactionStore {
     @Override
     public CompletableFuture<Void> purgeCommitted(long epochMillis) {
         return write(em -> em.createQuery(
-                        "DELETE FROM PreparedMessageEntity p WHERE p.committedAt IS NOT NULL AND p.committedAt < :t")
+                        "DELETE FROM PreparedMessageEntity p WHERE p.committedAt IS NOT NULL AND p.committedAt < :t"
+                        // a committed message leaves the record only once it is routed
+                        + " AND p.ackClientId IS NOT NULL")
                 .setParameter("t", epochMillis).executeUpdate());
     }
 

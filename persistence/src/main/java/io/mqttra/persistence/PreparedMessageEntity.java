@@ -54,7 +54,10 @@ public class PreparedMessageEntity {
     @Column(name = "ACK_MESSAGE_ID")
     Long ackMessageId;
 
-    /** Null while prepared; for the acknowledgements of a committed branch, when it committed (epoch ms). */
+    /**
+     * Null while prepared; once the branch committed, when (epoch ms): on its acknowledgements, and on the messages
+     * of a branch committed in one phase until each is routed.
+     */
     @Column(name = "COMMITTED_AT")
     Long committedAt;
 

@@ -99,6 +99,40 @@ class JpaTransactionStoreTest {
     }
 
     @Test
+    void aOnePhaseCommitIsRecordedCommittedAndItsMessagesStayUntilRouted() throws Exception {
+        Files.createDirectories(dir);
+        TransactionId xid = new TransactionId(7, new byte[] {4, 2}, new byte[] {1});
+        Acknowledgement taken = new Acknowledgement("mdb:responder", 99L);
+        EntityManagerFactory emf = open();
+        try {
+            new JpaTransactionStore(emf).commitOnePhase(xid, List.of(
+                    new ApplicationMessage("answers/1", "a-1".getBytes(StandardCharsets.UTF_8), 2, false, null),
+                    new ApplicationMessage("answers/2", "a-2".getBytes(StandardCharsets.UTF_8), 1, false, null)),
+                    List.of(taken)).join();
+        } finally {
+            emf.close();
+        }
+
+        emf = open();
+        try {
+            JpaTransactionStore store = new JpaTransactionStore(emf);
+            assertThat(store.loadPrepared()).as("committed, never in doubt").isEmpty();
+            assertThat(store.loadCommittedAcknowledgements()).containsExactly(taken);
+            List<PreparedTransaction> unrouted = store.loadUnrouted();
+            assertThat(unrouted).extracting(PreparedTransaction::xid).containsExactly(xid);
+            assertThat(unrouted.get(0).messages()).extracting(ApplicationMessage::topic)
+                    .containsExactly("answers/1", "answers/2");
+            assertThat(unrouted.get(0).messageSeqs()).containsExactly(0, 1);
+
+            store.purgeCommitted(System.currentTimeMillis() + 1).join();
+            assertThat(store.loadCommittedAcknowledgements()).isEmpty();
+            assertThat(store.loadUnrouted()).as("a committed message leaves only once routed").hasSize(1);
+        } finally {
+            emf.close();
+        }
+    }
+
+    @Test
     void preparingAgainReplacesTheRecord() throws Exception {
         Files.createDirectories(dir);
         TransactionId xid = new TransactionId(1, new byte[] {1, 2}, new byte[] {3});

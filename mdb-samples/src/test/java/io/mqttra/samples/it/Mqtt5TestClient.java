@@ -40,12 +40,21 @@ public final class Mqtt5TestClient implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
     public Mqtt5TestClient(int port, String clientId) throws MqttException {
+        this(port, clientId, 0);
+    }
+
+    /**
+     * A client whose session lasts {@code sessionExpirySeconds} after it disconnects (0: a new session that ends
+     * with the connection); with a positive expiry it resumes the session it left (Clean Start 0).
+     */
+    public Mqtt5TestClient(int port, String clientId, long sessionExpirySeconds) throws MqttException {
         client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
         client.setCallback(new Callback());
         // A test fails rather than hangs when the broker does not answer; the bounds are generous for a loaded machine.
         client.setTimeToWait(60_000);
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
+        options.setCleanStart(sessionExpirySeconds == 0);
+        options.setSessionExpiryInterval(sessionExpirySeconds);
         options.setConnectionTimeout(30);
         options.setKeepAliveInterval(120);
         client.connect(options);

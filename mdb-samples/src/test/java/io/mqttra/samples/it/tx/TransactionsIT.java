@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -63,7 +64,8 @@ class TransactionsIT {
         Path war = itDir.resolve("tx-it.war");
         ShrinkWrap.create(WebArchive.class, "tx-it.war")
                 .addPackage(OrderService.class.getPackage())
-                .addClasses(ReceivedRow.class, Attempts.class, FailingBean.class, RecordingBean.class, TxTestResource.class)
+                .addClasses(ReceivedRow.class, Attempts.class, FailingBean.class, RecordingBean.class, Answerer.class,
+                        TxTestResource.class)
                 .addAsResource("tx/persistence.xml", "META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
@@ -202,6 +204,38 @@ class TransactionsIT {
         List<String> rows = rows("record");
         assertThat(distinctPayloads(rows)).isEqualTo(n);
         assertThat(rows).as("exactly one row per message").hasSize(n);
+    }
+
+    /**
+     * A bean that takes a question and publishes its answer in one transaction (one-phase commit, the broker its
+     * only resource), with the server halted once the answer is routed and before the question is acknowledged:
+     * after the restart the bean does not get the question again, so the answer exists once.
+     */
+    @Test
+    @Order(6)
+    void aBeanThatAnswersInItsTransactionAnswersOnceAcrossACrashAfterTheCommit() throws Exception {
+        String reader = "it-answer-reader";
+        try (Mqtt5TestClient answers = new Mqtt5TestClient(mqttPort, reader, 3600)) {
+            answers.subscribe(Answerer.ANSWER_TOPIC, 2);
+        } // offline from here on: the answer waits in its session
+        assertThat(post("/tx-it/api/it/crash-after-routing?topic=" + Answerer.ANSWER_TOPIC).body()).isEqualTo("armed");
+        try (Mqtt5TestClient device = new Mqtt5TestClient(mqttPort, "it-asker")) {
+            device.publish("it/tx/ask/1", "q-1", 2, false);
+        } catch (MqttException e) {
+            // the server may halt before the PUBCOMP: the question was stored before the bean could take it
+        }
+        assertThat(payara.awaitExit(WAIT)).as("halted by the crash point").isEqualTo(99);
+        assertThat(payara.logText()).contains("halting the JVM after routing");
+
+        payara = boot(List.of());
+
+        try (Mqtt5TestClient answers = new Mqtt5TestClient(mqttPort, reader, 3600)) {
+            Mqtt5TestClient.Received answer = answers.next(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer).as("the committed answer").isNotNull();
+            assertThat(answer.payload()).isEqualTo("answer:q-1");
+            assertThat(answers.next(10, TimeUnit.SECONDS)).as("answered once: the bean did not get the question again")
+                    .isNull();
+        }
     }
 
     // ---- helpers ----

@@ -61,4 +61,16 @@ public class TxTestResource {
         System.setProperty("mqttra.test.crashBeforeCommitTopic", topic);
         return "armed";
     }
+
+    /**
+     * Arms the resource adapter's test crash point: the next transaction that publishes to {@code topic} halts the
+     * server once its messages are routed, before the messages it took are acknowledged
+     * (mqttra.test.crashAfterRoutingTopic).
+     */
+    @POST
+    @Path("crash-after-routing")
+    public String armCrashAfterRouting(@QueryParam("topic") String topic) {
+        System.setProperty("mqttra.test.crashAfterRoutingTopic", topic);
+        return "armed";
+    }
 }

@@ -38,6 +38,16 @@ public final class InMemoryTransactionStore implements TransactionStore {
         return DONE;
     }
 
+    /** Nothing here survives the process, so only the acknowledgements are kept: messages are routed right after. */
+    @Override
+    public synchronized CompletableFuture<Void> commitOnePhase(TransactionId xid, List<ApplicationMessage> messages,
+                                                            List<Acknowledgement> acknowledgements) {
+        if (!acknowledgements.isEmpty()) {
+            committed.put(xid, new Committed(List.copyOf(acknowledgements), System.currentTimeMillis()));
+        }
+        return DONE;
+    }
+
     @Override
     public synchronized CompletableFuture<Void> rollback(TransactionId xid) {
         prepared.remove(xid);
@@ -47,6 +57,11 @@ public final class InMemoryTransactionStore implements TransactionStore {
     @Override
     public synchronized List<PreparedTransaction> loadPrepared() {
         return new ArrayList<>(prepared.values());
+    }
+
+    @Override
+    public List<PreparedTransaction> loadUnrouted() {
+        return List.of();
     }
 
     @Override

@@ -160,8 +160,8 @@ final class EndpointInvoker {
         if (state == MqttResourceManager.AcknowledgementState.COMMITTED) {
             delivery.acknowledge();
             resourceManager.acknowledged(acknowledgement);
-            LOG.info(() -> "Message " + acknowledgement + " was taken by a transaction that recovery committed:"
-                    + " acknowledged without delivering it again");
+            LOG.info(() -> "Message " + acknowledgement + " was taken by a transaction that committed before the"
+                    + " restart or in recovery: acknowledged without delivering it again");
             return true;
         }
         return false;

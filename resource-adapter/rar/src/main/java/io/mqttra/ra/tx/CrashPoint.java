@@ -6,9 +6,10 @@ import java.util.logging.Logger;
 
 /**
  * Test hooks that halt the JVM (like {@code kill -9}) inside the resource manager's commit, where no test can stop
- * the server from outside: {@link #BEFORE_COMMIT} after the transaction manager logged its decision and before
- * anything was routed; {@link #AFTER_ROUTING} after the branch's messages were durably routed and before its
- * prepared record was forgotten (the window in which a replayed commit must not route them again).
+ * the server from outside: {@link #BEFORE_COMMIT} after the commit was decided (the transaction manager logged it,
+ * or a one-phase commit was recorded) and before anything was routed; {@link #AFTER_ROUTING} after the branch's
+ * messages were durably routed and before its record was forgotten or its taken messages acknowledged (the window
+ * in which a replayed commit must not route them again, nor the bean get its message again).
  *
  * <p>Why this stays in production code: both windows lie between two store writes of one {@code commit} call, and
  * the crash test runs the real adapter in a real Payara, which cannot be handed test-only wiring. It is inert
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
 enum CrashPoint {
 
     BEFORE_COMMIT("mqttra.test.crashBeforeCommitTopic", "before committing"),
-    AFTER_ROUTING("mqttra.test.crashAfterRoutingTopic", "after routing, before forgetting the prepared record of");
+    AFTER_ROUTING("mqttra.test.crashAfterRoutingTopic", "after routing, before forgetting the record of");
 
     static final String ENABLE_PROPERTY = "mqttra.test.crashPoints";
     private static final boolean ENABLED = Boolean.getBoolean(ENABLE_PROPERTY);

@@ -31,7 +31,11 @@ import javax.transaction.xa.Xid;
  *   <li>prepare: the branch's messages are written to the {@link TransactionStore}, keyed by Xid, before XA_OK.</li>
  *   <li>commit: the messages are routed, then the record is deleted. Exactly once: each message leaves the
  *       record in the same durable write as its routed copies, so a commit replayed after a crash routes only
- *       what was not routed yet. One-phase commit routes without writing a record.</li>
+ *       what was not routed yet.</li>
+ *   <li>one-phase commit: a branch with one write to do (one message, or only acknowledgements) does it without a
+ *       record. A branch with more (it takes a message and publishes, as a message-driven bean that answers does,
+ *       or publishes several) first writes its record already committed ({@link TransactionStore#commitOnePhase}):
+ *       that write is the commit, all or nothing, and a crash after it routes the rest at the next start.</li>
  *   <li>rollback: the messages are discarded.</li>
  *   <li>recover: every prepared Xid, including those found in the store at start.</li>
  * </ul>
@@ -106,7 +110,22 @@ public final class MqttResourceManager {
             LOG.info(() -> prepared.size() + " prepared MQTT transaction(s) wait for the transaction manager's recovery: "
                     + prepared.stream().map(p -> p.xid().key()).toList());
         }
+        store.loadUnrouted().forEach(this::finishRouting);
         return prepared.size();
+    }
+
+    /** A branch committed in one phase before a crash, whose routing the crash interrupted: routes the rest. */
+    private void finishRouting(PreparedTransaction committed) {
+        TransactionBranch b = TransactionBranch.recovered(committed.xid(), committed.messages(),
+                committed.messageSeqs(), List.of());
+        LOG.info(() -> "MQTT transaction " + b.xid().key() + " committed before the last stop: routing its "
+                + committed.messages().size() + " message(s) not routed yet");
+        b.route(sink).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.log(Level.WARNING, "Could not route the committed messages of MQTT transaction " + b.xid().key()
+                        + " (tried again at the next start)", e);
+            }
+        });
     }
 
     /** A new XAResource of this resource manager; {@code listener} (may be null) is told how each branch ends. */
@@ -222,6 +241,7 @@ public final class MqttResourceManager {
     void commit(Xid xid, boolean onePhase) throws XAException {
         TransactionBranch b = existing(TransactionId.of(xid));
         TransactionBranch.State state = b.state();
+        boolean recorded = false;
         if (onePhase) {
             if (state == TransactionBranch.State.ROLLBACK_ONLY) {
                 discard(b, "it was marked rollback-only");
@@ -230,7 +250,7 @@ public final class MqttResourceManager {
             if (state != TransactionBranch.State.IDLE) {
                 throw error(XAException.XAER_PROTO, "cannot commit in one phase " + b);
             }
-            commitOnePhase(b);
+            recorded = commitOnePhase(b);
         } else {
             if (state != TransactionBranch.State.PREPARED) {
                 throw error(XAException.XAER_PROTO, "cannot commit " + b + ": not prepared");
@@ -243,16 +263,17 @@ public final class MqttResourceManager {
             for (BranchListener l : b.listeners()) {
                 notify(l, true, b);
             }
-            awaitSettled(b);
+            if (!recorded) {
+                awaitSettled(b);
+            }
         }
     }
 
     /**
-     * One phase: no record says that the branch took its message, so the commit returns only once the message's
-     * removal is durable. A crash before that leaves the message queued and the commit unanswered, which is a
-     * rollback as far as this resource manager is concerned: the message comes again and nothing else of the
-     * branch happened, unless the branch also published (the transaction manager joined an outbound connection
-     * into the delivery's branch): those messages are routed first and would then be published again.
+     * One phase without a record (the branch only took messages): nothing says that the branch took its message,
+     * so the commit returns only once the message's removal is durable. A crash before that leaves the message
+     * queued and the commit unanswered, which is a rollback as far as this resource manager is concerned: the
+     * message comes again and nothing else of the branch happened.
      */
     private void awaitSettled(TransactionBranch b) {
         for (BranchListener l : b.listeners()) {
@@ -266,21 +287,56 @@ public final class MqttResourceManager {
         }
     }
 
-    private void commitOnePhase(TransactionBranch b) throws XAException {
+    /** @return whether the commit was recorded (then the record, not the listeners, keeps what was taken) */
+    private boolean commitOnePhase(TransactionBranch b) throws XAException {
+        List<ApplicationMessage> messages = b.messages();
+        List<Acknowledgement> acknowledgements = b.acknowledgements();
+        if (messages.size() > 1 || !messages.isEmpty() && !acknowledgements.isEmpty()) {
+            commitOnePhaseRecorded(b, messages, acknowledgements);
+            return true;
+        }
         try {
             await(b.route(sink), "route the messages of " + b.xid());
         } catch (XAException | RuntimeException e) {
-            int routed = b.routedCount();
+            boolean handedOver = b.routedCount() > 0;
             String reason = e.getMessage();
             discard(b, "routing failed: " + reason);
-            if (routed == 0) {
+            if (!handedOver) {
                 throw error(XAException.XA_RBOTHER, "could not route the messages of " + b.xid() + ": " + reason, e);
             }
-            // Some messages are on their way and cannot be called back.
-            throw error(XAException.XA_HEURMIX, routed + " of " + b.messages().size() + " messages of " + b.xid()
-                    + " were routed before routing failed: " + reason, e);
+            // The router took the message before its write failed: subscribers online may have it already.
+            throw error(XAException.XA_HEURMIX, "the message of " + b.xid() + " was handed to the router before"
+                    + " routing failed: " + reason, e);
         }
         LOG.fine(() -> "Committed (one phase) " + b);
+        return false;
+    }
+
+    /**
+     * Writes the branch's record already committed, then routes as for a prepared branch. Before that write
+     * nothing happened (a failure rolls back); after it the branch is committed whatever comes: a routing failure
+     * or a crash leaves the messages not routed yet in the record for the next start, and the taken messages are
+     * kept from the bean by the committed acknowledgements.
+     */
+    private void commitOnePhaseRecorded(TransactionBranch b, List<ApplicationMessage> messages,
+                                        List<Acknowledgement> acknowledgements) throws XAException {
+        try {
+            await(store.commitOnePhase(b.xid(), messages, acknowledgements), "record the commit of " + b.xid());
+        } catch (XAException e) {
+            discard(b, "its commit could not be recorded: " + e.getMessage());
+            throw error(XAException.XA_RBOTHER, "could not record the commit of " + b.xid() + ": "
+                    + e.getMessage(), e.getCause());
+        }
+        b.prepared(); // from here on, routing strikes each message out of the record
+        CrashPoint.BEFORE_COMMIT.reached(b, messages);
+        try {
+            await(b.route(sink), "route the messages of " + b.xid());
+        } catch (XAException | RuntimeException e) {
+            LOG.severe(() -> "MQTT transaction " + b.xid().key() + " committed, but routing its messages failed; those"
+                    + " not routed yet stay stored and are routed at the next start: " + e.getMessage());
+        }
+        CrashPoint.AFTER_ROUTING.reached(b, messages);
+        LOG.fine(() -> "Committed (one phase, recorded) " + b);
     }
 
     private void commitPrepared(TransactionBranch b) throws XAException {

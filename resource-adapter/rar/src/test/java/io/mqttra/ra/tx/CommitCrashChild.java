@@ -24,6 +24,10 @@ import javax.transaction.xa.Xid;
  *       and before its record is forgotten. A persistent subscriber that never acknowledges keeps every copy.</li>
  *   <li>{@code one-phase-ack}: a transacted delivery's branch commits in one phase; the JVM halts (98) the moment
  *       commit returns.</li>
+ *   <li>{@code answer-before-routing} and {@code answer-after-routing}: a bean takes a request and publishes its
+ *       answer in the same branch, which commits in one phase; crash point {@link CrashPoint#BEFORE_COMMIT} or
+ *       {@link CrashPoint#AFTER_ROUTING} halts (99) once the commit is recorded, before or after the answer is
+ *       routed. The request's message id is printed as {@code TAKEN <id>}.</li>
  * </ul>
  */
 public final class CommitCrashChild {
@@ -77,6 +81,27 @@ public final class CommitCrashChild {
                 System.out.println("COMMITTED");
                 System.out.flush();
                 Runtime.getRuntime().halt(98);
+            }
+            case "answer-before-routing", "answer-after-routing" -> {
+                broker.openLocalSession(SUBSCRIBER, d -> { }).subscribe("answers/#", 1, 1);
+                BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
+                broker.openLocalSession(BEAN, deliveries::add).subscribe("requests/#", 1, 1);
+                broker.publish(message("requests/1", "r-1")).get(10, TimeUnit.SECONDS);
+                Delivery d = deliveries.poll(10, TimeUnit.SECONDS);
+                System.out.println("TAKEN " + d.messageId());
+                MqttXAResource inbound = rm.newXAResource(new DeliveryOutcome(d::acknowledgeDurably),
+                        new Acknowledgement(BEAN, d.messageId()));
+                MqttXAResource outbound = rm.newXAResource(null);
+                inbound.start(XID, XAResource.TMNOFLAGS);
+                outbound.start(XID, XAResource.TMJOIN);
+                outbound.publish(message("answers/1", "a-1"));
+                outbound.end(XID, XAResource.TMSUCCESS);
+                inbound.end(XID, XAResource.TMSUCCESS);
+                CrashPoint point = args[1].equals("answer-before-routing") ? CrashPoint.BEFORE_COMMIT
+                        : CrashPoint.AFTER_ROUTING;
+                System.setProperty(point.property(), "answers/1");
+                System.out.flush();
+                inbound.commit(XID, true);
             }
             default -> throw new IllegalArgumentException(args[1]);
         }

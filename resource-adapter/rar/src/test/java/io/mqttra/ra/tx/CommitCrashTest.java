@@ -2,6 +2,7 @@ package io.mqttra.ra.tx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mqttra.broker.store.Acknowledgement;
 import io.mqttra.broker.store.QueuedMessage;
 import io.mqttra.broker.store.TransactionId;
 import io.mqttra.ra.ChildJvm;
@@ -11,9 +12,11 @@ import io.mqttra.ra.ThreadPoolWorkManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +73,55 @@ class CommitCrashTest {
                 assertThat(adapter.store().messages().loadQueue(CommitCrashChild.BEAN)).as("taken for good").isEmpty();
             } finally {
                 adapter.stop();
+            }
+        }
+    }
+
+    /**
+     * A bean that takes a request and publishes its answer in one transaction committed in one phase (the
+     * transaction manager joined its inbound and outbound resources into one branch of this resource manager): a
+     * crash once the commit is recorded, before the answer is routed, routes the answer at the next start, once,
+     * and keeps the request from the bean.
+     */
+    @Test
+    void aOnePhaseAnswerInterruptedBeforeRoutingIsRoutedOnceAtTheNextStartAndTheRequestIsNotRepeated()
+            throws Exception {
+        answerSurvivesACrash("answer-before-routing");
+    }
+
+    /** The same, with the crash after the answer was routed and before the request was acknowledged. */
+    @Test
+    void aOnePhaseAnswerRoutedJustBeforeACrashIsNotRoutedAgainAndTheRequestIsNotRepeated() throws Exception {
+        answerSurvivesACrash("answer-after-routing");
+    }
+
+    private static void answerSurvivesACrash(String mode) throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "crash-" + mode);
+        ChildJvm.Result child = ChildJvm.run(CommitCrashChild.class, List.of("-D" + CrashPoint.ENABLE_PROPERTY + "=true"),
+                data.resolve("child.log"), data.toString(), mode);
+        assertThat(child.exitCode()).as("halted by the crash point: %s", child.lines()).isEqualTo(99);
+        long taken = child.lines().stream().filter(l -> l.startsWith("TAKEN ")).mapToLong(l -> Long.parseLong(l.substring(6)))
+                .findFirst().orElseThrow();
+        Acknowledgement request = new Acknowledgement(CommitCrashChild.BEAN, taken);
+
+        // Two lives: the first after the crash finishes the commit, the second must find nothing left to do.
+        for (int life = 1; life <= 2; life++) {
+            try (ThreadPoolWorkManager workManager = new ThreadPoolWorkManager()) {
+                MqttResourceAdapter adapter = restart(data, workManager);
+                try {
+                    MqttResourceManager rm = adapter.resourceManager();
+                    assertThat(rm.acknowledgementState(request)).as("life %d: the bean's request is taken", life)
+                            .isEqualTo(MqttResourceManager.AcknowledgementState.COMMITTED);
+                    MqttXAResource xa = rm.newXAResource(null);
+                    assertThat(xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN))
+                            .as("a one-phase commit is never in doubt").isEmpty();
+                    Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                            assertThat(payloads(adapter.store().messages().loadQueue(CommitCrashChild.SUBSCRIBER)))
+                                    .as("the answer, routed once").containsExactly("a-1"));
+                    assertThat(adapter.store().transactions().loadUnrouted()).as("nothing left to route").isEmpty();
+                } finally {
+                    adapter.stop();
+                }
             }
         }
     }

@@ -32,16 +32,71 @@ class MqttXAResourceTest {
     private final MqttResourceManager rm = new MqttResourceManager(store, sink, 2_000);
 
     @Test
-    void publishesAreHeldUntilOnePhaseCommitAndSkipThePrepareRecord() throws Exception {
+    void aSinglePublishIsHeldUntilOnePhaseCommitAndWritesNoRecord() throws Exception {
         MqttXAResource xa = rm.newXAResource(null);
         Xid xid = xid(1);
-        runBranch(xa, xid, "orders/created", "1", "2");
+        runBranch(xa, xid, "orders/created", "1");
         assertThat(sink.routed).as("nothing routed before commit").isEmpty();
 
         xa.commit(xid, true);
 
-        assertThat(sink.payloads()).containsExactly("1", "2");
+        assertThat(sink.payloads()).containsExactly("1");
         assertThat(store.prepares).as("one-phase commit writes no prepare record").isZero();
+        assertThat(store.onePhaseRecords).as("routing one message is one write already").isZero();
+        assertThat(rm.openBranches()).isZero();
+    }
+
+    @Test
+    void aOnePhaseCommitOfSeveralPublishesIsRecordedBeforeTheyAreRouted() throws Exception {
+        MqttXAResource xa = rm.newXAResource(null);
+        Xid xid = xid(30);
+        runBranch(xa, xid, "orders/created", "1", "2");
+        sink.onPublish = () -> assertThat(store.onePhaseRecords).as("recorded before routing").isEqualTo(1);
+
+        xa.commit(xid, true);
+
+        assertThat(sink.payloads()).containsExactly("1", "2");
+        assertThat(sink.prepared).as("routed as recorded, each struck out of the record").containsExactly(0, 1);
+        assertThat(store.prepares).isZero();
+        assertThat(fullScan(xa)).as("a committed branch is never in doubt").isEmpty();
+    }
+
+    @Test
+    void aBeanThatTakesAMessageAndPublishesCommitsBothInOneRecordedWrite() throws Exception {
+        Acknowledgement taken = new Acknowledgement("mdb:responder", 41L);
+        List<String> outcomes = new ArrayList<>();
+        MqttXAResource inbound = rm.newXAResource(recordingListener(outcomes, "committed"), taken);
+        MqttXAResource outbound = rm.newXAResource(null);
+        Xid xid = xid(31);
+        inbound.start(xid, XAResource.TMNOFLAGS);
+        outbound.start(xid, XAResource.TMJOIN); // Payara joins resources of the same RM into one branch
+        outbound.publish(message("answers/1", "a-1"));
+        outbound.end(xid, XAResource.TMSUCCESS);
+        inbound.end(xid, XAResource.TMSUCCESS);
+        sink.onPublish = () -> assertThat(store.loadCommittedAcknowledgements())
+                .as("the message is taken for good before the answer is routed").containsExactly(taken);
+
+        inbound.commit(xid, true);
+
+        assertThat(sink.payloads()).containsExactly("a-1");
+        assertThat(outcomes).containsExactly("committed");
+        assertThat(store.onePhaseRecords).isEqualTo(1);
+    }
+
+    @Test
+    void aOnePhaseCommitWhoseRecordCannotBeWrittenRollsBackAndRoutesNothing() throws Exception {
+        List<String> outcomes = new ArrayList<>();
+        MqttXAResource inbound = rm.newXAResource(recordingListener(outcomes, "committed"),
+                new Acknowledgement("mdb:responder", 42L));
+        Xid xid = xid(32);
+        runBranch(inbound, xid, "answers/2", "a-2");
+        store.failOnePhase = true;
+
+        assertXaError(() -> inbound.commit(xid, true), XAException.XA_RBOTHER);
+
+        assertThat(sink.routed).isEmpty();
+        assertThat(outcomes).containsExactly("rolled back");
+        assertThat(store.loadCommittedAcknowledgements()).isEmpty();
         assertThat(rm.openBranches()).isZero();
     }
 
@@ -393,7 +448,9 @@ class MqttXAResourceTest {
     private static class RecordingStore implements TransactionStore {
         private final InMemoryTransactionStore delegate = new InMemoryTransactionStore();
         int prepares;
+        int onePhaseRecords;
         boolean failPrepare;
+        boolean failOnePhase;
 
         @Override
         public CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
@@ -406,6 +463,21 @@ class MqttXAResourceTest {
         @Override
         public CompletableFuture<Void> commit(TransactionId xid) {
             return delegate.commit(xid);
+        }
+
+        @Override
+        public CompletableFuture<Void> commitOnePhase(TransactionId xid, List<ApplicationMessage> messages,
+                                                      List<Acknowledgement> acknowledgements) {
+            if (failOnePhase) {
+                return CompletableFuture.failedFuture(new IllegalStateException("disk full"));
+            }
+            onePhaseRecords++;
+            return delegate.commitOnePhase(xid, messages, acknowledgements);
+        }
+
+        @Override
+        public List<PreparedTransaction> loadUnrouted() {
+            return delegate.loadUnrouted();
         }
 
         @Override
@@ -432,16 +504,25 @@ class MqttXAResourceTest {
     /** Records what is routed; can refuse the n-th publish once. */
     private static final class RecordingSink implements MessageSink {
         final List<ApplicationMessage> routed = new CopyOnWriteArrayList<>();
+        final List<Integer> prepared = new CopyOnWriteArrayList<>();
         final AtomicInteger calls = new AtomicInteger();
         int failAt;
+        Runnable onPublish = () -> { };
 
         @Override
         public CompletableFuture<Void> publish(ApplicationMessage message) {
+            onPublish.run();
             if (calls.incrementAndGet() == failAt) {
                 throw new IllegalStateException("broker not started");
             }
             routed.add(message);
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> publishPrepared(ApplicationMessage message, TransactionId xid, int seq) {
+            prepared.add(seq);
+            return publish(message);
         }
 
         List<String> payloads() {
