@@ -465,4 +465,28 @@ abstract class StoreContractTest {
             assertThat(p.acknowledgements()).containsExactly(new Acknowledgement("mdb", 9L));
         });
     }
+
+    /**
+     * A branch committed in one phase is recorded committed: its acknowledgement counts as taken, its messages stay
+     * until routed (each struck out with its copies), and a purge of old acknowledgements never drops them.
+     */
+    @Test
+    void aOnePhaseCommitRecordKeepsItsMessagesUntilRoutedAndItsAcknowledgementsAsTaken() {
+        TransactionId xid = new TransactionId(8, new byte[] {5, 6}, new byte[] {7});
+        await(store.sessions().saveSession(session("sub", null)));
+        await(store.transactions().commitOnePhase(xid, List.of(message("answers/1", "a-1", 2),
+                message("answers/2", "a-2", 1)), List.of(new Acknowledgement("mdb", 10L))));
+        await(store.messages().enqueuePrepared(21, message("answers/1", "a-1", 2),
+                List.of(new Reference("sub", 2, false, null)), xid, 0));
+        await(store.transactions().purgeCommitted(System.currentTimeMillis() + 1));
+        reopen();
+        assertThat(store.transactions().loadPrepared()).as("never in doubt").isEmpty();
+        assertThat(store.messages().loadQueue("sub")).extracting(QueuedMessage::messageId).containsExactly(21L);
+        assertThat(store.transactions().loadUnrouted()).singleElement().satisfies(p -> {
+            assertThat(p.xid()).isEqualTo(xid);
+            assertThat(p.messages()).extracting(ApplicationMessage::topic).containsExactly("answers/2");
+            assertThat(p.messageSeqs()).containsExactly(1);
+        });
+        assertThat(store.transactions().loadCommittedAcknowledgements()).as("purged").isEmpty();
+    }
 }
