@@ -96,9 +96,9 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Queues a read that sees every write submitted before it (and maybe some submitted after). It runs on the
-     * writer thread after the batch it was drained with has committed, so it costs no commit of its own and does
-     * not split the batch; keep it to an indexed query of a bounded number of rows.
+     * Queues a read that sees every write submitted before it and none submitted after it. It runs on the writer
+     * thread once the writes drained before it have committed; keep it to an indexed query of a bounded number of
+     * rows.
      */
     <T> CompletableFuture<T> read(Function<EntityManager, T> query) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -190,23 +190,23 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Commits the batch's writes and runs its reads in call order. A read must not see a write called after it: the
+     * engine reads a session's stored queue to hand it on and deletes the session right after, so a read run behind
+     * that delete found nothing and the queue was lost. The writes between two reads share one commit; a read that
+     * writes follow in the same batch costs one commit more.
+     */
     private EntityManager commitThenRead(EntityManager em, List<Write> batch) {
-        List<Write> writes = batch;
-        List<Write> reads = List.of();
-        for (Write w : batch) {
-            if (w.read() != null) {
-                writes = new ArrayList<>(batch.size());
-                reads = new ArrayList<>();
-                for (Write x : batch) {
-                    (x.read() != null ? reads : writes).add(x);
-                }
-                break;
+        int writesFrom = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Write r = batch.get(i);
+            if (r.read() == null) {
+                continue;
             }
-        }
-        if (!writes.isEmpty()) {
-            em = commit(em, writes);
-        }
-        for (Write r : reads) {
+            if (i > writesFrom) {
+                em = commit(em, batch.subList(writesFrom, i));
+            }
+            writesFrom = i + 1;
             try {
                 r.read().accept(em);
                 r.done().complete(null);
@@ -218,6 +218,9 @@ final class GroupCommitWriter implements AutoCloseable {
                     em.clear();
                 }
             }
+        }
+        if (writesFrom < batch.size()) {
+            em = commit(em, batch.subList(writesFrom, batch.size()));
         }
         return em;
     }

@@ -206,6 +206,32 @@ abstract class StoreContractTest {
         assertThat(m.storedMessageCount()).isZero();
     }
 
+    /**
+     * A session that ends reads its stored queue to hand it on to its shared groups, then deletes itself: in one
+     * batch, the read sees the enqueues called before it and not the delete called after it.
+     */
+    @Test
+    void loadWaitingSeesTheWritesCalledBeforeItAndNoneAfter() {
+        store.close();
+        CompletableFuture<Runnable> writerLoop = new CompletableFuture<>();
+        store = JpaStores.open(settings, writerLoop::complete); // the writer waits, so all below is one batch
+        var m = store.messages();
+        store.sessions().saveSession(session("a", null));
+        List<Long> ids = new ArrayList<>();
+        for (long id = 1; id <= 100; id++) {
+            m.enqueue(id, message("t", "p" + id, 1), List.of(new Reference("a", 1, false, null)));
+            ids.add(id);
+        }
+        CompletableFuture<List<QueuedMessage>> read = m.loadWaiting("a", 0, Set.of(), 1000);
+        CompletableFuture<Void> delete = store.sessions().deleteSession("a");
+        TestDatabases.THREADS.execute(writerLoop.join());
+
+        assertThat(read.join()).extracting(QueuedMessage::messageId).containsExactlyElementsOf(ids);
+        delete.join();
+        assertThat(m.loadQueue("a")).isEmpty();
+        assertThat(m.storedMessageCount()).isZero();
+    }
+
     @Test
     void retainedMessagesReplaceDeleteAndSurviveRestart() {
         var r = store.retained();

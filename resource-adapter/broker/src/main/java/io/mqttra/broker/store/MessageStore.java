@@ -58,7 +58,8 @@ public interface MessageStore {
      * The session's next waiting messages in queue order: at most {@code max}, fewer only when there are no more;
      * those with a {@link QueuedMessage#position()} above {@code afterPosition} (0: from the start), leaving out the
      * ids in {@code skip} (the few the session already holds). Unlike the other loads it is ordered like a write:
-     * it sees every write called before it. It completes later, possibly on another thread; the engine hops back.
+     * it sees every write called before it and none called after it (a session that ends reads its queue to hand it
+     * on and deletes it right after). It completes later, possibly on another thread; the engine hops back.
      */
     CompletableFuture<List<QueuedMessage>> loadWaiting(String clientId, long afterPosition, Set<Long> skip, int max);
 }
