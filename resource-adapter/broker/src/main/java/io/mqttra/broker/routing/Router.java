@@ -151,11 +151,11 @@ public final class Router {
                     congested.add(c);
                 }
             }
-            prepare(e.getKey(), message, messageId, Math.min(message.qos(), t.qos),
+            prepare(e.getKey(), null, message, messageId, Math.min(message.qos(), t.qos),
                     t.retainAsPublished && message.retain(), t.ids, now, references, handOver);
         }
         for (Subscription s : sharedPicks) {
-            prepare(s.subscriber(), message, messageId, Math.min(message.qos(), s.qos()),
+            prepare(s.subscriber(), s, message, messageId, Math.min(message.qos(), s.qos()),
                     s.retainAsPublished() && message.retain(), ids(s), now, references, handOver);
         }
         CompletableFuture<Void> queued = references.isEmpty() && receipt == Receipt.NONE
@@ -248,8 +248,8 @@ public final class Router {
         }
         List<MessageStore.Reference> references = new ArrayList<>(1);
         List<Runnable> handOver = new ArrayList<>(1);
-        prepare(s.subscriber(), m.message(), m.messageId(), Math.min(m.message().qos(), s.qos()), m.retain(), ids(s),
-                m.receivedAtNanos(), references, handOver);
+        prepare(s.subscriber(), s, m.message(), m.messageId(), Math.min(m.message().qos(), s.qos()), m.retain(),
+                ids(s), m.receivedAtNanos(), references, handOver);
         if (!references.isEmpty()) {
             messageStore.enqueue(m.messageId(), m.message(), references);
         }
@@ -257,15 +257,16 @@ public final class Router {
         return true;
     }
 
-    private static void prepare(Subscriber subscriber, ApplicationMessage message, long messageId, int qos,
-                                boolean retain, List<Integer> ids, long receivedAt,
+    /** @param shared the shared subscription {@code subscriber} was picked through, or null */
+    private static void prepare(Subscriber subscriber, Subscription shared, ApplicationMessage message,
+                                long messageId, int qos, boolean retain, List<Integer> ids, long receivedAt,
                                 List<MessageStore.Reference> references, List<Runnable> handOver) {
         if (qos > 0 && subscriber.isPersistent()) {
             references.add(new MessageStore.Reference(subscriber.clientId(), qos, retain, ids));
         }
         RoutedMessage routed = new RoutedMessage(message, messageId, qos, retain, ids, receivedAt);
-        subscriber.expectOffer(); // before the enqueue below is written, see Subscriber#expectOffer
-        handOver.add(() -> subscriber.offer(routed));
+        subscriber.expectOffer(messageId, shared); // before the enqueue below is written, see Subscriber#expectOffer
+        handOver.add(shared == null ? () -> subscriber.offer(routed) : () -> subscriber.offer(routed, shared));
     }
 
     private static List<Integer> ids(Subscription s) {

@@ -24,13 +24,24 @@ public interface Subscriber {
 
     /**
      * Announces an {@link #offer} to come, before the store write of its message: a session that pages its queue
-     * in from the store uses it to tell a message it loaded from one still on its way to it.
+     * in from the store uses it to tell a message it loaded from one still on its way to it, and a session that
+     * ends uses it to tell which of its stored messages are still on their way to it.
+     *
+     * @param shared the shared subscription the router picked this subscriber through, or null
      */
-    default void expectOffer() {
+    default void expectOffer(long messageId, Subscription shared) {
     }
 
     /** Hands one matched message to the subscriber; called on the publisher's thread, must not block. */
     void offer(RoutedMessage message);
+
+    /**
+     * Hands over a message the router picked this subscriber for as a member of a shared subscription's group: if
+     * the subscription ended meanwhile, the subscriber passes the message on to another member.
+     */
+    default void offer(RoutedMessage message, Subscription shared) {
+        offer(message);
+    }
 
     /**
      * Hands over the retained messages for a new subscription, in order. They come all at once (a '#' may

@@ -13,12 +13,15 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,8 +70,12 @@ public final class Session implements Subscriber {
     private final Set<Long> sentPastQueue = new HashSet<>();
     /** Identifies the current page load; a page that arrives after the queue was released or cleared is ignored. */
     private int loadGeneration;
-    /** Announced by the router before the store write, not yet delivered: see {@link #expectOffer()}. */
+    /** Announced by the router before the store write, not yet delivered: see {@link #expectOffer}. */
     private final AtomicInteger offersInTransit = new AtomicInteger();
+    /** The ids among {@link #offersInTransit} picked through a shared subscription, each with its count. */
+    private final ConcurrentHashMap<Long, Integer> sharedInTransit = new ConcurrentHashMap<>();
+    /** Shared subscriptions that {@link #clearState} ended (by identity): what still comes through them goes on. */
+    private final Set<Subscription> endedShared = Collections.newSetFromMap(new IdentityHashMap<>());
     private final RetainedBacklog retainedBacklog = new RetainedBacklog();
     private final Set<Integer> incomingQos2 = new HashSet<>();
     private int lastPacketId;
@@ -321,11 +328,22 @@ public final class Session implements Subscriber {
         List<Subscription> shared = sharedSubscriptions();
         // Read before the delete below, which the store orders after it: the rest of the queue, that only the store
         // holds, goes to the other members too. All of it in one read, which the queue limit bounds; the offers still
-        // on their way here were written to the store before it too.
+        // on their way here may have been written to the store before it too, so they count towards its size.
         CompletableFuture<List<QueuedMessage>> inStoreOnly = persistent && spilled && !shared.isEmpty()
                 ? ctx.stores().messages().loadWaiting(clientId, 0, idsOf(unsent),
                         (int) Math.min(waiting + offersInTransit.get(), Integer.MAX_VALUE / 2))
                 : null;
+        // The offer race: a message the router picked one of these subscriptions for just before the tree lost them
+        // may still be on its way here. Such a message goes on from deliver (endedShared), so the read must not hand
+        // it on as well. It is left out by id, with the ids on their way taken AFTER the read was asked for: a message
+        // the read can see had its store write called before the read, so its expectOffer (called before that write)
+        // came before this snapshot, and its offer is delivered after this task; a message whose expectOffer comes
+        // later had its write called after the read, which does not see it. So each goes on exactly once.
+        Set<Long> onTheirWay = inStoreOnly == null ? Set.of() : Set.copyOf(sharedInTransit.keySet());
+        if (offersInTransit.get() == 0) {
+            endedShared.clear(); // nothing is on its way through the subscriptions a former clear ended
+        }
+        endedShared.addAll(shared);
         subscriptions.clear();
         inflight.clear();
         setWaiting(0);
@@ -353,7 +371,9 @@ public final class Session implements Subscriber {
                 }
                 List<RoutedMessage> messages = new ArrayList<>(stored.size());
                 for (QueuedMessage q : stored) {
-                    messages.add(outgoing(q).routed());
+                    if (!onTheirWay.contains(q.messageId())) {
+                        messages.add(outgoing(q).routed());
+                    }
                 }
                 redistributeInSlices(messages, 0, shared);
             }));
@@ -505,16 +525,24 @@ public final class Session implements Subscriber {
     }
 
     @Override
-    public void expectOffer() {
+    public void expectOffer(long messageId, Subscription shared) {
         offersInTransit.incrementAndGet();
+        if (shared != null) {
+            sharedInTransit.merge(messageId, 1, Integer::sum);
+        }
     }
 
     @Override
     public void offer(RoutedMessage message) {
+        offer(message, null);
+    }
+
+    @Override
+    public void offer(RoutedMessage message, Subscription shared) {
         if (message.qos() > 0) {
             backlog.incrementAndGet();
         }
-        execute(() -> deliver(message));
+        execute(() -> deliver(message, shared));
     }
 
     @Override
@@ -532,8 +560,15 @@ public final class Session implements Subscriber {
         execute(this::sendQueued);
     }
 
-    private void deliver(RoutedMessage m) {
+    private void deliver(RoutedMessage m, Subscription shared) {
         offersInTransit.decrementAndGet();
+        if (shared != null) {
+            sharedInTransit.computeIfPresent(m.messageId(), (id, n) -> n == 1 ? null : n - 1);
+            if (endedShared.contains(shared)) {
+                handOnLate(m, shared);
+                return;
+            }
+        }
         OutgoingMessage om = new OutgoingMessage(m, persistent && m.qos() > 0);
         if (destroyed) {
             if (m.qos() > 0) {
@@ -585,6 +620,20 @@ public final class Session implements Subscriber {
                 queue.add(om);
             }
         }
+    }
+
+    /**
+     * A message picked for a shared subscription that ended before the message got here goes to another member of
+     * the group, like the queue the session handed on when it ended (see {@link #clearState}).
+     */
+    private void handOnLate(RoutedMessage m, Subscription shared) {
+        if (m.qos() > 0) {
+            backlog.decrementAndGet();
+            // Its store write may have come after the delete of the ended session, even after a new session of this
+            // client was saved; the entry is not the new session's. A no-op when there is none.
+            ctx.stores().messages().remove(clientId, m.messageId());
+        }
+        redistributeShared(List.of(m), List.of(shared));
     }
 
     /** Sets the waiting count, keeping the backlog (waiting plus on its way) in step. */
