@@ -82,6 +82,7 @@ final class BatchPlan {
     private final Map<RefKey, RefPlan> refs = new LinkedHashMap<>();
     private final Set<Long> orphanCandidates = new HashSet<>();
     private final Set<PreparedKey> routedPrepared = new LinkedHashSet<>();
+    private final Map<PreparedKey, PreparedMessageEntity> committedRecords = new LinkedHashMap<>();
     private int writes;
 
     /**
@@ -272,7 +273,18 @@ final class BatchPlan {
     /** Message {@code seq} of prepared branch {@code xidKey} was routed: it leaves the branch's record. */
     void routedPrepared(String xidKey, int seq) {
         writes++;
-        routedPrepared.add(new PreparedKey(xidKey, seq));
+        PreparedKey key = new PreparedKey(xidKey, seq);
+        if (committedRecords.remove(key) == null) {
+            routedPrepared.add(key);
+        }
+    }
+
+    /** The record of a branch committed in one phase: new rows (a fresh Xid, so nothing to replace). */
+    void recordCommitted(List<PreparedMessageEntity> rows) {
+        for (PreparedMessageEntity row : rows) {
+            writes++;
+            committedRecords.put(new PreparedKey(row.xidKey, row.seq), row);
+        }
     }
 
     void remove(String clientId, long messageId) {
@@ -435,6 +447,7 @@ final class BatchPlan {
                 em.persist(r);
             }
         }
+        committedRecords.values().forEach(em::persist);
         insertMessages(c);
         insertQueueEntries(c);
     }

@@ -47,7 +47,7 @@ public final class JpaStores implements AutoCloseable {
         this.messages = new JpaMessageStore(emf, writer);
         this.sessions = new JpaSessionStore(emf, writer);
         this.retained = new JpaRetainedStore(emf, writer);
-        this.transactions = new JpaTransactionStore(emf);
+        this.transactions = new JpaTransactionStore(emf, writer);
         this.stores = new Stores(sessions, messages, retained, commits);
     }
 

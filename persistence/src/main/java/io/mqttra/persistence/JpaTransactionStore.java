@@ -17,9 +17,9 @@ import java.util.function.Consumer;
 /**
  * Prepared XA transactions in the database ({@link PreparedMessageEntity}, one row per message or acknowledgement).
  *
- * <p>Each call is its own database transaction on the caller's thread, not a write of the group-commit writer:
- * the transaction manager's thread waits for the prepare anyway, there is one write per distributed transaction
- * (not per message), and the record must be durable before prepare answers. The store's durability setting
+ * <p>Each call but {@link #commitOnePhase} is its own database transaction on the caller's thread, not a write of
+ * the group-commit writer: the transaction manager's thread waits for the prepare anyway, there is one write per
+ * distributed transaction (not per message), and the record must be durable before prepare answers. The store's durability setting
  * ({@code WRITE_DELAY=0} for H2) applies as for every other write.
  *
  * <p>One change comes from the writer instead: when a committed branch's message is routed, its row is deleted in
@@ -30,42 +30,52 @@ import java.util.function.Consumer;
 public final class JpaTransactionStore implements TransactionStore {
 
     private final EntityManagerFactory emf;
+    private final GroupCommitWriter writer;
 
-    public JpaTransactionStore(EntityManagerFactory emf) {
+    JpaTransactionStore(EntityManagerFactory emf, GroupCommitWriter writer) {
         this.emf = emf;
+        this.writer = writer;
     }
 
     @Override
     public CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
                                            List<Acknowledgement> acknowledgements) {
-        return record(xid, messages, acknowledgements, null);
+        List<PreparedMessageEntity> rows = rows(xid, messages, acknowledgements, null);
+        return write(em -> {
+            delete(em, xid);
+            rows.forEach(em::persist);
+        });
     }
 
+    /**
+     * Through the group-commit writer: the caller (a message-driven bean's transaction, typically) waits for the
+     * record anyway, and beans that answer at the same time then share one commit.
+     */
     @Override
     public CompletableFuture<Void> commitOnePhase(TransactionId xid, List<ApplicationMessage> messages,
                                                   List<Acknowledgement> acknowledgements) {
-        return record(xid, messages, acknowledgements, System.currentTimeMillis());
+        List<PreparedMessageEntity> rows = rows(xid, messages, acknowledgements, System.currentTimeMillis());
+        return writer.submit(plan -> plan.recordCommitted(rows));
     }
 
-    /** Writes a branch's record: prepared ({@code committedAt} null) or already committed. */
-    private CompletableFuture<Void> record(TransactionId xid, List<ApplicationMessage> messages,
-                                           List<Acknowledgement> acknowledgements, Long committedAt) {
+    /** A branch's record: prepared ({@code committedAt} null) or already committed. */
+    private static List<PreparedMessageEntity> rows(TransactionId xid, List<ApplicationMessage> messages,
+                                                    List<Acknowledgement> acknowledgements, Long committedAt) {
         long now = System.currentTimeMillis();
-        return write(em -> {
-            delete(em, xid);
-            int seq = 0;
-            for (ApplicationMessage m : messages) {
-                PreparedMessageEntity e = row(xid, seq++, now, committedAt);
-                e.data = MessageCodec.toData(m);
-                em.persist(e);
-            }
-            for (Acknowledgement a : acknowledgements) {
-                PreparedMessageEntity e = row(xid, seq++, now, committedAt);
-                e.ackClientId = a.clientId();
-                e.ackMessageId = a.messageId();
-                em.persist(e);
-            }
-        });
+        List<PreparedMessageEntity> rows = new ArrayList<>(messages.size() + acknowledgements.size());
+        int seq = 0;
+        for (ApplicationMessage m : messages) {
+            PreparedMessageEntity e = row(xid, seq++, now, committedAt);
+            e.data = MessageCodec.toData(m);
+            rows.add(e);
+        }
+        for (Acknowledgement a : acknowledgements) {
+            PreparedMessageEntity e = row(xid, seq++, now, committedAt);
+            e.ackClientId = a.clientId();
+            e.ackMessageId = a.messageId();
+            rows.add(e);
+        }
+        return rows;
     }
 
     private static PreparedMessageEntity row(TransactionId xid, int seq, long now, Long committedAt) {

@@ -7,15 +7,11 @@ import io.mqttra.broker.ApplicationMessage;
 import io.mqttra.broker.store.Acknowledgement;
 import io.mqttra.broker.store.PreparedTransaction;
 import io.mqttra.broker.store.TransactionId;
-import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -24,15 +20,8 @@ class JpaTransactionStoreTest {
 
     private final Path dir = Paths.get("target", "tx-store-" + UUID.randomUUID());
 
-    private EntityManagerFactory open() {
-        Map<String, Object> p = new HashMap<>();
-        p.put("jakarta.persistence.jdbc.url", "jdbc:h2:file:" + dir.toAbsolutePath().resolve("db") + ";WRITE_DELAY=0");
-        p.put("jakarta.persistence.jdbc.user", "sa");
-        p.put("jakarta.persistence.jdbc.password", "");
-        p.put("eclipselink.ddl-generation", "create-or-extend-tables");
-        p.put("eclipselink.ddl-generation.output-mode", "database");
-        p.put("eclipselink.logging.level", "WARNING");
-        return Persistence.createEntityManagerFactory(JpaStores.UNIT, p);
+    private JpaStores open() {
+        return JpaStores.open(StoreSettings.h2File(dir), TestDatabases.THREADS);
     }
 
     @Test
@@ -45,18 +34,18 @@ class JpaTransactionStoreTest {
                         .correlationData(new byte[] {9, 8}).build());
         ApplicationMessage plain = new ApplicationMessage("orders/audit", new byte[] {0, 1, 2}, 1, false, null);
 
-        EntityManagerFactory emf = open();
+        JpaStores stores = open();
         try {
-            JpaTransactionStore store = new JpaTransactionStore(emf);
+            JpaTransactionStore store = stores.transactions();
             store.prepare(first, List.of(withProperties, plain), List.of()).join();
             store.prepare(second, List.of(plain), List.of(new Acknowledgement("mdb:orders", 42L))).join();
         } finally {
-            emf.close();
+            stores.close();
         }
 
-        emf = open();
+        stores = open();
         try {
-            JpaTransactionStore store = new JpaTransactionStore(emf);
+            JpaTransactionStore store = stores.transactions();
             List<PreparedTransaction> prepared = store.loadPrepared();
             assertThat(prepared).extracting(PreparedTransaction::xid).containsExactlyInAnyOrder(first, second);
             PreparedTransaction p = prepared.stream().filter(t -> t.xid().equals(first)).findFirst().orElseThrow();
@@ -80,12 +69,12 @@ class JpaTransactionStoreTest {
             store.commit(second).join();
             store.commit(new TransactionId(1, new byte[] {1}, new byte[] {1})).join(); // unknown: no-op
         } finally {
-            emf.close();
+            stores.close();
         }
 
-        emf = open();
+        stores = open();
         try {
-            JpaTransactionStore store = new JpaTransactionStore(emf);
+            JpaTransactionStore store = stores.transactions();
             assertThat(store.loadPrepared()).isEmpty();
             // The committed branch's acknowledgement is kept until purged: a crash cannot repeat its delivery.
             assertThat(store.loadCommittedAcknowledgements()).containsExactly(new Acknowledgement("mdb:orders", 42L));
@@ -94,41 +83,7 @@ class JpaTransactionStoreTest {
             store.purgeCommitted(System.currentTimeMillis() + 1).join();
             assertThat(store.loadCommittedAcknowledgements()).isEmpty();
         } finally {
-            emf.close();
-        }
-    }
-
-    @Test
-    void aOnePhaseCommitIsRecordedCommittedAndItsMessagesStayUntilRouted() throws Exception {
-        Files.createDirectories(dir);
-        TransactionId xid = new TransactionId(7, new byte[] {4, 2}, new byte[] {1});
-        Acknowledgement taken = new Acknowledgement("mdb:responder", 99L);
-        EntityManagerFactory emf = open();
-        try {
-            new JpaTransactionStore(emf).commitOnePhase(xid, List.of(
-                    new ApplicationMessage("answers/1", "a-1".getBytes(StandardCharsets.UTF_8), 2, false, null),
-                    new ApplicationMessage("answers/2", "a-2".getBytes(StandardCharsets.UTF_8), 1, false, null)),
-                    List.of(taken)).join();
-        } finally {
-            emf.close();
-        }
-
-        emf = open();
-        try {
-            JpaTransactionStore store = new JpaTransactionStore(emf);
-            assertThat(store.loadPrepared()).as("committed, never in doubt").isEmpty();
-            assertThat(store.loadCommittedAcknowledgements()).containsExactly(taken);
-            List<PreparedTransaction> unrouted = store.loadUnrouted();
-            assertThat(unrouted).extracting(PreparedTransaction::xid).containsExactly(xid);
-            assertThat(unrouted.get(0).messages()).extracting(ApplicationMessage::topic)
-                    .containsExactly("answers/1", "answers/2");
-            assertThat(unrouted.get(0).messageSeqs()).containsExactly(0, 1);
-
-            store.purgeCommitted(System.currentTimeMillis() + 1).join();
-            assertThat(store.loadCommittedAcknowledgements()).isEmpty();
-            assertThat(store.loadUnrouted()).as("a committed message leaves only once routed").hasSize(1);
-        } finally {
-            emf.close();
+            stores.close();
         }
     }
 
@@ -136,9 +91,9 @@ class JpaTransactionStoreTest {
     void preparingAgainReplacesTheRecord() throws Exception {
         Files.createDirectories(dir);
         TransactionId xid = new TransactionId(1, new byte[] {1, 2}, new byte[] {3});
-        EntityManagerFactory emf = open();
+        JpaStores stores = open();
         try {
-            JpaTransactionStore store = new JpaTransactionStore(emf);
+            JpaTransactionStore store = stores.transactions();
             store.prepare(xid, List.of(new ApplicationMessage("a", new byte[0], 1, false, null),
                     new ApplicationMessage("b", new byte[0], 1, false, null)), List.of()).join();
             store.prepare(xid, List.of(new ApplicationMessage("c", new byte[0], 1, false, null)), List.of()).join();
@@ -146,7 +101,7 @@ class JpaTransactionStoreTest {
             assertThat(prepared).hasSize(1);
             assertThat(prepared.get(0).messages()).extracting(ApplicationMessage::topic).containsExactly("c");
         } finally {
-            emf.close();
+            stores.close();
         }
     }
 
