@@ -246,9 +246,9 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
         try (RawClient r = raw()) {
             r.send(RawClient.connect5("subids", true, 60, new byte[0]));
             r.readPacket();
-            r.send(subscribe5(1, "ids/+", 1, 11));
+            r.send(RawClient.subscribe5(1, "ids/+", 1, 11));
             r.readPacket();
-            r.send(subscribe5(2, "ids/#", 0, 22));
+            r.send(RawClient.subscribe5(2, "ids/#", 0, 22));
             r.readPacket();
             broker.publish(new ApplicationMessage("ids/x", bytes("p"), 1, false, null)).join();
             byte[] p = r.readPacket();
@@ -257,18 +257,6 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
             assertThat(hex).contains("0b0b").contains("0b16"); // subscription identifiers 11 and 22
             assertThat(r.silentFor(300)).isTrue(); // and only one PUBLISH
         }
-    }
-
-    private static byte[] subscribe5(int packetId, String filter, int qos, int subscriptionId) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(packetId >> 8);
-        body.write(packetId & 0xFF);
-        body.write(2);
-        body.write(0x0B);
-        body.write(subscriptionId);
-        RawClient.writeString(body, filter);
-        body.write(qos);
-        return RawClient.packet(0x82, body.toByteArray());
     }
 
     @Test

@@ -214,6 +214,30 @@ public final class RawClient implements AutoCloseable {
         return packet(0x82, body.toByteArray());
     }
 
+    /** MQTT 5 SUBSCRIBE of one filter with a Subscription Identifier (1 to 268,435,455). */
+    static byte[] subscribe5(int packetId, String filter, int qos, int subscriptionId) {
+        ByteArrayOutputStream properties = new ByteArrayOutputStream();
+        properties.write(0x0B);
+        writeVarInt(properties, subscriptionId);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(packetId >> 8);
+        body.write(packetId & 0xFF);
+        writeVarInt(body, properties.size());
+        body.writeBytes(properties.toByteArray());
+        writeString(body, filter);
+        body.write(qos);
+        return packet(0x82, body.toByteArray());
+    }
+
+    /** MQTT 5 DISCONNECT with a reason code and properties (already encoded, without their length). */
+    static byte[] disconnect5(int reasonCode, byte[] properties) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(reasonCode);
+        writeVarInt(body, properties.length);
+        body.writeBytes(properties);
+        return packet(0xE0, body.toByteArray());
+    }
+
     public static byte[] packet(int firstByte, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(firstByte);

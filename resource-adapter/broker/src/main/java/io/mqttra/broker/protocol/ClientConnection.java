@@ -142,17 +142,27 @@ final class ClientConnection implements Connection {
             // dropped) instead of growing the outbound buffer without bound. QoS 1/2 wait in the session queue.
             return false;
         }
-        if (isV5() && estimateSize(m, props) > clientMaxPacketSize) {
-            // [MQTT-3.1.2-25] never send a packet larger than the client's Maximum Packet Size: discard it.
-            LOG.fine(() -> "message on " + m.topic() + " exceeds the maximum packet size of " + clientId);
-            return false;
-        }
         String topic = m.topic();
         if (isV5()) {
-            OutgoingTopicAliases.Choice alias = outgoingAliases.choose(topic);
+            OutgoingTopicAliases.Choice alias = outgoingAliases.peek(topic);
+            long propsLength = PacketSize.properties(props);
+            if (alias.sendTopic() && alias.alias() != 0 && PacketSize.publish(topic, r.qos() > 0,
+                    propsLength + PacketSize.TOPIC_ALIAS, m.payload().length) > clientMaxPacketSize) {
+                alias = OutgoingTopicAliases.Choice.NONE; // a new mapping would not fit: the packet goes without one
+            }
+            String sendTopic = alias.sendTopic() ? topic : "";
+            long size = PacketSize.publish(sendTopic, r.qos() > 0,
+                    propsLength + (alias.alias() != 0 ? PacketSize.TOPIC_ALIAS : 0), m.payload().length);
+            if (size > clientMaxPacketSize) {
+                // [MQTT-3.1.2-25] never send a packet larger than the client's Maximum Packet Size: discard it,
+                // and take no alias for it (the client would never learn the mapping).
+                LOG.fine(() -> "message on " + m.topic() + " exceeds the maximum packet size of " + clientId);
+                return false;
+            }
             if (alias.alias() != 0) {
+                outgoingAliases.use(topic, alias);
                 props = withTopicAlias(props, alias.alias());
-                topic = alias.sendTopic() ? topic : "";
+                topic = sendTopic;
             }
         }
         MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && r.qos() > 0,
@@ -167,21 +177,6 @@ final class ClientConnection implements Connection {
         MqttProperties p = props == MqttProperties.NO_PROPERTIES ? new MqttProperties() : props;
         p.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
         return p;
-    }
-
-    private static long estimateSize(ApplicationMessage m, MqttProperties props) {
-        // the full topic and a topic alias (3 bytes) count, whichever of them the PUBLISH then carries
-        long size = 1 + 4 + 2 + (long) m.topic().length() * 3 + 3 + 2 + m.payload().length;
-        if (!props.isEmpty()) {
-            PublishProperties pp = m.properties();
-            size += 16 + (pp.contentType() == null ? 0 : pp.contentType().length() * 3L)
-                    + (pp.responseTopic() == null ? 0 : pp.responseTopic().length() * 3L)
-                    + (pp.correlationData() == null ? 0 : pp.correlationData().length);
-            for (PublishProperties.UserProperty u : pp.userProperties()) {
-                size += 5 + (u.name().length() + u.value().length()) * 3L;
-            }
-        }
-        return size;
     }
 
     @Override
@@ -280,6 +275,9 @@ final class ClientConnection implements Connection {
             if (reasonString != null) {
                 props = new MqttProperties();
                 props.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, reasonString));
+                if (PacketSize.disconnect(props) > clientMaxPacketSize) {
+                    props = MqttProperties.NO_PROPERTIES; // not beyond the client's Maximum Packet Size [MQTT-3.14.2-3]
+                }
             }
             MqttMessage d = new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE,
                     false, 0), new MqttReasonCodeAndPropertiesVariableHeader(reasonCode, props));

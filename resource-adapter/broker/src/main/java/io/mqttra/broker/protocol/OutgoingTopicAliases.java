@@ -32,7 +32,11 @@ final class OutgoingTopicAliases {
         static final Choice NONE = new Choice(0, true);
     }
 
-    Choice choose(String topic) {
+    /**
+     * The alias a PUBLISH on this topic would carry, without taking it: a packet the client's Maximum Packet Size
+     * rules out must leave the table as it was. {@link #use} takes it once the packet goes.
+     */
+    Choice peek(String topic) {
         if (maximum == 0 || topic.length() < MIN_TOPIC_LENGTH) {
             return Choice.NONE;
         }
@@ -41,17 +45,21 @@ final class OutgoingTopicAliases {
             // a zero-length topic name with an alias the client already maps (MQTT 5.0 section 3.3.2.3.4)
             return new Choice(known, false);
         }
-        int alias;
-        if (nextUnused <= maximum) {
-            alias = nextUnused++;
-        } else {
-            Map.Entry<String, Integer> eldest = byTopic.entrySet().iterator().next();
-            alias = eldest.getValue();
-            byTopic.remove(eldest.getKey());
-        }
         // never 0, never above the client's Topic Alias Maximum [MQTT-3.3.2-8] [MQTT-3.1.2-26] [MQTT-3.3.2-11]
-        byTopic.put(topic, alias);
-        return new Choice(alias, true);
+        return new Choice(nextUnused <= maximum ? nextUnused : byTopic.values().iterator().next(), true);
+    }
+
+    /** Records that a PUBLISH on this topic leaves with {@code choice}, as {@link #peek} gave it just before. */
+    void use(String topic, Choice choice) {
+        if (choice.alias() == 0 || !choice.sendTopic()) {
+            return; // no alias, or one the client maps already (the peek made it the most recently used)
+        }
+        if (choice.alias() == nextUnused) {
+            nextUnused++;
+        } else {
+            byTopic.remove(byTopic.keySet().iterator().next()); // the least recently sent gives its alias up
+        }
+        byTopic.put(topic, choice.alias());
     }
 
     /** Aliases in use; for tests. */
