@@ -1,5 +1,6 @@
 package io.mqttra.broker;
 
+import static io.mqttra.broker.PubSubTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -122,6 +123,21 @@ class ConnectTest extends BrokerTestSupport {
                 .isEqualTo(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER);
         assertThat(second.getState().isConnected()).isTrue();
         assertThat(first.getState().isConnected()).isFalse();
+    }
+
+    @Test
+    void sessionTakeover311_closesTheFirstConnection_newOneContinuesTheSession_MQTT_3_1_4_2() throws Exception {
+        RawClient first = raw();
+        first.send(RawClient.connect311("twin-311", false, 60));
+        assertThat(first.readPacket()).containsExactly(0x20, 2, 0, 0);
+        first.send(RawClient.subscribe(1, "twin/t", 1));
+        assertThat(first.readPacket()[0]).isEqualTo((byte) 0x90);
+        RawClient second = raw();
+        second.send(RawClient.connect311("twin-311", false, 60));
+        assertThat(second.readPacket()).containsExactly(0x20, 2, 1, 0); // the same session: present
+        assertThat(first.closedByBroker()).isTrue();
+        broker.publish(new ApplicationMessage("twin/t", bytes("x"), 1, false, null)).join();
+        assertThat(second.readPacket()[0] & 0xF0).isEqualTo(0x30);
     }
 
     @Test

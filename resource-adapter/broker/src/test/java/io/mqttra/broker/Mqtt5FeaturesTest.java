@@ -129,14 +129,14 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
             watcher.subscribeWith().topicFilter("wills/#").send();
             // connection dropped, client does not return: will after ~2 s
             try (RawClient r = raw()) {
-                r.send(connect5WithWill("delayed", 2));
+                r.send(connect5WithWill("delayed", 60, 2));
                 assertThat(r.readPacket()[0] & 0xFF).isEqualTo(0x20);
             }
             assertThat(publishes.receive(1000, TimeUnit.MILLISECONDS)).isEmpty();
             assertThat(publishes.receive(4, TimeUnit.SECONDS).orElseThrow().getTopic().toString()).isEqualTo("wills/delayed");
             // connection dropped, client returns within the delay: no will
             try (RawClient r = raw()) {
-                r.send(connect5WithWill("returning", 2));
+                r.send(connect5WithWill("returning", 60, 2));
                 r.readPacket();
             }
             Mqtt5BlockingClient back = v5("returning");
@@ -145,15 +145,56 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
         }
     }
 
-    /** CONNECT 5 with session expiry 60 s and a will on wills/{id} with the given will delay. */
-    private static byte[] connect5WithWill(String clientId, int willDelay) {
+    @Test
+    void sharedSubscription_getsNoRetainedMessagesOnSubscribe_liveOnesStillArrive() throws Exception {
+        Mqtt5BlockingClient pub = v5("share-retain-pub");
+        pub.connect();
+        pub.publishWith().topic("shr/x").retain(true).qos(MqttQos.AT_LEAST_ONCE).payload(bytes("old")).send();
+        Mqtt5BlockingClient member = v5("share-retain-member");
+        member.connect();
+        try (var publishes = member.publishes(MqttGlobalPublishFilter.ALL)) {
+            // retained messages go to new non-shared subscriptions only (MQTT 5.0 section 3.3.1.3)
+            member.subscribeWith().topicFilter("$share/g/shr/+").qos(MqttQos.AT_LEAST_ONCE).send();
+            assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+            pub.publishWith().topic("shr/x").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("new")).send();
+            Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("new");
+        }
+    }
+
+    @Test
+    void willDelayLongerThanTheSession_willPublishedWhenTheSessionEnds_MQTT_3_1_3_9() throws Exception {
+        Mqtt5BlockingClient watcher = v5("session-end-watch");
+        watcher.connect();
+        try (var publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("wills/#").send();
+            // "the Will Delay Interval has passed or the Session ends, whichever happens first" (section 3.1.3.2.2)
+            try (RawClient r = raw()) {
+                r.send(connect5WithWill("no-session", 0, 30));
+                assertThat(r.readPacket()[0] & 0xFF).isEqualTo(0x20);
+            }
+            assertThat(publishes.receive(2, TimeUnit.SECONDS).orElseThrow().getTopic().toString())
+                    .isEqualTo("wills/no-session");
+            try (RawClient r = raw()) {
+                r.send(connect5WithWill("short-session", 2, 30));
+                assertThat(r.readPacket()[0] & 0xFF).isEqualTo(0x20);
+            }
+            long start = System.nanoTime();
+            assertThat(publishes.receive(6, TimeUnit.SECONDS).orElseThrow().getTopic().toString())
+                    .isEqualTo("wills/short-session");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(1500L, 5000L);
+        }
+    }
+
+    /** CONNECT 5 with a session expiry and a will on wills/{id} with the given will delay (seconds). */
+    private static byte[] connect5WithWill(String clientId, int sessionExpiry, int willDelay) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         RawClient.writeString(body, "MQTT");
         body.write(5);
         body.write(0x06); // clean start + will flag
         body.write(0);
         body.write(60);
-        byte[] props = RawClient.fourByteProperty(0x11, 60);
+        byte[] props = RawClient.fourByteProperty(0x11, sessionExpiry);
         RawClient.writeVarInt(body, props.length);
         body.writeBytes(props);
         RawClient.writeString(body, clientId);

@@ -64,6 +64,70 @@ class PersistentSessionTest extends BrokerTestSupport {
     }
 
     @Test
+    void qos2InBothStates_resentOnReconnect_pubrelForTheReceivedOne_dupPublishForTheOther_MQTT_4_4_0_1() throws Exception {
+        int received;
+        int unanswered;
+        try (RawClient r = raw()) {
+            r.send(RawClient.connect311("qos2-resume", false, 60));
+            assertThat(r.readPacket()).containsExactly(0x20, 2, 0, 0);
+            r.send(RawClient.subscribe(1, "r2/#", 2));
+            r.readPacket(); // SUBACK
+            broker.publish(new ApplicationMessage("r2/a", bytes("a"), 2, false, null)).join();
+            broker.publish(new ApplicationMessage("r2/b", bytes("b"), 2, false, null)).join();
+            received = publishPacketId(r.readPacket());
+            unanswered = publishPacketId(r.readPacket());
+            r.send(0x50, 2, received >> 8, received & 0xFF); // PUBREC for the first only
+            assertThat(r.readPacket()).containsExactly(0x62, 2, received >> 8, received & 0xFF); // PUBREL
+            r.send(0xE0, 0); // DISCONNECT before PUBCOMP
+        }
+        try (RawClient r = raw()) {
+            r.send(RawClient.connect311("qos2-resume", false, 60));
+            assertThat(r.readPacket()).containsExactly(0x20, 2, 1, 0);
+            // in the order they were first sent [MQTT-4.6.0-1]: the PUBREL of the first, the second PUBLISH again
+            assertThat(r.readPacket()).containsExactly(0x62, 2, received >> 8, received & 0xFF);
+            byte[] again = r.readPacket();
+            assertThat(again[0] & 0xFF).isEqualTo(0x3C); // QoS 2, DUP 1 [MQTT-3.3.1-1]
+            assertThat(publishPacketId(again)).isEqualTo(unanswered);
+            r.send(0x70, 2, received >> 8, received & 0xFF); // PUBCOMP
+            r.send(0x50, 2, unanswered >> 8, unanswered & 0xFF); // PUBREC
+            assertThat(r.readPacket()).containsExactly(0x62, 2, unanswered >> 8, unanswered & 0xFF);
+            r.send(0x70, 2, unanswered >> 8, unanswered & 0xFF); // PUBCOMP
+            assertThat(r.silentFor(500)).isTrue();
+        }
+    }
+
+    /** The packet id of a QoS 1/2 PUBLISH with a one-byte Remaining Length, as sent to an MQTT 3.1.1 client. */
+    private static int publishPacketId(byte[] publish) {
+        int topicLength = ((publish[2] & 0xFF) << 8) | (publish[3] & 0xFF);
+        return ((publish[4 + topicLength] & 0xFF) << 8) | (publish[5 + topicLength] & 0xFF);
+    }
+
+    @Test
+    void offlineQueueing311_qos1And2FromANetworkPublisher_deliveredOnReconnect_MQTT_3_1_2_5() throws Exception {
+        Mqtt3BlockingClient a = v3("queue-311-a");
+        a.connectWith().cleanSession(false).send();
+        a.subscribeWith().topicFilter("+/+").qos(MqttQos.EXACTLY_ONCE).send();
+        a.disconnect();
+        Mqtt3BlockingClient b = v3("queue-311-b");
+        b.connect();
+        b.publishWith().topic("TopicA/B").qos(MqttQos.AT_MOST_ONCE).payload(bytes("qos 0")).send();
+        b.publishWith().topic("Topic/C").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("qos 1")).send();
+        b.publishWith().topic("TopicA/C").qos(MqttQos.EXACTLY_ONCE).payload(bytes("qos 2")).send();
+        b.disconnect();
+        try (var publishes = a.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(a.connectWith().cleanSession(false).send().isSessionPresent()).isTrue();
+            java.util.List<String> got = new java.util.ArrayList<>();
+            java.util.Optional<com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish> p;
+            while ((p = publishes.receive(1, TimeUnit.SECONDS)).isPresent()) {
+                got.add(p.get().getTopic() + " " + p.get().getQos().getCode());
+            }
+            // QoS 0 may be left out while offline; QoS 1 and 2 are kept, at their QoS
+            assertThat(got).containsSubsequence("Topic/C 1", "TopicA/C 2");
+            assertThat(got).hasSizeBetween(2, 3);
+        }
+    }
+
+    @Test
     void cleanSession_discardsPreviousSession_MQTT_3_1_2_6() throws Exception {
         Mqtt3BlockingClient c = v3("clean-after");
         c.connectWith().cleanSession(false).send();
@@ -88,6 +152,33 @@ class PersistentSessionTest extends BrokerTestSupport {
         c.disconnect();
         Thread.sleep(2500);
         assertThat(c.connectWith().cleanStart(false).send().isSessionPresent()).isFalse();
+    }
+
+    @Test
+    void disconnectMayLengthenTheSessionExpiry_andEndTheSessionWithZero_MQTT_3_1_2_23() throws Exception {
+        Mqtt5BlockingClient c = v5("expiry-on-disconnect");
+        c.connectWith().cleanStart(true).sessionExpiryInterval(1).send();
+        c.subscribeWith().topicFilter("eod").send();
+        c.disconnectWith().sessionExpiryInterval(5).send(); // MQTT 5.0 section 3.14.2.2.2
+        Thread.sleep(2000); // past the second the CONNECT asked for
+        assertThat(c.connectWith().cleanStart(false).sessionExpiryInterval(60).send().isSessionPresent()).isTrue();
+        c.disconnectWith().sessionExpiryInterval(0).send();
+        assertThat(c.connectWith().cleanStart(false).send().isSessionPresent()).isFalse();
+    }
+
+    @Test
+    void disconnectSettingAnExpiryAfterConnectSetZero_isAProtocolError0x82_MQTT_3_14_2_2() throws Exception {
+        try (RawClient r = raw()) {
+            r.send(RawClient.connect5("expiry-0", true, 60, new byte[0]));
+            assertThat(r.readPacket()[0]).isEqualTo((byte) 0x20);
+            r.send(RawClient.disconnect5(0, RawClient.fourByteProperty(0x11, 5)));
+            byte[] disconnect = r.readPacket();
+            assertThat(disconnect[0] & 0xFF).isEqualTo(0xE0);
+            assertThat(disconnect[2] & 0xFF).isEqualTo(0x82);
+            assertThat(r.closedByBroker()).isTrue();
+        }
+        Mqtt5BlockingClient again = v5("expiry-0");
+        assertThat(again.connectWith().cleanStart(false).send().isSessionPresent()).isFalse(); // it ended at 0
     }
 
     @Test

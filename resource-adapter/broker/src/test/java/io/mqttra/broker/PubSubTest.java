@@ -166,6 +166,23 @@ class PubSubTest extends BrokerTestSupport {
         sub.close();
     }
 
+    @Test
+    void overlappingSubscriptions311_oneCopyAtTheHighestQos_MQTT_3_3_5_1() throws Exception {
+        Mqtt3BlockingClient sub = v3("overlap-311");
+        sub.connect();
+        Mqtt3BlockingClient pub = v3("overlap-311-pub");
+        pub.connect();
+        try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            sub.subscribeWith().addSubscription().topicFilter("TopicA/#").qos(MqttQos.EXACTLY_ONCE).applySubscription()
+                    .addSubscription().topicFilter("TopicA/+").qos(MqttQos.AT_LEAST_ONCE).applySubscription().send();
+            pub.publishWith().topic("TopicA/C").qos(MqttQos.EXACTLY_ONCE).payload(bytes("overlapping")).send();
+            // one copy is allowed if it has the maximum QoS of the matching subscriptions
+            Mqtt3Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(p.getQos()).isEqualTo(MqttQos.EXACTLY_ONCE);
+            assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
