@@ -128,6 +128,44 @@ class PersistentSessionTest extends BrokerTestSupport {
     }
 
     @Test
+    void takeoverOfASessionThatLastsOnlyAsLongAsItsConnection_startsAFreshOne_MQTT_3_1_2_6() throws Exception {
+        for (boolean v5 : new boolean[] {false, true}) {
+            String id = v5 ? "ephemeral-5" : "ephemeral-311";
+            RawClient first = raw();
+            first.send(v5 ? RawClient.connect5(id, true, 60, new byte[0]) : RawClient.connect311(id, true, 60));
+            assertThat(first.readPacket()[0]).isEqualTo((byte) 0x20);
+            first.send(v5 ? RawClient.subscribe5(1, "eph/" + id, 1) : RawClient.subscribe(1, "eph/" + id, 1));
+            assertThat(first.readPacket()[0]).isEqualTo((byte) 0x90);
+            // Clean Session 0 / Clean Start 0, but the session it would resume ends with the connection it takes over
+            RawClient second = raw();
+            second.send(v5 ? RawClient.connect5(id, false, 60, new byte[0]) : RawClient.connect311(id, false, 60));
+            byte[] connAck = second.readPacket();
+            assertThat(connAck[2]).as("session present").isZero();
+            assertThat(first.closedByBroker()).isTrue();
+            broker.publish(new ApplicationMessage("eph/" + id, bytes("x"), 1, false, null)).join();
+            assertThat(second.silentFor(500)).as("the old session's subscription is gone").isTrue();
+        }
+    }
+
+    @Test
+    void reconnectRightAfterDisconnect_ofASessionWithExpiryZero_findsNoSession_MQTT_3_1_2_6() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            RawClient first = raw();
+            first.send(RawClient.connect5("quick", true, 60, new byte[0]));
+            assertThat(first.readPacket()[0]).isEqualTo((byte) 0x20);
+            first.send(RawClient.subscribe5(1, "quick/t", 1));
+            assertThat(first.readPacket()[0]).isEqualTo((byte) 0x90);
+            first.send(RawClient.disconnect5(0, new byte[0]));
+            first.close();
+            try (RawClient second = raw()) {
+                second.send(RawClient.connect5("quick", false, 60, new byte[0]));
+                assertThat(second.readPacket()[2]).as("session present, attempt " + i).isZero();
+                second.send(RawClient.disconnect5(0, new byte[0]));
+            }
+        }
+    }
+
+    @Test
     void cleanSession_discardsPreviousSession_MQTT_3_1_2_6() throws Exception {
         Mqtt3BlockingClient c = v3("clean-after");
         c.connectWith().cleanSession(false).send();

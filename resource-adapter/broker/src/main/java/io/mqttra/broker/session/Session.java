@@ -132,6 +132,9 @@ public final class Session implements Subscriber {
                 return;
             }
             cancelExpiry();
+            // A session with expiry 0 ends with its connection [MQTT-3.1.2-6]: the one taken over here, or the one whose
+            // end could not remove it because this attach had claimed it already. Nothing of it carries over.
+            boolean clean = req.cleanStart() || (!fresh && expirySeconds == 0);
             if (connection != null) {
                 Connection old = connection;
                 connection = null;
@@ -139,7 +142,7 @@ public final class Session implements Subscriber {
                 LOG.fine(() -> "client " + clientId + " taken over by a new connection");
                 // The old connection did not DISCONNECT: its will is due [MQTT-3.1.2-8], unless the session
                 // continues and the will is delayed (MQTT 5 section 3.1.3.2.2).
-                if (will != null && (req.cleanStart() || willDelaySeconds == 0)) {
+                if (will != null && (clean || willDelaySeconds == 0)) {
                     publishWill(will);
                 }
                 will = null;
@@ -148,13 +151,13 @@ public final class Session implements Subscriber {
                 // Reconnected within the will delay: the will is not sent, unless the session ends now [MQTT-3.1.3-9].
                 willTimer.cancel(false);
                 willTimer = null;
-                if (req.cleanStart() && pendingWill != null) {
+                if (clean && pendingWill != null) {
                     publishWill(pendingWill);
                 }
                 pendingWill = null;
             }
-            boolean present = !req.cleanStart() && !fresh;
-            if (req.cleanStart()) {
+            boolean present = !clean && !fresh;
+            if (clean) {
                 // [MQTT-3.1.2-6] / [MQTT-3.1.2-4]: discard any existing session state.
                 clearState();
             }
