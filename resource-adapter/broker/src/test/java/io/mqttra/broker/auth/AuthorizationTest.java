@@ -105,6 +105,9 @@ class AuthorizationTest extends SecureBrokerSupport {
         }
         // bob may read alice's home but only write his own
         assertThat(codes).containsExactly(Mqtt3SubAckReturnCode.SUCCESS_MAXIMUM_QOS_1, Mqtt3SubAckReturnCode.FAILURE);
+        // a refused filter fails alone [MQTT-3.9.3-2]: the connection stays and takes the next SUBSCRIBE
+        assertThat(bob.subscribeWith().topicFilter("home/alice/kitchen").qos(MqttQos.AT_MOST_ONCE).send().getReturnCodes())
+                .containsExactly(Mqtt3SubAckReturnCode.SUCCESS_MAXIMUM_QOS_0);
     }
 
     @Test
