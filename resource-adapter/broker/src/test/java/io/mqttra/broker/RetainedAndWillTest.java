@@ -116,6 +116,62 @@ class RetainedAndWillTest extends BrokerTestSupport {
     }
 
     @Test
+    void will_notPublishedAfterNormalDisconnect_evenWhenTheClientReconnectsAtOnce_MQTT_3_1_2_10() throws Exception {
+        Mqtt5BlockingClient watcher = v5("quick-will-watch");
+        watcher.connect();
+        try (var publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("wills/#").send();
+            for (int i = 0; i < 100; i++) {
+                boolean persistent = i % 2 == 0;
+                RawClient first = raw();
+                first.send(connect311WithWill("quick-will", !persistent));
+                assertThat(first.readPacket()[0]).isEqualTo((byte) 0x20);
+                first.send(0xE0, 0); // DISCONNECT: the will is discarded
+                first.close();
+                try (RawClient second = raw()) {
+                    second.send(RawClient.connect311("quick-will", !persistent, 60));
+                    assertThat(second.readPacket()[0]).isEqualTo((byte) 0x20);
+                    second.send(0xE0, 0);
+                }
+            }
+            assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void will_publishedWhenALiveConnectionIsTakenOver_MQTT_3_1_2_8() throws Exception {
+        Mqtt5BlockingClient watcher = v5("takeover-will-watch");
+        watcher.connect();
+        try (var publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("wills/#").send();
+            RawClient first = raw();
+            first.send(connect311WithWill("taken-with-will", true));
+            assertThat(first.readPacket()[0]).isEqualTo((byte) 0x20);
+            RawClient second = raw();
+            second.send(RawClient.connect311("taken-with-will", true, 60));
+            assertThat(second.readPacket()[0]).isEqualTo((byte) 0x20);
+            assertThat(first.closedByBroker()).isTrue();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString())
+                    .isEqualTo("wills/taken-with-will");
+            assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    /** A 3.1.1 CONNECT with keep alive 60 s and a QoS 0 will on wills/{clientId}. */
+    private static byte[] connect311WithWill(String clientId, boolean cleanSession) {
+        var body = new java.io.ByteArrayOutputStream();
+        RawClient.writeString(body, "MQTT");
+        body.write(4);
+        body.write(cleanSession ? 0x06 : 0x04); // will flag, QoS 0
+        body.write(0);
+        body.write(60);
+        RawClient.writeString(body, clientId);
+        RawClient.writeString(body, "wills/" + clientId);
+        RawClient.writeString(body, "bye");
+        return RawClient.packet(0x10, body.toByteArray());
+    }
+
+    @Test
     void will_publishedOnKeepAliveTimeout() throws Exception {
         Mqtt5BlockingClient watcher = v5("ka-watch");
         watcher.connect();

@@ -202,13 +202,34 @@ final class ClientConnection implements Connection {
         return closing || !channel.isActive();
     }
 
+    /**
+     * How long a connection that was taken over still reads before it is closed: a DISCONNECT its client sent just
+     * before connecting anew may not be read yet, and it decides whether the will is due [MQTT-3.1.2-10].
+     */
+    static final long TAKEOVER_GRACE_MILLIS = 500;
+
     @Override
     public void closeForTakeover() {
-        // [MQTT-3.1.4-3] the existing connection is closed; MQTT 5 tells the client why.
+        if (closing) {
+            return;
+        }
+        // [MQTT-3.1.4-3] the existing connection is closed; MQTT 5 tells the client why. The session no longer
+        // listens to it, except for a DISCONNECT (see handle), until the client closes or the grace time is over.
         LOG.info(() -> "closing connection of " + clientId + " from " + channel.remoteAddress()
                 + ": session taken over by a new connection");
-        disconnect(ReasonCodes.SESSION_TAKEN_OVER);
+        closing = true;
+        takenOver = true;
+        if (isV5()) {
+            channel.writeAndFlush(disconnectPacket(ReasonCodes.SESSION_TAKEN_OVER, null));
+        } else {
+            channel.flush();
+        }
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, TAKEOVER_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
+
+    private volatile boolean takenOver;
 
     /** The keep alive the handler put in force (the client's, or the server's override). */
     void keepAliveSeconds(int seconds) {
@@ -271,21 +292,24 @@ final class ClientConnection implements Connection {
         }
         closing = true;
         if (isV5()) {
-            MqttProperties props = MqttProperties.NO_PROPERTIES;
-            if (reasonString != null) {
-                props = new MqttProperties();
-                props.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, reasonString));
-                if (PacketSize.disconnect(props) > clientMaxPacketSize) {
-                    props = MqttProperties.NO_PROPERTIES; // not beyond the client's Maximum Packet Size [MQTT-3.14.2-3]
-                }
-            }
-            MqttMessage d = new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE,
-                    false, 0), new MqttReasonCodeAndPropertiesVariableHeader(reasonCode, props));
-            channel.writeAndFlush(d).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(disconnectPacket(reasonCode, reasonString)).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.flush();
             channel.close();
         }
+    }
+
+    private MqttMessage disconnectPacket(byte reasonCode, String reasonString) {
+        MqttProperties props = MqttProperties.NO_PROPERTIES;
+        if (reasonString != null) {
+            props = new MqttProperties();
+            props.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, reasonString));
+            if (PacketSize.disconnect(props) > clientMaxPacketSize) {
+                props = MqttProperties.NO_PROPERTIES; // not beyond the client's Maximum Packet Size [MQTT-3.14.2-3]
+            }
+        }
+        return new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttReasonCodeAndPropertiesVariableHeader(reasonCode, props));
     }
 
     private void protocolViolation(byte reasonCode, String why) {
@@ -299,7 +323,11 @@ final class ClientConnection implements Connection {
 
     void handle(MqttMessage msg) {
         if (closing || session.connection() != this) {
-            // closing, or taken over: packets still in flight from the old connection must not touch the session
+            // closing, or taken over: packets still in flight from the old connection must not touch the session,
+            // but a DISCONNECT sent before the new connection came still cancels the will that the takeover holds
+            if (takenOver && msg.fixedHeader().messageType() == MqttMessageType.DISCONNECT) {
+                disconnectWithoutWill = disconnectReason(msg) != (ReasonCodes.DISCONNECT_WITH_WILL & 0xFF);
+            }
             if (msg instanceof MqttPublishMessage p) {
                 p.release();
             }
@@ -705,10 +733,13 @@ final class ClientConnection implements Connection {
                 : new MqttUnsubAckMessage(fh, MqttMessageIdVariableHeader.from(packetId)));
     }
 
+    private static int disconnectReason(MqttMessage msg) {
+        return msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader v ? v.reasonCode() & 0xFF : 0;
+    }
+
     private void onDisconnect(MqttMessage msg) {
-        int reason = 0;
+        int reason = disconnectReason(msg);
         if (msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader v) {
-            reason = v.reasonCode() & 0xFF;
             MqttProperties props = v.properties();
             if (isV5() && props.getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL) != null) {
                 long expiry = PublishProperties5.unsignedIntProperty(props, MqttProperties.SESSION_EXPIRY_INTERVAL, 0);
@@ -722,6 +753,9 @@ final class ClientConnection implements Connection {
         }
         // [MQTT-3.14.4-3] a normal DISCONNECT deletes the will; 0x04 "disconnect with will message" keeps it.
         disconnectWithoutWill = reason != (ReasonCodes.DISCONNECT_WITH_WILL & 0xFF);
+        if (disconnectWithoutWill) {
+            session.discardWill();
+        }
         closing = true;
         channel.flush();
         channel.close(); // [MQTT-3.14.4-1]

@@ -85,6 +85,8 @@ public final class Session implements Subscriber {
     private long willDelaySeconds;
     private ScheduledFuture<?> willTimer;
     private ApplicationMessage pendingWill;
+    /** Wills of connections taken over, due when they close unless they sent DISCONNECT first. */
+    private final Map<Connection, ApplicationMessage> takenOverWills = new java.util.HashMap<>(1);
     private ScheduledFuture<?> expiryTimer;
 
     public Session(BrokerContext ctx, String clientId, EventExecutor eventLoop) {
@@ -140,10 +142,11 @@ public final class Session implements Subscriber {
                 connection = null;
                 old.closeForTakeover();
                 LOG.fine(() -> "client " + clientId + " taken over by a new connection");
-                // The old connection did not DISCONNECT: its will is due [MQTT-3.1.2-8], unless the session
-                // continues and the will is delayed (MQTT 5 section 3.1.3.2.2).
+                // The old connection did not DISCONNECT (yet): its will is due [MQTT-3.1.2-8], unless the session
+                // continues and the will is delayed (MQTT 5 section 3.1.3.2.2). A DISCONNECT its client sent just
+                // before this connection came may still be on its way: its end decides (see detach).
                 if (will != null && (clean || willDelaySeconds == 0)) {
-                    publishWill(will);
+                    takenOverWills.put(old, will);
                 }
                 will = null;
             }
@@ -200,7 +203,12 @@ public final class Session implements Subscriber {
     public void detach(Connection c, boolean publishWill) {
         execute(() -> {
             if (connection != c) {
-                return; // taken over already
+                // taken over already; its will, if the takeover left it due, unless it sent DISCONNECT after all
+                ApplicationMessage w = takenOverWills.remove(c);
+                if (w != null && publishWill) {
+                    publishWill(w);
+                }
+                return;
             }
             connection = null;
             connected = false;
@@ -229,6 +237,20 @@ public final class Session implements Subscriber {
                 expiryTimer = executor.target().schedule(() -> execute(this::expire), expirySeconds, TimeUnit.SECONDS);
             }
         });
+    }
+
+    /**
+     * The client sent DISCONNECT without asking for its will: the will is deleted now [MQTT-3.1.2-10] [MQTT-3.14.4-3],
+     * not when the connection is gone, which a connection of the same client may take over first (and end it as if
+     * the network had failed).
+     */
+    public void discardWill() {
+        if (will != null) {
+            will = null;
+            if (persistent) {
+                ctx.stores().sessions().saveSession(toStored());
+            }
+        }
     }
 
     /**
