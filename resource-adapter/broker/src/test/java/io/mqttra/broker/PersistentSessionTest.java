@@ -96,7 +96,56 @@ class PersistentSessionTest extends BrokerTestSupport {
         }
     }
 
-    /** The packet id of a QoS 1/2 PUBLISH with a one-byte Remaining Length, as sent to an MQTT 3.1.1 client. */
+    @Test
+    void resendOnReconnect_staysWithinTheNewConnectionsReceiveMaximum_MQTT_3_3_4_9() throws Exception {
+        byte[] expiry = RawClient.fourByteProperty(0x11, 300);
+        try (RawClient r = raw()) {
+            r.send(RawClient.connect5("rm-resume", true, 60, expiry));
+            assertThat(r.readPacket()[0]).isEqualTo((byte) 0x20);
+            r.send(RawClient.subscribe5(1, "rm/t", 1));
+            r.readPacket(); // SUBACK
+            for (int i = 0; i < 5; i++) {
+                broker.publish(new ApplicationMessage("rm/t", bytes("m" + i), 1, false, null)).join();
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThat(r.readPacket()[0] & 0xFF).isEqualTo(0x32);
+            }
+        } // gone without a single PUBACK
+        byte[] receiveMaximum2 = java.util.Arrays.copyOf(expiry, expiry.length + 3);
+        System.arraycopy(RawClient.twoByteProperty(0x21, 2), 0, receiveMaximum2, expiry.length, 3);
+        try (RawClient r = raw()) {
+            r.send(RawClient.connect5("rm-resume", false, 60, receiveMaximum2));
+            assertThat(r.readPacket()[2]).as("session present").isEqualTo((byte) 1);
+            java.util.List<String> payloads = new java.util.ArrayList<>();
+            java.util.ArrayDeque<Integer> unacknowledged = new java.util.ArrayDeque<>();
+            for (int i = 0; i < 2; i++) {
+                byte[] p = r.readPacket();
+                assertThat(p[0] & 0xFF).isEqualTo(0x3A); // QoS 1, DUP
+                unacknowledged.add(publishPacketId(p));
+                payloads.add(v5PublishPayload(p));
+            }
+            assertThat(r.silentFor(300)).as("no third PUBLISH while two are unacknowledged").isTrue();
+            while (payloads.size() < 5) {
+                int id = unacknowledged.poll();
+                r.send(0x40, 2, id >> 8, id & 0xFF); // PUBACK: room for one more
+                byte[] p = r.readPacket();
+                assertThat(p[0] & 0xFF).isEqualTo(0x3A); // still a resend of the earlier connection's
+                unacknowledged.add(publishPacketId(p));
+                payloads.add(v5PublishPayload(p));
+                assertThat(r.silentFor(100)).isTrue();
+            }
+            assertThat(payloads).containsExactly("m0", "m1", "m2", "m3", "m4");
+        }
+    }
+
+    /** The payload of a QoS 1/2 MQTT 5 PUBLISH without properties and with a one-byte Remaining Length. */
+    private static String v5PublishPayload(byte[] publish) {
+        int topicLength = ((publish[2] & 0xFF) << 8) | (publish[3] & 0xFF);
+        int start = 4 + topicLength + 2 + 1;
+        return new String(publish, start, publish.length - start, StandardCharsets.UTF_8);
+    }
+
+    /** The packet id of a QoS 1/2 PUBLISH with a one-byte Remaining Length. */
     private static int publishPacketId(byte[] publish) {
         int topicLength = ((publish[2] & 0xFF) << 8) | (publish[3] & 0xFF);
         return ((publish[4 + topicLength] & 0xFF) << 8) | (publish[5 + topicLength] & 0xFF);

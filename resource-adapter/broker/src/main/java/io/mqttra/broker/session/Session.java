@@ -371,6 +371,7 @@ public final class Session implements Subscriber {
         endedShared.addAll(shared);
         subscriptions.clear();
         inflight.clear();
+        awaitingResend.clear();
         setWaiting(0);
         queue.clear();
         spilled = false;
@@ -780,11 +781,33 @@ public final class Session implements Subscriber {
         return sent;
     }
 
+    /**
+     * On a new connection: the PUBRELs of released QoS 2 messages at once, the PUBLISHes still unacknowledged in their
+     * order [MQTT-4.4.0-1], as far as the new connection's Receive Maximum allows [MQTT-3.3.4-9].
+     */
     private void resendInflight() {
-        for (OutgoingMessage om : new ArrayList<>(inflight.values())) {
+        awaitingResend.clear();
+        for (OutgoingMessage om : inflight.values()) {
             if (om.released()) {
-                connection.sendPubRel(om.packetId()); // [MQTT-4.4.0-1]
-            } else if (!send(om, true)) {
+                connection.sendPubRel(om.packetId());
+            } else {
+                awaitingResend.add(om);
+            }
+        }
+        resendAwaiting();
+    }
+
+    /** In-flight messages of an earlier connection not yet sent again on this one; they count in {@link #inflight}. */
+    private final ArrayDeque<OutgoingMessage> awaitingResend = new ArrayDeque<>();
+
+    private void resendAwaiting() {
+        while (!awaitingResend.isEmpty() && connection != null && !connection.isClosing()
+                && inflight.size() - awaitingResend.size() < window()) {
+            OutgoingMessage om = awaitingResend.poll();
+            if (inflight.get(om.packetId()) != om || om.released()) {
+                continue; // acknowledged meanwhile (the client had it from the earlier connection)
+            }
+            if (!send(om, true)) {
                 inflight.remove(om.packetId());
                 discard(om);
             }
@@ -792,6 +815,7 @@ public final class Session implements Subscriber {
     }
 
     private void sendQueued() {
+        resendAwaiting(); // before anything new: a client sees its messages in order [MQTT-4.6.0-1]
         // The retained messages of a new subscription go before what was published after it.
         retainedBacklog.drain(this);
         while (connection != null && !connection.isClosing() && retainedBacklog.isEmpty() && !queue.isEmpty()
