@@ -77,16 +77,7 @@ class RetainedAndWillTest extends BrokerTestSupport {
             watcher.subscribeWith().topicFilter("wills/#").qos(MqttQos.AT_LEAST_ONCE).send();
             try (RawClient r = raw()) {
                 // CONNECT 3.1.1 with will flag, will QoS 1, will retain: flags = 0x02 | 0x04 | 0x08 | 0x20
-                var body = new java.io.ByteArrayOutputStream();
-                RawClient.writeString(body, "MQTT");
-                body.write(4);
-                body.write(0x2E);
-                body.write(0);
-                body.write(60);
-                RawClient.writeString(body, "dying");
-                RawClient.writeString(body, "wills/dying");
-                RawClient.writeString(body, "gone");
-                r.send(RawClient.packet(0x10, body.toByteArray()));
+                r.send(connect311WithWill("dying", 0x2E, 60));
                 assertThat(r.readPacket()).containsExactly(0x20, 2, 0, 0);
             } // socket closed without DISCONNECT
             Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
@@ -159,12 +150,17 @@ class RetainedAndWillTest extends BrokerTestSupport {
 
     /** A 3.1.1 CONNECT with keep alive 60 s and a QoS 0 will on wills/{clientId}. */
     private static byte[] connect311WithWill(String clientId, boolean cleanSession) {
+        return connect311WithWill(clientId, cleanSession ? 0x06 : 0x04, 60);
+    }
+
+    /** A 3.1.1 CONNECT with these flags (the will flag among them) and a will on wills/{clientId}. */
+    private static byte[] connect311WithWill(String clientId, int flags, int keepAlive) {
         var body = new java.io.ByteArrayOutputStream();
         RawClient.writeString(body, "MQTT");
         body.write(4);
-        body.write(cleanSession ? 0x06 : 0x04); // will flag, QoS 0
-        body.write(0);
-        body.write(60);
+        body.write(flags);
+        body.write(keepAlive >> 8);
+        body.write(keepAlive & 0xFF);
         RawClient.writeString(body, clientId);
         RawClient.writeString(body, "wills/" + clientId);
         RawClient.writeString(body, "bye");
@@ -178,16 +174,7 @@ class RetainedAndWillTest extends BrokerTestSupport {
         try (var publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("wills/#").send();
             try (RawClient r = raw()) {
-                var body = new java.io.ByteArrayOutputStream();
-                RawClient.writeString(body, "MQTT");
-                body.write(4);
-                body.write(0x06); // clean session + will, QoS 0
-                body.write(0);
-                body.write(1); // keep alive 1 s
-                RawClient.writeString(body, "silent");
-                RawClient.writeString(body, "wills/silent");
-                RawClient.writeString(body, "timeout");
-                r.send(RawClient.packet(0x10, body.toByteArray()));
+                r.send(connect311WithWill("silent", 0x06, 1)); // clean session + will at QoS 0, keep alive 1 s
                 r.readPacket();
                 assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString())
                         .isEqualTo("wills/silent");
