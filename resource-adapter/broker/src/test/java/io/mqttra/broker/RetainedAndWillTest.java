@@ -70,6 +70,26 @@ class RetainedAndWillTest extends BrokerTestSupport {
     }
 
     @Test
+    void retainedDollarTopic_notSentForLeadingWildcards_onlyForAFilterStartingWithIt_MQTT_4_7_2_1() throws Exception {
+        broker.publish(new ApplicationMessage("$app/state", bytes("hidden"), 1, true, null)).join();
+        broker.publish(new ApplicationMessage("app/state", bytes("plain"), 1, true, null)).join();
+        Mqtt5BlockingClient sub = v5("dollar-retained");
+        sub.connect();
+        try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            sub.subscribeWith().topicFilter("#").send();
+            sub.subscribeWith().topicFilter("+/state").send();
+            java.util.List<String> got = new java.util.ArrayList<>();
+            java.util.Optional<Mqtt5Publish> p;
+            while ((p = publishes.receive(500, TimeUnit.MILLISECONDS)).isPresent()) {
+                got.add(p.get().getTopic().toString());
+            }
+            assertThat(got).containsExactly("app/state", "app/state"); // once per matching subscription
+            sub.subscribeWith().topicFilter("$app/#").send();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString()).isEqualTo("$app/state");
+        }
+    }
+
+    @Test
     void will_publishedWhenConnectionDropsWithoutDisconnect_MQTT_3_1_2_8() throws Exception {
         Mqtt5BlockingClient watcher = v5("will-watch");
         watcher.connect();
