@@ -82,6 +82,39 @@ class MaximumPacketSizeTest extends BrokerTestSupport {
     }
 
     @Test
+    void discardedPacket_takesNoTopicAlias_soTheClientsMappingStaysRight() throws Exception {
+        Mqtt5BlockingClient pub = v5("alias-drop-pub");
+        pub.connect();
+        RawClient sub = raw();
+        sub.send(RawClient.connect5("alias-drop", true, 60,
+                concat(RawClient.fourByteProperty(0x27, 100), RawClient.twoByteProperty(0x22, 1))));
+        assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x20);
+        sub.send(RawClient.subscribe5(1, "alias/#", 0));
+        assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x90);
+        pub.publishWith().topic("alias/first").payload(bytes("1")).send();
+        assertThat(topicOf(sub.readPacket())).isEqualTo("alias/first"); // and alias 1 for it
+        pub.publishWith().topic("alias/second").payload(new byte[200]).send(); // too large: discarded
+        pub.publishWith().topic("alias/second").payload(bytes("2")).send();
+        // alias 1 goes to the second topic only with a PUBLISH that carries the name (MQTT 5.0 section 3.3.2.3.4)
+        assertThat(topicOf(sub.readPacket())).isEqualTo("alias/second");
+        pub.publishWith().topic("alias/first").payload(bytes("3")).send();
+        assertThat(topicOf(sub.readPacket())).isEqualTo("alias/first");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    /** The topic name field of a QoS 0 PUBLISH with a one-byte Remaining Length (empty when it travels as an alias). */
+    private static String topicOf(byte[] publish) {
+        assertThat(publish[0] & 0xF0).isEqualTo(0x30);
+        int length = ((publish[2] & 0xFF) << 8) | (publish[3] & 0xFF);
+        return new String(publish, 4, length, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void disconnectByTheBroker_leavesItsReasonStringOutWhenItWouldNotFit_MQTT_3_14_2_3() throws Exception {
         try (RawClient r = raw()) {
             r.send(RawClient.connect5("tiny-limit", true, 60, RawClient.fourByteProperty(0x27, 16)));
