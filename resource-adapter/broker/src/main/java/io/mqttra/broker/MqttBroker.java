@@ -7,6 +7,7 @@ import io.mqttra.broker.routing.Router;
 import io.mqttra.broker.routing.SubscriptionTree;
 import io.mqttra.broker.routing.Topics;
 import io.mqttra.broker.session.BrokerContext;
+import io.mqttra.broker.session.Connection;
 import io.mqttra.broker.session.LocalSessions;
 import io.mqttra.broker.session.Session;
 import io.mqttra.broker.session.SessionRegistry;
@@ -307,6 +308,17 @@ public final class MqttBroker implements AutoCloseable {
                 ExtraListeners extra = extraListeners;
                 if (extra != null) {
                     extra.close();
+                }
+                BrokerContext ctx = context;
+                if (ctx != null) {
+                    // Only clients past CONNACK have a session's connection: DISCONNECT never precedes CONNACK
+                    // [MQTT-3.14.0-1]. Netty writes it before the close below, which runs on the same event loop.
+                    for (Session s : ctx.registry().all()) {
+                        Connection c = s.connection();
+                        if (c != null) {
+                            c.closeForShutdown();
+                        }
+                    }
                 }
                 ChannelGroup all = channels;
                 if (all != null) {

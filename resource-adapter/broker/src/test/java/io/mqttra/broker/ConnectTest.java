@@ -229,4 +229,27 @@ class ConnectTest extends BrokerTestSupport {
             assertThat(new String(connack, java.nio.charset.StandardCharsets.UTF_8)).contains("response/asker");
         }
     }
+
+    /**
+     * A stopping broker tells MQTT 5 clients why with DISCONNECT 0x8B (Server shutting down); a 3.1.1 client, which
+     * has no server DISCONNECT, sees its connection closed.
+     */
+    @Test
+    void brokerStop_mqtt5ClientsGetDisconnectServerShuttingDown() throws Exception {
+        try (RawClient v5 = raw(); RawClient v311 = raw()) {
+            v5.send(RawClient.connect5("leaving-5", true, 60, new byte[0]));
+            assertThat(v5.readPacket()[0] & 0xFF).isEqualTo(0x20);
+            v311.send(RawClient.connect311("leaving-311", true, 60));
+            assertThat(v311.readPacket()[0] & 0xFF).isEqualTo(0x20);
+
+            broker.stop();
+
+            byte[] disconnect = v5.readPacket();
+            assertThat(disconnect).as("DISCONNECT before the close").isNotNull();
+            assertThat(disconnect[0] & 0xFF).isEqualTo(0xE0);
+            assertThat(disconnect[2] & 0xFF).isEqualTo(0x8B);
+            assertThat(v5.closedByBroker()).isTrue();
+            assertThat(v311.closedByBroker()).isTrue();
+        }
+    }
 }

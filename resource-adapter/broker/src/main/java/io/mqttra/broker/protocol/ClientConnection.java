@@ -258,6 +258,11 @@ final class ClientConnection implements Connection {
     }
 
     @Override
+    public void closeForShutdown() {
+        disconnect(ReasonCodes.SERVER_SHUTTING_DOWN);
+    }
+
+    @Override
     public void close() {
         closing = true;
         channel.close();
