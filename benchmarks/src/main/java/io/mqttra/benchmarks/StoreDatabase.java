@@ -2,6 +2,9 @@ package io.mqttra.benchmarks;
 
 import io.mqttra.persistence.StoreSettings;
 import io.mqttra.testpg.LocalPostgres;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +30,7 @@ enum StoreDatabase {
     };
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final String WRITER = "store-writer";
 
     /** A new empty database; H2 files go under {@code dir}. */
     abstract StoreSettings fresh(Path dir);
@@ -40,8 +44,20 @@ enum StoreDatabase {
      * (this is a benchmark JVM, not the server, so no managed threads exist here).
      */
     static final Executor THREADS = r -> {
-        Thread t = new Thread(r, "store-writer");
+        Thread t = new Thread(r, WRITER);
         t.setDaemon(true);
         t.start();
     };
+
+    /** CPU time of the live store writer threads (one per open store; a closed store's thread has ended). */
+    static long writerCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && WRITER.equals(info.getThreadName())) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
+    }
 }
