@@ -35,7 +35,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.logging.Logger;
 
 /**
@@ -216,7 +216,7 @@ public final class MqttBroker implements AutoCloseable {
      * being dropped at the queue limit.
      */
     public CompletableFuture<Void> publish(ApplicationMessage message) {
-        return publish(message, router -> router.route(message, null));
+        return publish(message, (router, matched) -> router.routeMatched(message, matched));
     }
 
     /**
@@ -225,11 +225,12 @@ public final class MqttBroker implements AutoCloseable {
      * entries, so that a commit replayed after a crash routes it only once.
      */
     public CompletableFuture<Void> publishPrepared(ApplicationMessage message, TransactionId xid, int seq) {
-        return publish(message, router -> router.routePrepared(message, xid, seq));
+        return publish(message, (router, matched) -> router.routePrepared(message, xid, seq, matched));
     }
 
+    /** @param route routes with the subscriptions it is given, or matches them again when given null */
     private CompletableFuture<Void> publish(ApplicationMessage message,
-                                            Function<Router, CompletableFuture<Void>> route) {
+                                            BiFunction<Router, Router.Matches, CompletableFuture<Void>> route) {
         BrokerContext ctx = context;
         if (ctx == null) {
             return CompletableFuture.failedFuture(new BrokerException("broker not started"));
@@ -241,20 +242,23 @@ public final class MqttBroker implements AutoCloseable {
             return CompletableFuture.failedFuture(new BrokerException(
                     "QoS " + message.qos() + " above the broker's maximum QoS " + config.maxQos()));
         }
-        CompletableFuture<Void> congested = message.qos() > 0 ? ctx.router().congestion(message.topic()) : null;
+        // The topic is matched once for the congestion check and the routing, not twice per message.
+        Router.Matches matched = ctx.router().match(message.topic());
+        CompletableFuture<Void> congested = message.qos() > 0 ? ctx.router().congestion(matched) : null;
         if (congested == null) {
-            return routeNow(ctx, message, route);
+            return routeNow(ctx, message, route, matched);
         }
         // A slow consumer's queue is above half full: wait until it drains (the back-pressure that network publishers
         // get through their Receive Maximum); a session's congestion signal never holds longer than
-        // Session.MAX_HOLD_MILLIS.
-        return congested.thenCompose(ignored -> routeNow(ctx, message, route));
+        // Session.MAX_HOLD_MILLIS. Subscriptions may change meanwhile: the routing after the wait matches again.
+        return congested.thenCompose(ignored -> routeNow(ctx, message, route, null));
     }
 
     private static CompletableFuture<Void> routeNow(BrokerContext ctx, ApplicationMessage message,
-                                                    Function<Router, CompletableFuture<Void>> route) {
+                                                    BiFunction<Router, Router.Matches, CompletableFuture<Void>> route,
+                                                    Router.Matches matched) {
         try {
-            return route.apply(ctx.router());
+            return route.apply(ctx.router(), matched);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new BrokerException("could not route message on " + message.topic(), e));
         }

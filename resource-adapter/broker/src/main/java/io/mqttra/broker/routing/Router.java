@@ -85,7 +85,37 @@ public final class Router {
      * replayed after a crash does not route it again.
      */
     public CompletableFuture<Void> routePrepared(ApplicationMessage message, TransactionId xid, int seq) {
-        return route(message, null, Receipt.prepared(xid, seq), false);
+        return routePrepared(message, xid, seq, null);
+    }
+
+    /**
+     * The subscriptions matching a topic, found once: an internal publish looks at them for congestion before it
+     * routes, and routes with the same match when nothing held it back.
+     */
+    public static final class Matches {
+        private final List<Subscription> direct = new ArrayList<>();
+        private final List<SubscriptionTree.SharedGroup> groups = new ArrayList<>(0);
+
+        private boolean isEmpty() {
+            return direct.isEmpty() && groups.isEmpty();
+        }
+    }
+
+    public Matches match(String topic) {
+        Matches m = new Matches();
+        tree.match(topic, m.direct, m.groups);
+        return m;
+    }
+
+    /** {@link #route(ApplicationMessage, String)} for an internal publish, with subscriptions already matched. */
+    public CompletableFuture<Void> routeMatched(ApplicationMessage message, Matches matched) {
+        return route(message, null, Receipt.NONE, false, matched);
+    }
+
+    /** {@link #routePrepared(ApplicationMessage, TransactionId, int)} with subscriptions already matched. */
+    public CompletableFuture<Void> routePrepared(ApplicationMessage message, TransactionId xid, int seq,
+                                                 Matches matched) {
+        return route(message, null, Receipt.prepared(xid, seq), false, matched);
     }
 
     /** What must become durable together with a message's queue entries, even when there are none. */
@@ -103,6 +133,12 @@ public final class Router {
 
     private CompletableFuture<Void> route(ApplicationMessage message, String publisherId, Receipt receipt,
                                           boolean throttle) {
+        return route(message, publisherId, receipt, throttle, null);
+    }
+
+    /** @param matched the topic's subscriptions when the caller has just matched them, or null */
+    private CompletableFuture<Void> route(ApplicationMessage message, String publisherId, Receipt receipt,
+                                          boolean throttle, Matches matched) {
         long now = System.nanoTime();
         metrics.messageIn(message.qos(), message.payload().length);
         CompletableFuture<Void> retainedWrite = null;
@@ -112,10 +148,10 @@ public final class Router {
                     ? retainedStore.remove(message.topic()) : retainedStore.put(message);
         }
 
-        List<Subscription> direct = new ArrayList<>();
-        List<SubscriptionTree.SharedGroup> groups = new ArrayList<>(0);
-        tree.match(message.topic(), direct, groups);
-        if (direct.isEmpty() && groups.isEmpty()) {
+        Matches m = matched != null ? matched : match(message.topic());
+        List<Subscription> direct = m.direct;
+        List<SubscriptionTree.SharedGroup> groups = m.groups;
+        if (m.isEmpty()) {
             CompletableFuture<Void> written = receipt == Receipt.NONE ? null
                     : enqueue(0, message, List.of(), receipt);
             return both(retainedWrite, written);
@@ -170,15 +206,13 @@ public final class Router {
     }
 
     /**
-     * Completes when every connected session that a QoS 1/2 message on {@code topic} would go to has room in its
-     * queue again; null when none is congested. For publishers inside the server, which have no Receive Maximum
+     * Completes when every connected session that a QoS 1/2 message with these subscriptions would go to has
+     * room in its queue again; null when none is congested. For publishers inside the server, which have no Receive Maximum
      * window to hold back: they wait before routing instead of overflowing a slow consumer's queue.
      */
-    public CompletableFuture<Void> congestion(String topic) {
-        List<Subscription> direct = new ArrayList<>();
-        tree.match(topic, direct, new ArrayList<>(0));
+    public CompletableFuture<Void> congestion(Matches matched) {
         List<CompletableFuture<Void>> congested = null;
-        for (Subscription s : direct) {
+        for (Subscription s : matched.direct) {
             CompletableFuture<Void> c = s.qos() > 0 ? s.subscriber().congestion() : null;
             if (c != null) {
                 congested = congested == null ? new ArrayList<>(2) : congested;
