@@ -261,7 +261,7 @@ class LimitsTest extends BrokerTestSupport {
     }
 
     /** Publishes {@code n} QoS 1 messages (payload prefix + number) at once and waits for every PUBACK. */
-    private static void publishAllQos1(Mqtt5AsyncClient client, String topic, String prefix, int n,
+    static void publishAllQos1(Mqtt5AsyncClient client, String topic, String prefix, int n,
                                        int timeoutSeconds) throws Exception {
         List<CompletableFuture<?>> acks = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

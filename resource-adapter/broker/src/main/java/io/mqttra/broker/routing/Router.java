@@ -71,7 +71,9 @@ public final class Router {
      * @param throttle when true, the returned future also waits until every connected subscriber whose queue is
      *                 congested has drained, so that a network publisher's acknowledgement (and with it its
      *                 Receive Maximum window) follows the pace of the slowest consumer instead of overflowing
-     *                 its queue. Internal publishes do not wait: an EJB must not hang on a slow device.
+     *                 its queue. A shared subscription's group counts as congested when the member the message
+     *                 goes to has no room, which it has only when no connected member has room. Internal publishes
+     *                 do not wait here: an EJB must not hang on a slow device.
      */
     public CompletableFuture<Void> route(ApplicationMessage message, String publisherId, int incomingQos2PacketId,
                                          boolean throttle) {
@@ -191,6 +193,15 @@ public final class Router {
                     t.retainAsPublished && message.retain(), t.ids, now, references, handOver);
         }
         for (Subscription s : sharedPicks) {
+            // pick() prefers members with room: one without means the whole group is congested, and the publisher
+            // waits for the member the message goes to, as for a direct subscriber.
+            if (throttle && message.qos() > 0 && s.qos() > 0 && !s.subscriber().hasRoom()) {
+                CompletableFuture<Void> c = s.subscriber().congestion();
+                if (c != null) {
+                    congested = congested == null ? new ArrayList<>(2) : congested;
+                    congested.add(c);
+                }
+            }
             prepare(s.subscriber(), s, message, messageId, Math.min(message.qos(), s.qos()),
                     s.retainAsPublished() && message.retain(), ids(s), now, references, handOver);
         }
@@ -207,11 +218,12 @@ public final class Router {
 
     /**
      * Completes when every connected session that a QoS 1/2 message with these subscriptions would go to has
-     * room in its queue again; null when none is congested. For publishers inside the server, which have no Receive Maximum
-     * window to hold back: they wait before routing instead of overflowing a slow consumer's queue.
+     * room in its queue again, and every shared subscription's group whose connected members are all congested has
+     * a member with room; null when none is congested. For publishers inside the server, which have no Receive
+     * Maximum window to hold back: they wait before routing instead of overflowing a slow consumer's queue.
      */
     public CompletableFuture<Void> congestion(Matches matched) {
-        List<CompletableFuture<Void>> congested = null;
+        List<CompletableFuture<?>> congested = null;
         for (Subscription s : matched.direct) {
             CompletableFuture<Void> c = s.qos() > 0 ? s.subscriber().congestion() : null;
             if (c != null) {
@@ -219,8 +231,31 @@ public final class Router {
                 congested.add(c);
             }
         }
+        for (SubscriptionTree.SharedGroup g : matched.groups) {
+            CompletableFuture<Object> c = g.anyRoom() ? null : firstDrained(g);
+            if (c != null) {
+                congested = congested == null ? new ArrayList<>(2) : congested;
+                congested.add(c);
+            }
+        }
         // A new future either way: the caller's waiting must never complete a session's own congestion signal.
         return congested == null ? null : CompletableFuture.allOf(congested.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /**
+     * For a group whose connected members all lack room: completes when the first of them has drained (or has
+     * been held for as long as a congested session may hold), since the message then has somewhere to go. Null when
+     * none is connected or every one is stuck: a stuck member, whose hold is over, holds nobody back.
+     */
+    private static CompletableFuture<Object> firstDrained(SubscriptionTree.SharedGroup g) {
+        List<CompletableFuture<Void>> members = new ArrayList<>(2);
+        for (Subscription s : g.members()) {
+            CompletableFuture<Void> c = s.qos() > 0 && s.subscriber().isConnected() ? s.subscriber().congestion() : null;
+            if (c != null && !c.isDone()) {
+                members.add(c);
+            }
+        }
+        return members.isEmpty() ? null : CompletableFuture.anyOf(members.toArray(new CompletableFuture<?>[0]));
     }
 
     private CompletableFuture<Void> enqueue(long messageId, ApplicationMessage message,

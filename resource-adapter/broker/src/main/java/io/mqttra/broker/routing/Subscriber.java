@@ -23,6 +23,14 @@ public interface Subscriber {
     }
 
     /**
+     * True when a message offered now would not add to a congested queue. Side-effect free (unlike {@link
+     * #congestion}), so that a shared subscription can ask every member before it picks one.
+     */
+    default boolean hasRoom() {
+        return true;
+    }
+
+    /**
      * Announces an {@link #offer} to come, before the store write of its message: a session that pages its queue
      * in from the store uses it to tell a message it loaded from one still on its way to it, and a session that
      * ends uses it to tell which of its stored messages are still on their way to it.

@@ -184,8 +184,10 @@ public final class SubscriptionTree {
         }
 
         /**
-         * Picks the member for the next message: round robin, preferring connected members so that a message
-         * does not wait in the queue of an offline session while another member could take it.
+         * Picks the member for the next message, round robin within the first class that has one: connected members
+         * with room, connected members without room, offline members. A slow member is thus routed around while
+         * another can take the message (MQTT 5.0 section 4.8.2 leaves the choice of member to the server), and
+         * a message does not wait in an offline session's queue while a connected member could take it.
          * {@code exclude} (may be null) is skipped, for redistribution away from a leaving member.
          */
         public Subscription pick(String exclude) {
@@ -194,21 +196,47 @@ public final class SubscriptionTree {
             if (n == 0) {
                 return null;
             }
-            int start = Math.floorMod(next.getAndIncrement(), n);
-            Subscription fallback = null;
+            int turn = next.getAndIncrement();
+            int start = Math.floorMod(turn, n);
+            int withoutRoom = -1;
+            int offline = -1;
             for (int i = 0; i < n; i++) {
-                Subscription s = all[(start + i) % n];
-                if (exclude != null && s.subscriber().clientId().equals(exclude)) {
+                Subscriber member = all[(start + i) % n].subscriber();
+                if (exclude != null && member.clientId().equals(exclude)) {
                     continue;
                 }
-                if (s.subscriber().isConnected()) {
-                    return s;
-                }
-                if (fallback == null) {
-                    fallback = s;
+                if (!member.isConnected()) {
+                    offline = offline < 0 ? i : offline;
+                } else if (member.hasRoom()) {
+                    return picked(all, turn, start, i);
+                } else if (withoutRoom < 0) {
+                    withoutRoom = i;
                 }
             }
-            return fallback;
+            int i = withoutRoom >= 0 ? withoutRoom : offline;
+            return i < 0 ? null : picked(all, turn, start, i);
+        }
+
+        /**
+         * The next pick starts after the member picked at offset {@code i} from {@code start}, so that members
+         * passed over do not hand their turn to the one after them (round robin within the class picked from).
+         * Best effort: a concurrent pick wins, and only costs evenness.
+         */
+        private Subscription picked(Subscription[] all, int turn, int start, int i) {
+            if (i > 0) {
+                next.compareAndSet(turn + 1, turn + 1 + i);
+            }
+            return all[(start + i) % all.length];
+        }
+
+        /** True when some connected member has room: then a message for the group holds no publisher back. */
+        public boolean anyRoom() {
+            for (Subscription s : snapshot) {
+                if (s.subscriber().isConnected() && s.subscriber().hasRoom()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         synchronized void refresh() {

@@ -540,6 +540,15 @@ public final class Session implements Subscriber {
         return created;
     }
 
+    /**
+     * A set congestion signal means no room even once completed: a member stuck longer than the hold holds nobody
+     * back any more, but a shared subscription should still route around it.
+     */
+    @Override
+    public boolean hasRoom() {
+        return connected && drained.get() == null && backlog.get() <= ctx.config().maxQueuedMessages() / 2;
+    }
+
     /** Completes the congestion future once the backlog is down to a quarter of the limit, or nobody reads it. */
     private void checkCongestion() {
         CompletableFuture<Void> d = drained.get();

@@ -3,16 +3,36 @@ package io.mqttra.broker.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Unit tests of the topic matching rules of MQTT section 4.7, on the tree alone. */
 class SubscriptionTreeTest {
 
-    private record Sub(String clientId) implements Subscriber {
+    /** A subscriber whose connection and room a test sets; connected and with room unless told otherwise. */
+    private static final class Member implements Subscriber {
+        private final String clientId;
+        volatile boolean connected = true;
+        volatile boolean room = true;
+
+        Member(String clientId) {
+            this.clientId = clientId;
+        }
+
+        @Override
+        public String clientId() {
+            return clientId;
+        }
+
         @Override
         public boolean isConnected() {
-            return true;
+            return connected;
+        }
+
+        @Override
+        public boolean hasRoom() {
+            return room;
         }
 
         @Override
@@ -29,7 +49,7 @@ class SubscriptionTreeTest {
 
     private void subscribe(String client, String filter) {
         SharedFilter shared = SharedFilter.parse(filter);
-        tree.add(new Subscription(new Sub(client), shared == null ? filter : shared.filter(),
+        tree.add(new Subscription(new Member(client), shared == null ? filter : shared.filter(),
                 shared == null ? null : shared.group(), 1, false, false, 0, 0));
     }
 
@@ -87,8 +107,8 @@ class SubscriptionTreeTest {
 
     @Test
     void sameClientSameFilter_replacesSubscription_MQTT_3_8_4_3() {
-        assertThat(tree.add(new Subscription(new Sub("a"), "x", null, 0, false, false, 0, 0))).isTrue();
-        assertThat(tree.add(new Subscription(new Sub("a"), "x", null, 2, false, false, 0, 0))).isFalse();
+        assertThat(tree.add(new Subscription(new Member("a"), "x", null, 0, false, false, 0, 0))).isTrue();
+        assertThat(tree.add(new Subscription(new Member("a"), "x", null, 2, false, false, 0, 0))).isFalse();
         assertThat(tree.size()).isEqualTo(1);
         List<Subscription> direct = new ArrayList<>();
         tree.match("x", direct, new ArrayList<>());
@@ -105,6 +125,57 @@ class SubscriptionTreeTest {
         assertThat(tree.remove("b", "jobs/+", "g1")).isTrue();
         assertThat(match("jobs/1")).containsExactly("$share/g2:jobs/#");
         assertThat(tree.size()).isEqualTo(1);
+    }
+
+    /** Client ids of {@code n} picks in a row. */
+    private static List<String> picks(SubscriptionTree.SharedGroup group, String exclude, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Subscription s = group.pick(exclude);
+            out.add(s == null ? null : s.subscriber().clientId());
+        }
+        return out;
+    }
+
+    @Test
+    void sharedPick_prefersConnectedMembersWithRoom_thenConnectedWithout_thenOffline_roundRobinWithinEach() {
+        Member full = new Member("full");
+        Member free1 = new Member("free1");
+        Member free2 = new Member("free2");
+        Member offline = new Member("offline");
+        for (Member m : List.of(full, free1, free2, offline)) {
+            tree.add(new Subscription(m, "jobs", "g", 1, false, false, 0, 0));
+        }
+        SubscriptionTree.SharedGroup group = tree.sharedGroup("jobs", "g");
+        full.room = false;
+        offline.connected = false;
+        // Evenly among the members with room, whatever their places among the others.
+        List<String> picked = picks(group, null, 400);
+        assertThat(Collections.frequency(picked, "free1")).isEqualTo(200);
+        assertThat(Collections.frequency(picked, "free2")).isEqualTo(200);
+        assertThat(picks(group, "free1", 10)).containsOnly("free2");
+
+        free1.room = false;
+        free2.room = false;
+        assertThat(group.anyRoom()).isFalse();
+        picked = picks(group, null, 300);
+        for (String m : List.of("full", "free1", "free2")) {
+            assertThat(Collections.frequency(picked, m)).as(m).isEqualTo(100);
+        }
+
+        full.connected = false;
+        free1.connected = false;
+        free2.connected = false;
+        picked = picks(group, null, 400);
+        for (String m : List.of("full", "free1", "free2", "offline")) {
+            assertThat(Collections.frequency(picked, m)).as(m).isEqualTo(100);
+        }
+        assertThat(picks(group, "offline", 9)).containsOnly("full", "free1", "free2");
+
+        free2.connected = true;
+        free2.room = true;
+        assertThat(group.anyRoom()).isTrue();
+        assertThat(picks(group, null, 10)).containsOnly("free2");
     }
 
     @Test
