@@ -30,6 +30,11 @@ public interface Subscriber {
         return true;
     }
 
+    /** How many QoS 1/2 messages wait for this subscriber or are on their way to it; no side effect. */
+    default int backlog() {
+        return 0;
+    }
+
     /**
      * Announces an {@link #offer} to come, before the store write of its message: a session that pages its queue
      * in from the store uses it to tell a message it loaded from one still on its way to it, and a session that

@@ -184,10 +184,13 @@ public final class SubscriptionTree {
         }
 
         /**
-         * Picks the member for the next message, round robin within the first class that has one: connected members
-         * with room, connected members without room, offline members. A slow member is thus routed around while
-         * another can take the message (MQTT 5.0 section 4.8.2 leaves the choice of member to the server), and
-         * a message does not wait in an offline session's queue while a connected member could take it.
+         * Picks the member for the next message from the first class that has one: connected members with room
+         * (round robin), connected members without room (the one with the smallest backlog, round robin among
+         * equals), offline members (round robin). A slow member is thus routed around while another can take the
+         * message (MQTT 5.0 section 4.8.2 leaves the choice of member to the server), and a message does not wait
+         * in an offline session's queue while a connected member could take it. When every connected member is
+         * full the publisher waits for the pick ({@code Router}): the least loaded member is the one whose queue
+         * is furthest from its limit, and a fast member drained down does not wait behind a slow one's turn.
          * {@code exclude} (may be null) is skipped, for redistribution away from a leaving member.
          */
         public Subscription pick(String exclude) {
@@ -199,6 +202,7 @@ public final class SubscriptionTree {
             int turn = next.getAndIncrement();
             int start = Math.floorMod(turn, n);
             int withoutRoom = -1;
+            int leastBacklog = Integer.MAX_VALUE;
             int offline = -1;
             for (int i = 0; i < n; i++) {
                 Subscriber member = all[(start + i) % n].subscriber();
@@ -209,8 +213,12 @@ public final class SubscriptionTree {
                     offline = offline < 0 ? i : offline;
                 } else if (member.hasRoom()) {
                     return picked(all, turn, start, i);
-                } else if (withoutRoom < 0) {
-                    withoutRoom = i;
+                } else {
+                    int backlog = member.backlog();
+                    if (backlog < leastBacklog) {
+                        leastBacklog = backlog;
+                        withoutRoom = i;
+                    }
                 }
             }
             int i = withoutRoom >= 0 ? withoutRoom : offline;

@@ -549,6 +549,11 @@ public final class Session implements Subscriber {
         return connected && drained.get() == null && backlog.get() <= ctx.config().maxQueuedMessages() / 2;
     }
 
+    @Override
+    public int backlog() {
+        return backlog.get();
+    }
+
     /** Completes the congestion future once the backlog is down to a quarter of the limit, or nobody reads it. */
     private void checkCongestion() {
         CompletableFuture<Void> d = drained.get();

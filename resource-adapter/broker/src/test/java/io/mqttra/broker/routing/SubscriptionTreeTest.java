@@ -15,6 +15,7 @@ class SubscriptionTreeTest {
         private final String clientId;
         volatile boolean connected = true;
         volatile boolean room = true;
+        volatile int backlog;
 
         Member(String clientId) {
             this.clientId = clientId;
@@ -33,6 +34,11 @@ class SubscriptionTreeTest {
         @Override
         public boolean hasRoom() {
             return room;
+        }
+
+        @Override
+        public int backlog() {
+            return backlog;
         }
 
         @Override
@@ -162,6 +168,15 @@ class SubscriptionTreeTest {
         for (String m : List.of("full", "free1", "free2")) {
             assertThat(Collections.frequency(picked, m)).as(m).isEqualTo(100);
         }
+        // Every connected member is full: the least loaded one takes the message (and holds the publisher).
+        full.backlog = 900;
+        free1.backlog = 520;
+        free2.backlog = 700;
+        assertThat(picks(group, null, 10)).containsOnly("free1");
+        assertThat(picks(group, "free1", 10)).containsOnly("free2");
+        full.backlog = 0;
+        free1.backlog = 0;
+        free2.backlog = 0;
 
         full.connected = false;
         free1.connected = false;
