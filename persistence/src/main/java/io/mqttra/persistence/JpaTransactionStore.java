@@ -40,7 +40,7 @@ public final class JpaTransactionStore implements TransactionStore {
     @Override
     public CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
                                            List<Acknowledgement> acknowledgements) {
-        List<PreparedMessageEntity> rows = rows(xid, messages, acknowledgements, null);
+        List<PreparedMessageEntity> rows = rows(xid, messages, acknowledgements, false);
         return write(em -> {
             delete(em, xid);
             rows.forEach(em::persist);
@@ -54,14 +54,15 @@ public final class JpaTransactionStore implements TransactionStore {
     @Override
     public CompletableFuture<Void> commitOnePhase(TransactionId xid, List<ApplicationMessage> messages,
                                                   List<Acknowledgement> acknowledgements) {
-        List<PreparedMessageEntity> rows = rows(xid, messages, acknowledgements, System.currentTimeMillis());
+        List<PreparedMessageEntity> rows = rows(xid, messages, acknowledgements, true);
         return writer.submit(plan -> plan.recordCommitted(rows));
     }
 
-    /** A branch's record: prepared ({@code committedAt} null) or already committed. */
+    /** A branch's record: prepared, or already committed. */
     private static List<PreparedMessageEntity> rows(TransactionId xid, List<ApplicationMessage> messages,
-                                                    List<Acknowledgement> acknowledgements, Long committedAt) {
+                                                    List<Acknowledgement> acknowledgements, boolean committed) {
         long now = System.currentTimeMillis();
+        Long committedAt = committed ? now : null;
         List<PreparedMessageEntity> rows = new ArrayList<>(messages.size() + acknowledgements.size());
         int seq = 0;
         for (ApplicationMessage m : messages) {

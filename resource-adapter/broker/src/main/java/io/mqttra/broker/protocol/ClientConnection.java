@@ -145,20 +145,23 @@ final class ClientConnection implements Connection {
         String topic = m.topic();
         if (isV5()) {
             OutgoingTopicAliases.Choice alias = outgoingAliases.peek(topic);
-            long propsLength = PacketSize.properties(props);
-            if (alias.sendTopic() && alias.alias() != 0 && PacketSize.publish(topic, r.qos() > 0,
-                    propsLength + PacketSize.TOPIC_ALIAS, m.payload().length) > clientMaxPacketSize) {
-                alias = OutgoingTopicAliases.Choice.NONE; // a new mapping would not fit: the packet goes without one
+            // Measured only for a client that announced a limit: without one no packet can exceed the protocol's.
+            if (clientMaxPacketSize < PacketSize.PROTOCOL_MAXIMUM) {
+                long propsLength = PacketSize.properties(props);
+                if (alias.sendTopic() && alias.alias() != 0 && PacketSize.publish(topic, r.qos() > 0,
+                        propsLength + PacketSize.TOPIC_ALIAS, m.payload().length) > clientMaxPacketSize) {
+                    alias = OutgoingTopicAliases.Choice.NONE; // a new mapping would not fit: none for this packet
+                }
+                long size = PacketSize.publish(alias.sendTopic() ? topic : "", r.qos() > 0,
+                        propsLength + (alias.alias() != 0 ? PacketSize.TOPIC_ALIAS : 0), m.payload().length);
+                if (size > clientMaxPacketSize) {
+                    // [MQTT-3.1.2-25] never send a packet larger than the client's Maximum Packet Size: discard
+                    // it, and take no alias for it (the client would never learn the mapping).
+                    LOG.fine(() -> "message on " + m.topic() + " exceeds the maximum packet size of " + clientId);
+                    return false;
+                }
             }
             String sendTopic = alias.sendTopic() ? topic : "";
-            long size = PacketSize.publish(sendTopic, r.qos() > 0,
-                    propsLength + (alias.alias() != 0 ? PacketSize.TOPIC_ALIAS : 0), m.payload().length);
-            if (size > clientMaxPacketSize) {
-                // [MQTT-3.1.2-25] never send a packet larger than the client's Maximum Packet Size: discard it,
-                // and take no alias for it (the client would never learn the mapping).
-                LOG.fine(() -> "message on " + m.topic() + " exceeds the maximum packet size of " + clientId);
-                return false;
-            }
             if (alias.alias() != 0) {
                 outgoingAliases.use(topic, alias);
                 props = withTopicAlias(props, alias.alias());

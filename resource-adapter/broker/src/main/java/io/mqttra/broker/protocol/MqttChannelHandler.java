@@ -229,8 +229,10 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
                 : vh.isCleanSession() ? 0 : ConnectRequest.NEVER_EXPIRES;
         long expiry = Math.min(requestedExpiry, broker.config().maxSessionExpirySeconds());
         int receiveMaximum = v5 ? PublishProperties5.intProperty(props, MqttProperties.RECEIVE_MAXIMUM, 65535) : 65535;
-        long maxPacketSize = v5 ? PublishProperties5.unsignedIntProperty(props, MqttProperties.MAXIMUM_PACKET_SIZE, 268_435_460L)
-                : 268_435_460L;
+        long maxPacketSize = v5
+                ? PublishProperties5.unsignedIntProperty(props, MqttProperties.MAXIMUM_PACKET_SIZE,
+                        PacketSize.PROTOCOL_MAXIMUM)
+                : PacketSize.PROTOCOL_MAXIMUM;
         if (receiveMaximum == 0 || maxPacketSize == 0) {
             connAckAndClose(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR,
                     "Receive Maximum or Maximum Packet Size of 0 [MQTT-3.1.2-?]");

@@ -19,6 +19,12 @@ final class PacketSize {
     /** Encoded length of a Topic Alias property: identifier and two-byte value. */
     static final int TOPIC_ALIAS = 3;
 
+    /**
+     * The largest packet MQTT can encode (a four-byte Remaining Length and its fixed header), also the Maximum
+     * Packet Size a client that announces none is taken to have.
+     */
+    static final long PROTOCOL_MAXIMUM = 268_435_460L;
+
     /** A PUBLISH: fixed header, topic name, packet id (QoS 1/2), properties of the given length, payload. */
     static long publish(String topic, boolean hasPacketId, long props, int payloadLength) {
         long remaining = utf8(topic) + (hasPacketId ? 2 : 0) + varIntSize(props) + props + payloadLength;
