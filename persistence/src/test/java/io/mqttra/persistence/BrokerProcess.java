@@ -47,6 +47,21 @@ final class BrokerProcess implements AutoCloseable {
                 Integer.parseInt(f[5]));
     }
 
+    /**
+     * The used heap after a GC, the least of three readings half a second apart: what stays on the heap, not what a
+     * background task (H2's store writer, the store cleanup) happens to hold during one collection.
+     */
+    long retainedHeap(String clientId) throws IOException, InterruptedException {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            if (i > 0) {
+                Thread.sleep(500);
+            }
+            least = Math.min(least, stats(clientId).usedHeap());
+        }
+        return least;
+    }
+
     /** Stops the broker and closes the store cleanly, as a server shutdown does. */
     void stop() throws IOException, InterruptedException {
         in.println("STOP");
