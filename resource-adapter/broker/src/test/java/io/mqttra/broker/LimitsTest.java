@@ -139,6 +139,89 @@ class LimitsTest extends BrokerTestSupport {
     }
 
     /**
+     * A session that gets a topic at QoS 0 never holds back that topic's QoS 1 publisher, however congested the
+     * session is with QoS 1 messages of other topics: a QoS 0 delivery never waits in its queue, what the network does
+     * not take is dropped and counted. Held, the publisher would get no PUBACK for the whole hold of {@link
+     * io.mqttra.broker.session.Session#MAX_HOLD_MILLIS}.
+     */
+    @Test
+    void aCongestedSessionThatGetsATopicAtQos0_neverHoldsItsQos1PublisherBack() throws Exception {
+        broker.stop();
+        // Receive Maximum 20: the healthy subscriber's own back-pressure then keeps its queue within the limit.
+        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).maxQueuedMessages(100).maxInflight(10)
+                .receiveMaximum(20).outboundBufferBytes(64 * 1024).build());
+        broker.start();
+        port = broker.port();
+        // A small fixed receive buffer: the kernel's autotuned one would absorb the QoS 0 stream itself.
+        try (RawClient stuck = new RawClient("127.0.0.1", port, 16 * 1024)) {
+            stuck.send(RawClient.connect311("stuck", true, 0));
+            stuck.readPacket(); // CONNACK
+            stuck.send(RawClient.subscribe(1, "orders", 1));
+            stuck.readPacket(); // SUBACK
+            stuck.send(RawClient.subscribe(2, "feed", 0));
+            stuck.readPacket(); // SUBACK; from here on it neither reads nor acknowledges
+            Mqtt5AsyncClient orders = v5("orders-pub").toAsync();
+            orders.connect().get(5, TimeUnit.SECONDS);
+            // Beyond half the queue limit (its window of 10 aside), within the limit: nothing dropped. The publisher's
+            // window of 20 covers the publishes held once the session is congested.
+            int backlog = 70;
+            for (int i = 0; i < backlog; i++) {
+                orders.publishWith().topic("orders").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("o" + i)).send();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> queued("stuck") == backlog - 10);
+
+            AtomicInteger got = new AtomicInteger();
+            Mqtt5AsyncClient healthy = v5("healthy").toAsync();
+            healthy.connect().get(5, TimeUnit.SECONDS);
+            healthy.subscribeWith().topicFilter("feed").qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> got.incrementAndGet()).send().get(5, TimeUnit.SECONDS);
+            Mqtt5AsyncClient feeder = v5("feeder").toAsync();
+            feeder.connect().get(5, TimeUnit.SECONDS);
+            int n = 20_000;
+            byte[] payload = new byte[1024]; // 20 MB: more than the kernel buffers of a loopback connection hold
+            long[] acked = new long[n + 1];
+            List<CompletableFuture<?>> acks = new ArrayList<>(n);
+            acked[0] = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                int slot = i + 1;
+                acks.add(feeder.publishWith().topic("feed").qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
+                        .whenComplete((r, e) -> acked[slot] = System.nanoTime()));
+            }
+            CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+            java.util.Arrays.sort(acked);
+            long longestPause = 0;
+            for (int i = 1; i <= n; i++) {
+                longestPause = Math.max(longestPause, acked[i] - acked[i - 1]);
+            }
+            // PUBACKs at full pace from the first on: no pause anywhere near the hold.
+            assertThat(TimeUnit.NANOSECONDS.toMillis(longestPause)).as("longest pause between PUBACKs (ms)")
+                    .isLessThan(io.mqttra.broker.session.Session.MAX_HOLD_MILLIS / 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> got.get() == n);
+            assertThat(queued("stuck")).as("the stuck session's QoS 1 queue is untouched").isEqualTo(backlog - 10);
+
+            // What the stuck session gets at QoS 0 and its connection did not take was dropped, and counted.
+            long qos0Delivered = 0;
+            stuck.timeout(1000);
+            try {
+                for (byte[] p; (p = stuck.readPacket()) != null; ) {
+                    if (p[0] == 0x30) {
+                        qos0Delivered++;
+                    }
+                }
+                throw new AssertionError("the broker closed the stuck subscriber's connection");
+            } catch (java.net.SocketTimeoutException end) {
+                assertThat(qos0Delivered).isLessThan(n);
+                assertThat(broker.metrics().messagesDropped()).isEqualTo(n - qos0Delivered);
+            }
+        }
+    }
+
+    private int queued(String clientId) {
+        return broker.administration().sessions().stream().filter(s -> s.clientId().equals(clientId))
+                .mapToInt(io.mqttra.api.admin.SessionInfo::queued).findFirst().orElse(-1);
+    }
+
+    /**
      * Publishers inside the server (EJBs, transaction commits) have no Receive Maximum window: a QoS 1 flood from
      * them to a slow network subscriber waits for its queue to drain instead of overflowing it.
      */

@@ -182,28 +182,32 @@ public final class Router {
         List<CompletableFuture<Void>> congested = null;
         for (Map.Entry<Subscriber, Target> e : targets.entrySet()) {
             Target t = e.getValue();
-            if (throttle && message.qos() > 0) {
+            int qos = Math.min(message.qos(), t.qos);
+            // Only a delivery at QoS 1/2 waits in the session's queue: one at QoS 0 is sent or dropped at once (as
+            // Mosquitto does), so a congested session must not hold back a publisher whose message it gets at QoS 0.
+            if (throttle && qos > 0) {
                 CompletableFuture<Void> c = e.getKey().congestion();
                 if (c != null) {
                     congested = congested == null ? new ArrayList<>(2) : congested;
                     congested.add(c);
                 }
             }
-            prepare(e.getKey(), null, message, messageId, Math.min(message.qos(), t.qos),
-                    t.retainAsPublished && message.retain(), t.ids, now, references, handOver);
+            prepare(e.getKey(), null, message, messageId, qos, t.retainAsPublished && message.retain(), t.ids, now,
+                    references, handOver);
         }
         for (Subscription s : sharedPicks) {
+            int qos = Math.min(message.qos(), s.qos());
             // pick() prefers members with room: one without means the whole group is congested, and the publisher
             // waits for the member the message goes to, as for a direct subscriber.
-            if (throttle && message.qos() > 0 && s.qos() > 0 && !s.subscriber().hasRoom()) {
+            if (throttle && qos > 0 && !s.subscriber().hasRoom()) {
                 CompletableFuture<Void> c = s.subscriber().congestion();
                 if (c != null) {
                     congested = congested == null ? new ArrayList<>(2) : congested;
                     congested.add(c);
                 }
             }
-            prepare(s.subscriber(), s, message, messageId, Math.min(message.qos(), s.qos()),
-                    s.retainAsPublished() && message.retain(), ids(s), now, references, handOver);
+            prepare(s.subscriber(), s, message, messageId, qos, s.retainAsPublished() && message.retain(), ids(s),
+                    now, references, handOver);
         }
         CompletableFuture<Void> queued = references.isEmpty() && receipt == Receipt.NONE
                 ? null : enqueue(messageId, message, references, receipt);
@@ -217,8 +221,9 @@ public final class Router {
     }
 
     /**
-     * Completes when every connected session that a QoS 1/2 message with these subscriptions would go to has
-     * room in its queue again, and every shared subscription's group whose connected members are all congested has
+     * Completes when every connected session that a QoS 1/2 message with these subscriptions would go to at QoS 1/2
+     * has room in its queue again (a subscription granted QoS 0 gets it at QoS 0, which never waits in a queue; of a
+     * session's overlapping subscriptions the highest grant decides, so one granted QoS 1/2 is enough), and every shared subscription's group whose connected members are all congested has
      * a member with room; null when none is congested. For publishers inside the server, which have no Receive
      * Maximum window to hold back: they wait before routing instead of overflowing a slow consumer's queue.
      */
