@@ -192,7 +192,7 @@ public final class Router {
                     congested.add(c);
                 }
             }
-            prepare(e.getKey(), null, message, messageId, qos, t.retainAsPublished && message.retain(), t.ids, now,
+            prepare(e.getKey(), t.via, message, messageId, qos, t.retainAsPublished && message.retain(), t.ids, now,
                     references, handOver);
         }
         for (Subscription s : sharedPicks) {
@@ -331,16 +331,16 @@ public final class Router {
         return true;
     }
 
-    /** @param shared the shared subscription {@code subscriber} was picked through, or null */
-    private static void prepare(Subscriber subscriber, Subscription shared, ApplicationMessage message,
+    /** @param via the subscription {@code subscriber} was matched through (picked through, for a shared one) */
+    private static void prepare(Subscriber subscriber, Subscription via, ApplicationMessage message,
                                 long messageId, int qos, boolean retain, List<Integer> ids, long receivedAt,
                                 List<MessageStore.Reference> references, List<Runnable> handOver) {
         if (qos > 0 && subscriber.isPersistent()) {
             references.add(new MessageStore.Reference(subscriber.clientId(), qos, retain, ids));
         }
         RoutedMessage routed = new RoutedMessage(message, messageId, qos, retain, ids, receivedAt);
-        subscriber.expectOffer(messageId, shared); // before the enqueue below is written, see Subscriber#expectOffer
-        handOver.add(shared == null ? () -> subscriber.offer(routed) : () -> subscriber.offer(routed, shared));
+        subscriber.expectOffer(messageId, via); // before the enqueue below is written, see Subscriber#expectOffer
+        handOver.add(() -> subscriber.offer(routed, via));
     }
 
     private static List<Integer> ids(Subscription s) {
@@ -348,11 +348,21 @@ public final class Router {
     }
 
     private static final class Target {
+        /**
+         * One of the session's matching subscriptions: all of them belong to the session as it was when matched, so
+         * one tells whether a Clean Start has discarded that session since (Subscriber#offer). The match may also see
+         * a subscription the new session made meanwhile; the message then goes either way, as any message routed
+         * while its subscription is being made may.
+         */
+        Subscription via;
         int qos = -1;
         boolean retainAsPublished;
         List<Integer> ids = List.of();
 
         void add(Subscription s) {
+            if (via == null) {
+                via = s;
+            }
             qos = Math.max(qos, s.qos());
             retainAsPublished |= s.retainAsPublished();
             if (s.subscriptionIdentifier() > 0) {

@@ -40,19 +40,21 @@ public interface Subscriber {
      * in from the store uses it to tell a message it loaded from one still on its way to it, and a session that
      * ends uses it to tell which of its stored messages are still on their way to it.
      *
-     * @param shared the shared subscription the router picked this subscriber through, or null
+     * @param via the subscription the router matched this subscriber through (one of them when several overlap), or
+     *            for a shared subscription the one it picked this subscriber through
      */
-    default void expectOffer(long messageId, Subscription shared) {
+    default void expectOffer(long messageId, Subscription via) {
     }
 
     /** Hands one matched message to the subscriber; called on the publisher's thread, must not block. */
     void offer(RoutedMessage message);
 
     /**
-     * Hands over a message the router picked this subscriber for as a member of a shared subscription's group: if
-     * the subscription ended meanwhile, the subscriber passes the message on to another member.
+     * Hands over a message the router matched through {@code via}. If a Clean Start or the session's end discarded
+     * that subscription meanwhile, the message is not the current session's [MQTT-3.1.2-4]: the subscriber discards
+     * it, or for a shared subscription passes it on to another member of the group.
      */
-    default void offer(RoutedMessage message, Subscription shared) {
+    default void offer(RoutedMessage message, Subscription via) {
         offer(message);
     }
 

@@ -74,8 +74,11 @@ public final class Session implements Subscriber {
     private final AtomicInteger offersInTransit = new AtomicInteger();
     /** The ids among {@link #offersInTransit} picked through a shared subscription, each with its count. */
     private final ConcurrentHashMap<Long, Integer> sharedInTransit = new ConcurrentHashMap<>();
-    /** Shared subscriptions that {@link #clearState} ended (by identity): what still comes through them goes on. */
-    private final Set<Subscription> endedShared = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Subscriptions that {@link #clearState} ended (by identity: a new session's may equal them): what still comes
+     * through them is not the current session's. A shared one's goes on to another member, a plain one's is discarded.
+     */
+    private final Set<Subscription> ended = Collections.newSetFromMap(new IdentityHashMap<>());
     private final RetainedBacklog retainedBacklog = new RetainedBacklog();
     private final Set<Integer> incomingQos2 = new HashSet<>();
     private int lastPacketId;
@@ -359,16 +362,18 @@ public final class Session implements Subscriber {
                         (int) Math.min(waiting + offersInTransit.get(), Integer.MAX_VALUE / 2))
                 : null;
         // The offer race: a message the router picked one of these subscriptions for just before the tree lost them
-        // may still be on its way here. Such a message goes on from deliver (endedShared), so the read must not hand
+        // may still be on its way here. Such a message goes on from deliver (ended), so the read must not hand
         // it on as well. It is left out by id, with the ids on their way taken AFTER the read was asked for: a message
         // the read can see had its store write called before the read, so its expectOffer (called before that write)
         // came before this snapshot, and its offer is delivered after this task; a message whose expectOffer comes
         // later had its write called after the read, which does not see it. So each goes on exactly once.
         Set<Long> onTheirWay = inStoreOnly == null ? Set.of() : Set.copyOf(sharedInTransit.keySet());
         if (offersInTransit.get() == 0) {
-            endedShared.clear(); // nothing is on its way through the subscriptions a former clear ended
+            ended.clear(); // nothing is on its way through the subscriptions a former clear ended
         }
-        endedShared.addAll(shared);
+        // The plain ones too: a message matched through one of them just before the tree lost it may still be on its
+        // way here, and must not reach the session that takes this one's place [MQTT-3.1.2-4].
+        ended.addAll(subscriptions.values());
         subscriptions.clear();
         inflight.clear();
         awaitingResend.clear();
@@ -565,9 +570,9 @@ public final class Session implements Subscriber {
     }
 
     @Override
-    public void expectOffer(long messageId, Subscription shared) {
+    public void expectOffer(long messageId, Subscription via) {
         offersInTransit.incrementAndGet();
-        if (shared != null) {
+        if (via != null && via.shareGroup() != null) {
             sharedInTransit.merge(messageId, 1, Integer::sum);
         }
     }
@@ -578,11 +583,11 @@ public final class Session implements Subscriber {
     }
 
     @Override
-    public void offer(RoutedMessage message, Subscription shared) {
+    public void offer(RoutedMessage message, Subscription via) {
         if (message.qos() > 0) {
             backlog.incrementAndGet();
         }
-        execute(() -> deliver(message, shared));
+        execute(() -> deliver(message, via));
     }
 
     @Override
@@ -600,12 +605,19 @@ public final class Session implements Subscriber {
         execute(this::sendQueued);
     }
 
-    private void deliver(RoutedMessage m, Subscription shared) {
+    private void deliver(RoutedMessage m, Subscription via) {
         offersInTransit.decrementAndGet();
-        if (shared != null) {
-            sharedInTransit.computeIfPresent(m.messageId(), (id, n) -> n == 1 ? null : n - 1);
-            if (endedShared.contains(shared)) {
-                handOnLate(m, shared);
+        if (via != null) {
+            boolean shared = via.shareGroup() != null;
+            if (shared) {
+                sharedInTransit.computeIfPresent(m.messageId(), (id, n) -> n == 1 ? null : n - 1);
+            }
+            if (!ended.isEmpty() && ended.contains(via)) {
+                if (shared) {
+                    handOnLate(m, via);
+                } else {
+                    discardLate(m);
+                }
                 return;
             }
         }
@@ -674,6 +686,20 @@ public final class Session implements Subscriber {
             ctx.stores().messages().remove(clientId, m.messageId());
         }
         redistributeShared(List.of(m), List.of(shared));
+    }
+
+    /**
+     * A message matched through a plain subscription of a session that a Clean Start (or the session's end) discarded
+     * before the message got here: neither the old connection, closed, nor the new session, which did not subscribe,
+     * gets it [MQTT-3.1.2-4].
+     */
+    private void discardLate(RoutedMessage m) {
+        if (m.qos() > 0) {
+            backlog.decrementAndGet();
+            // As in handOnLate: its store write may have come after the delete of the discarded session, even after the
+            // new session was saved; the entry is not the new session's. A no-op when there is none.
+            ctx.stores().messages().remove(clientId, m.messageId());
+        }
     }
 
     /** Sets the waiting count, keeping the backlog (waiting plus on its way) in step. */
