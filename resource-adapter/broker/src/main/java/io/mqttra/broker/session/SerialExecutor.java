@@ -26,6 +26,12 @@ public final class SerialExecutor {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable afterBatch;
     private volatile EventExecutor target;
+    /**
+     * Set by a move to another event loop until a batch has run there. What a batch on the former loop wrote to a
+     * channel of the new one (a CONNACK) is a task queued on the new loop, so a task must not run inline there before
+     * that task has run: it would write its packets first [MQTT-3.2.0-1].
+     */
+    private volatile boolean moved;
 
     public SerialExecutor(EventExecutor target, Runnable afterBatch) {
         this.target = target;
@@ -36,7 +42,7 @@ public final class SerialExecutor {
         tasks.add(task);
         if (scheduled.compareAndSet(false, true)) {
             EventExecutor t = target;
-            if (t.inEventLoop()) {
+            if (t.inEventLoop() && !moved) {
                 drain();
             } else {
                 submit(t);
@@ -57,7 +63,10 @@ public final class SerialExecutor {
 
     /** The event loop later batches run on; only call from a task of this executor. */
     public void moveTo(EventExecutor newTarget) {
-        this.target = newTarget;
+        if (newTarget != target) {
+            moved = true;
+            this.target = newTarget;
+        }
     }
 
     public EventExecutor target() {
@@ -65,6 +74,9 @@ public final class SerialExecutor {
     }
 
     private void drain() {
+        if (moved && target.inEventLoop()) {
+            moved = false; // queued behind whatever the former loop's batches wrote to this loop's channels
+        }
         try {
             Runnable task;
             int n = 0;
