@@ -223,9 +223,10 @@ public final class Router {
     /**
      * Completes when every connected session that a QoS 1/2 message with these subscriptions would go to at QoS 1/2
      * has room in its queue again (a subscription granted QoS 0 gets it at QoS 0, which never waits in a queue; of a
-     * session's overlapping subscriptions the highest grant decides, so one granted QoS 1/2 is enough), and every shared subscription's group whose connected members are all congested has
-     * a member with room; null when none is congested. For publishers inside the server, which have no Receive
-     * Maximum window to hold back: they wait before routing instead of overflowing a slow consumer's queue.
+     * session's overlapping subscriptions the highest grant decides, so one granted QoS 1/2 is enough), and every
+     * shared subscription's group whose connected members are all congested has a member with room; null when none
+     * is congested. For publishers inside the server, which have no Receive Maximum window to hold back: they wait
+     * before routing instead of overflowing a slow consumer's queue.
      */
     public CompletableFuture<Void> congestion(Matches matched) {
         List<CompletableFuture<?>> congested = null;
