@@ -123,7 +123,7 @@ public final class BrokerSecurity {
 
     /** The permissions of an accepted connection, compiled once for its principal and client id. */
     public TopicPermissions permissions(MqttPrincipal principal, String clientId) {
-        return authorizer.permissions(principal, clientId);
+        return BrokerOwnedSys.readOnly(authorizer.permissions(principal, clientId));
     }
 
     public void publishDenied() {

@@ -7,7 +7,11 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
@@ -108,6 +112,46 @@ class SysTopicsPublisherTest {
             Optional<Mqtt5Publish> got = publishes.receive(2500, TimeUnit.MILLISECONDS);
             assertThat(got).isEmpty();
         }
+    }
+
+    /**
+     * $SYS is the broker's: a client publishing under it, even with no authentication and no ACL configured, is
+     * refused (MQTT 5: PUBACK 0x87; MQTT 3.1.1 has no negative acknowledgement, so the message is acknowledged and
+     * dropped) and the broker's retained figures stay its own.
+     */
+    @Test
+    void clientsCannotPublishUnderSys() {
+        start(1);
+        Map<String, Mqtt5Publish> sys = watchSys(client("monitor-spoof"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> value(sys, "version") != null);
+
+        Mqtt5PubAckReasonCode code;
+        try {
+            Mqtt5PublishResult r = client("spoofer-5").publishWith().topic("$SYS/broker/version")
+                    .qos(MqttQos.AT_LEAST_ONCE).retain(true).payload("spoofed 5".getBytes(UTF_8)).send();
+            code = ((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode();
+        } catch (Mqtt5PubAckException e) {
+            code = e.getMqttMessage().getReasonCode();
+        }
+        assertThat(code).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+
+        Mqtt3BlockingClient v3 = MqttClient.builder().useMqttVersion3().identifier("spoofer-3").serverHost("127.0.0.1")
+                .serverPort(broker.port()).buildBlocking();
+        v3.connect();
+        try {
+            v3.publishWith().topic("$SYS/broker/version").qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                    .payload("spoofed 3".getBytes(UTF_8)).send();
+            v3.publishWith().topic("$SYS/broker/fake").qos(MqttQos.AT_LEAST_ONCE).payload("x".getBytes(UTF_8)).send();
+        } finally {
+            v3.disconnect();
+        }
+
+        // A new subscriber gets the retained version: still the broker's, and nothing arrived on the fake topic.
+        Map<String, Mqtt5Publish> late = watchSys(client("monitor-late"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> value(late, "version") != null);
+        assertThat(value(late, "version")).startsWith("mqtt-ra version ");
+        assertThat(sys.values()).extracting(p -> new String(p.getPayloadAsBytes(), UTF_8)).noneMatch(v -> v.startsWith("spoofed"));
+        assertThat(sys).doesNotContainKey("$SYS/broker/fake");
     }
 
     @Test
