@@ -25,8 +25,18 @@ public interface Authenticator {
      */
     default Authenticator allowingAnonymous() {
         Authenticator checked = this;
-        return c -> c.userName() == null
-                ? CompletableFuture.completedFuture(AuthResult.granted(MqttPrincipal.ANONYMOUS))
-                : checked.authenticate(c);
+        return new Authenticator() {
+            @Override
+            public CompletionStage<AuthResult> authenticate(Credentials c) {
+                return c.userName() == null
+                        ? CompletableFuture.completedFuture(AuthResult.granted(MqttPrincipal.ANONYMOUS))
+                        : checked.authenticate(c);
+            }
+
+            @Override
+            public String toString() { // the start-up log says who may connect
+                return checked + ", anonymous clients allowed";
+            }
+        };
     }
 }

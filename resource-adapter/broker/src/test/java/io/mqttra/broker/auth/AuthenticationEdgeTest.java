@@ -21,6 +21,26 @@ import org.junit.jupiter.api.Test;
  */
 class AuthenticationEdgeTest extends SecureBrokerSupport {
 
+    /** The start-up log line names the identity store and the rules, not lambda classes. */
+    @Test
+    void securityDescribesAnonymousAccessAndTheMissingAcl() {
+        Authenticator realm = new Authenticator() {
+            @Override
+            public java.util.concurrent.CompletionStage<AuthResult> authenticate(Credentials c) {
+                throw new UnsupportedOperationException("not called");
+            }
+
+            @Override
+            public String toString() {
+                return "security realm 'file'";
+            }
+        };
+        BrokerSecurity security = new BrokerSecurity(realm.allowingAnonymous(), null, false, "admins",
+                new LoginThrottle(0, 0), 1000, null);
+        assertThat(security).hasToString(
+                "authentication by security realm 'file', anonymous clients allowed, authorization by no ACL (every topic)");
+    }
+
     @Test
     void packetsSentRightAfterConnectWaitForTheLogin() throws Exception {
         start(b -> b, false);
