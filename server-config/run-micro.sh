@@ -15,6 +15,8 @@
 #   MQTT_RA_DATA         data directory; under /tmp only for throwaway runs (default <repo>/data)
 #   MQTT_RA_SKIP_BUILD   set to 1 to start the last build without running Maven
 #   JAVA_OPTS            extra JVM options for Payara Micro
+#   MQTT_RA_POST_BOOT    a file of asadmin commands run after boot, before the RAR deploys (e.g. the JDBC pool and
+#                        resource of a PostgreSQL store, see docs/configuration.md#postgresql)
 #   MQTT_CONSOLE_PASSWORD  creates the web console's administrator (http://localhost:HTTP_PORT/mqtt-console/,
 #                        file-realm group mqtt-admin); without it nobody can log in to the console
 #   MQTT_CONSOLE_USER    that administrator's name                    (default mqtt-admin)
@@ -69,6 +71,7 @@ mkdir -p "$data_dir/orders"
 { cat "$commands_dir/post-boot.asadmin"
   printf 'create-jdbc-connection-pool --datasourceclassname org.h2.jdbcx.JdbcDataSource --restype javax.sql.XADataSource --property url=jdbc\\:h2\\:file\\:%s\\;WRITE_DELAY\\=0:user=sa:password=sa orders-pool\n' "$data_dir/orders/orders"
   echo 'create-jdbc-resource --connectionpoolid orders-pool jdbc/orders'
+  if [[ -n "${MQTT_RA_POST_BOOT:-}" ]]; then cat "$MQTT_RA_POST_BOOT"; fi
 } > "$post_boot"
 
 echo "run-micro.sh: MQTT on ${MQTT_BIND_ADDRESS:-127.0.0.1}:$mqtt_port, HTTP on $http_port, data in $data_dir"

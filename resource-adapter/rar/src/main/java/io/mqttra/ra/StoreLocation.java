@@ -20,7 +20,7 @@ final class StoreLocation {
 
     static StoreSettings resolve(String dataSourceJndiName, String dataDirectory) {
         if (dataSourceJndiName != null && !dataSourceJndiName.isBlank()) {
-            return StoreSettings.dataSource(lookup(dataSourceJndiName.trim()));
+            return StoreSettings.dataSource(NonTransactionalDataSource.of(lookup(dataSourceJndiName.trim())));
         }
         return StoreSettings.h2File(dataDirectory(dataDirectory).resolve("store"));
     }
