@@ -34,6 +34,7 @@ final class PayaraMicroProcess implements AutoCloseable {
     private final int hazelcastPort;
     private final List<String> javaOptions;
     private final Map<String, String> environment;
+    private final List<String> arguments;
     private final Thread killOnExit;
     private Process process;
     private int starts;
@@ -44,6 +45,13 @@ final class PayaraMicroProcess implements AutoCloseable {
 
     /** @param environment more variables for run-micro.sh, e.g. MQTT_WS_PORT */
     PayaraMicroProcess(Path runMicro, Path dataDir, List<String> javaOptions, Map<String, String> environment) {
+        this(runMicro, dataDir, javaOptions, environment, List.of());
+    }
+
+    /** @param arguments run-micro.sh's extra arguments, which go to Payara Micro (e.g. --addlibs) */
+    PayaraMicroProcess(Path runMicro, Path dataDir, List<String> javaOptions, Map<String, String> environment,
+                       List<String> arguments) {
+        this.arguments = List.copyOf(arguments);
         this.environment = Map.copyOf(environment);
         this.runMicro = runMicro;
         this.dataDir = dataDir;
@@ -87,7 +95,9 @@ final class PayaraMicroProcess implements AutoCloseable {
         starts++;
         Files.writeString(log.file(), "\n===== start " + starts + " =====\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        ProcessBuilder builder = new ProcessBuilder("bash", runMicro.toString())
+        List<String> command = new java.util.ArrayList<>(List.of("bash", runMicro.toString()));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.file().toFile()));
         Map<String, String> env = builder.environment();
