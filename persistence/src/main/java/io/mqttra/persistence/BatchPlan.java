@@ -416,8 +416,8 @@ final class BatchPlan {
                     }
                 });
         orphanCandidates.removeAll(newMessages.keySet());
-        // A message is deleted with its last reference, without a reference count: the NOT EXISTS probe uses
-        // the MESSAGE_ID index of the queue entries.
+        // A message is deleted with its last reference, without a reference count: the NOT EXISTS probe reads
+        // the prefix of the queue entries' primary key (MESSAGE_ID, CLIENT_ID).
         batch(c, "DELETE FROM " + Sql.MESSAGE + " WHERE ID = ? AND NOT EXISTS (SELECT 1 FROM " + Sql.QUEUE_ENTRY
                 + " q WHERE q.MESSAGE_ID = ?)", orphanCandidates, (s, id) -> {
                     s.setLong(1, id);

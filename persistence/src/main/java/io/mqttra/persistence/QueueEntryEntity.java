@@ -8,23 +8,31 @@ import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.util.Objects;
+import org.eclipse.persistence.annotations.PrimaryKey;
 
-/** One session's reference to a stored message: queued (packet id 0) or in flight. */
+/**
+ * One session's reference to a stored message: queued (packet id 0) or in flight.
+ *
+ * <p>The primary key leads with MESSAGE_ID (SchemaVersion 3) so that "is this message still referenced" is a probe
+ * of the key's prefix and needs no index of its own; a session's rows are found through (CLIENT_ID, SEQ). JPA
+ * leaves the column order of a composite key to the provider (EclipseLink sorts them by name), hence
+ * {@link PrimaryKey}.
+ */
 @Entity
 @IdClass(QueueEntryEntity.Key.class)
+@PrimaryKey(columns = {@Column(name = "MESSAGE_ID"), @Column(name = "CLIENT_ID")})
 @Table(name = "MQTT_QUEUE_ENTRY", indexes = {
-        @Index(name = "MQTT_QUEUE_ENTRY_MESSAGE", columnList = "MESSAGE_ID"),
         // A session's queue is read a page at a time in this order (SchemaVersion 2).
         @Index(name = "MQTT_QUEUE_ENTRY_ORDER", columnList = "CLIENT_ID, SEQ")})
 public class QueueEntryEntity {
 
     @Id
-    @Column(name = "CLIENT_ID", length = MessageData.MAX_STRING)
-    String clientId;
-
-    @Id
     @Column(name = "MESSAGE_ID")
     long messageId;
+
+    @Id
+    @Column(name = "CLIENT_ID", length = MessageData.MAX_STRING)
+    String clientId;
 
     /** Store-wide call order of the enqueue: the queue order of the session. */
     @Column(name = "SEQ", nullable = false)

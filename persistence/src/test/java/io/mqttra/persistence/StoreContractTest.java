@@ -15,12 +15,16 @@ import io.mqttra.broker.store.TransactionId;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -386,8 +390,7 @@ abstract class StoreContractTest {
     }
 
     private void setSchemaVersion(int v) throws Exception {
-        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
-             Statement s = c.createStatement()) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
             assertThat(s.executeUpdate("UPDATE MQTT_SCHEMA_VERSION SET VERSION = " + v)).isEqualTo(1);
         }
     }
@@ -457,8 +460,7 @@ abstract class StoreContractTest {
         await(store.messages().enqueue(1, message("t", "old", 1), List.of(new Reference("mdb", 1, false, null))));
         store.close();
         store = null;
-        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
-             Statement s = c.createStatement()) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
             s.executeUpdate("ALTER TABLE MQTT_QUEUE_ENTRY DROP COLUMN DELIVERY_COUNT");
         }
         store = JpaStores.open(settings, TestDatabases.THREADS);
@@ -468,6 +470,123 @@ abstract class StoreContractTest {
         reopen();
         assertThat(store.messages().loadQueue("mdb")).singleElement()
                 .satisfies(q -> assertThat(q.deliveryCount()).isEqualTo(1));
+    }
+
+    /**
+     * A store of schema version 2 (queue row key (CLIENT_ID, MESSAGE_ID) plus an index on MESSAGE_ID) is migrated
+     * when opened: its queues stay as they were, and it ends with the key led by MESSAGE_ID and without the index.
+     */
+    @Test
+    void aVersion2StoreGetsTheMessageFirstQueueKeyAndKeepsItsQueues() throws Exception {
+        var m = store.messages();
+        await(store.sessions().saveSession(session("a", null)), store.sessions().saveSession(session("b", null)));
+        await(m.enqueue(1, message("t/1", "both", 1), List.of(new Reference("a", 1, false, null),
+                        new Reference("b", 1, true, List.of(7)))),
+                m.enqueue(2, message("t/2", "a only", 1), List.of(new Reference("a", 1, false, null))),
+                m.enqueue(3, message("t/3", "b only", 2), List.of(new Reference("b", 2, false, null))));
+        await(m.markInFlight("a", 1, 17), m.countDelivery("a", 1), m.markInFlight("b", 3, 18),
+                m.markReleased("b", 3));
+        List<QueuedMessage> queueA = m.loadQueue("a");
+        List<QueuedMessage> queueB = m.loadQueue("b");
+        store.close();
+        store = null;
+        assertThat(queueKey()).as("key of a new store").containsExactly("MESSAGE_ID", "CLIENT_ID");
+        assertThat(hasMessageIdIndex()).as("MESSAGE_ID index of a new store").isFalse();
+
+        downgradeQueueKeyToVersion2(true);
+        assertThat(queueKey()).as("key of the version 2 store").containsExactly("CLIENT_ID", "MESSAGE_ID");
+        assertThat(hasMessageIdIndex()).as("MESSAGE_ID index of the version 2 store").isTrue();
+
+        // Opened to migrate, closed again to look: an open H2 file admits no second connection.
+        JpaStores.open(settings, TestDatabases.THREADS).close();
+        assertThat(queueKey()).as("key after the migration").containsExactly("MESSAGE_ID", "CLIENT_ID");
+        assertThat(hasMessageIdIndex()).as("MESSAGE_ID index after the migration").isFalse();
+        assertThat(schemaVersion()).isEqualTo(SchemaVersion.CURRENT);
+        store = JpaStores.open(settings, TestDatabases.THREADS);
+        // A waiting message is loaded as of now (its expiry counts from the load), so its time is not compared.
+        assertThat(store.messages().loadQueue("a")).usingRecursiveFieldByFieldElementComparatorIgnoringFields(
+                "receivedAtMillis").containsExactlyElementsOf(queueA);
+        assertThat(store.messages().loadQueue("b")).usingRecursiveFieldByFieldElementComparatorIgnoringFields(
+                "receivedAtMillis").containsExactlyElementsOf(queueB);
+        // Writes by the new key: a message goes with its last reference, not before.
+        await(store.messages().remove("a", 1), store.messages().remove("a", 2));
+        assertThat(store.messages().storedMessageCount()).isEqualTo(2);
+        await(store.messages().remove("b", 1));
+        reopen();
+        assertThat(store.messages().storedMessageCount()).isEqualTo(1);
+        assertThat(store.messages().loadQueue("b")).extracting(QueuedMessage::messageId).containsExactly(3L);
+    }
+
+    /** On H2 each DDL statement commits by itself: a start stopped after the old key was dropped is completed. */
+    @Test
+    void aQueueKeyMigrationInterruptedAfterDroppingTheOldKeyIsCompleted() throws Exception {
+        await(store.sessions().saveSession(session("a", null)));
+        await(store.messages().enqueue(1, message("t", "kept", 1), List.of(new Reference("a", 1, false, null))));
+        store.close();
+        store = null;
+        downgradeQueueKeyToVersion2(false);
+        assertThat(queueKey()).isEmpty();
+        JpaStores.open(settings, TestDatabases.THREADS).close();
+        assertThat(queueKey()).containsExactly("MESSAGE_ID", "CLIENT_ID");
+        store = JpaStores.open(settings, TestDatabases.THREADS);
+        assertThat(store.messages().loadQueue("a")).extracting(QueuedMessage::messageId).containsExactly(1L);
+    }
+
+    private Connection connect() throws Exception {
+        return DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+    }
+
+    /** Gives the queue table version 2's key and MESSAGE_ID index (with {@code oldKey}), or no key at all. */
+    private void downgradeQueueKeyToVersion2(boolean oldKey) throws Exception {
+        String pkName;
+        try (Connection c = connect(); ResultSet rs = c.getMetaData().getPrimaryKeys(null, null, queueTable(c))) {
+            assertThat(rs.next()).isTrue();
+            pkName = rs.getString("PK_NAME");
+        }
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("ALTER TABLE MQTT_QUEUE_ENTRY DROP CONSTRAINT \"" + pkName + "\"");
+            if (oldKey) {
+                s.executeUpdate("ALTER TABLE MQTT_QUEUE_ENTRY ADD PRIMARY KEY (CLIENT_ID, MESSAGE_ID)");
+                s.executeUpdate("CREATE INDEX MQTT_QUEUE_ENTRY_MESSAGE ON MQTT_QUEUE_ENTRY (MESSAGE_ID)");
+            }
+            assertThat(s.executeUpdate("UPDATE MQTT_SCHEMA_VERSION SET VERSION = 2")).isEqualTo(1);
+        }
+    }
+
+    /** The queue table's primary key columns in key order, upper case. */
+    private List<String> queueKey() throws Exception {
+        try (Connection c = connect(); ResultSet rs = c.getMetaData().getPrimaryKeys(null, null, queueTable(c))) {
+            Map<Short, String> columns = new TreeMap<>();
+            while (rs.next()) {
+                columns.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME").toUpperCase(Locale.ROOT));
+            }
+            return List.copyOf(columns.values());
+        }
+    }
+
+    private boolean hasMessageIdIndex() throws Exception {
+        try (Connection c = connect();
+             ResultSet rs = c.getMetaData().getIndexInfo(null, null, queueTable(c), false, false)) {
+            while (rs.next()) {
+                if ("MQTT_QUEUE_ENTRY_MESSAGE".equalsIgnoreCase(rs.getString("INDEX_NAME"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** H2 keeps unquoted names in upper case, PostgreSQL in lower case. */
+    private static String queueTable(Connection c) throws Exception {
+        return c.getMetaData().storesLowerCaseIdentifiers() ? "mqtt_queue_entry" : "MQTT_QUEUE_ENTRY";
+    }
+
+    private int schemaVersion() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT VERSION FROM MQTT_SCHEMA_VERSION")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getInt(1);
+        }
     }
 
     /**
