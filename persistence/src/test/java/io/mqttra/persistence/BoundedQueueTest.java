@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import io.mqttra.broker.TestTraffic;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,14 +72,7 @@ class BoundedQueueTest {
             AtomicInteger next = new AtomicInteger();
             AtomicReference<String> wrong = new AtomicReference<>();
             Mqtt5AsyncClient sub = client("drain", broker.port());
-            sub.publishes(MqttGlobalPublishFilter.ALL, p -> {
-                int seq = ByteBuffer.wrap(p.getPayloadAsBytes()).getInt();
-                // In order, each once: a loss or a duplicate breaks the sequence [MQTT-4.6.0-6].
-                if (seq != next.get()) {
-                    wrong.compareAndSet(null, "expected " + next.get() + ", got " + seq);
-                }
-                next.set(seq + 1);
-            });
+            sub.publishes(MqttGlobalPublishFilter.ALL, TestTraffic.inOrderOnce(next, wrong));
             Mqtt5ConnAck ack = sub.connectWith().cleanStart(false).sessionExpiryInterval(3600).send()
                     .get(30, TimeUnit.SECONDS);
             assertThat(ack.isSessionPresent()).isTrue();

@@ -6,12 +6,11 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import java.nio.ByteBuffer;
+import io.mqttra.broker.TestTraffic;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,7 +46,7 @@ class CleanStartLateMessageH2Test {
             AtomicBoolean streaming = new AtomicBoolean(true);
             AtomicInteger published = new AtomicInteger();
             CompletableFuture<Void> stream = CompletableFuture.runAsync(
-                    () -> stream(broker.port(), streaming, published));
+                    () -> TestTraffic.streamQos1(broker.port(), streaming, published));
             try {
                 for (int round = 0; round < ROUNDS; round++) {
                     AtomicInteger taken = new AtomicInteger();
@@ -102,27 +101,6 @@ class CleanStartLateMessageH2Test {
             broker.stop();
         }
         assertThat(leaks).as("rounds whose new session got messages of the discarded one").isEmpty();
-    }
-
-    /** QoS 1 publishes, at most 200 unacknowledged, until told to stop. */
-    private static void stream(int port, AtomicBoolean streaming, AtomicInteger published) {
-        Mqtt5AsyncClient pub = Mqtt5Client.builder().identifier("streamer").serverHost("127.0.0.1").serverPort(port)
-                .buildAsync();
-        pub.connect().join();
-        Semaphore window = new Semaphore(200);
-        try {
-            while (streaming.get()) {
-                window.acquire();
-                int n = published.incrementAndGet();
-                pub.publishWith().topic("stream/" + (n % 8)).qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(ByteBuffer.allocate(4).putInt(n).array()).send()
-                        .whenComplete((r, e) -> window.release());
-            }
-            window.acquire(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        pub.disconnect().join();
     }
 
     private static Mqtt5AsyncClient client(int port) {

@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.mqttra.broker.TestTraffic;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,13 +45,7 @@ class SharedQueueHandOverH2Test {
             AtomicInteger next = new AtomicInteger();
             AtomicReference<String> wrong = new AtomicReference<>();
             Mqtt5AsyncClient stayer = client("stayer", broker.port());
-            stayer.publishes(MqttGlobalPublishFilter.ALL, p -> {
-                int seq = ByteBuffer.wrap(p.getPayloadAsBytes()).getInt();
-                if (seq != next.get()) {
-                    wrong.compareAndSet(null, "expected " + next.get() + ", got " + seq);
-                }
-                next.set(seq + 1);
-            });
+            stayer.publishes(MqttGlobalPublishFilter.ALL, TestTraffic.inOrderOnce(next, wrong));
             stayer.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
             stayer.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send()
                     .get(10, TimeUnit.SECONDS);

@@ -7,11 +7,9 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.mqttra.broker.store.Stores;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,7 +45,7 @@ class CleanStartOfferRaceTest extends BrokerTestSupport {
         restartWithStores();
         AtomicBoolean streaming = new AtomicBoolean(true);
         AtomicInteger published = new AtomicInteger();
-        CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> stream(streaming, published));
+        CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> TestTraffic.streamQos1(port, streaming, published));
         List<String> leaks = new ArrayList<>();
         try {
             for (int round = 0; round < ROUNDS; round++) {
@@ -95,27 +93,6 @@ class CleanStartOfferRaceTest extends BrokerTestSupport {
         broker = new MqttBroker(config().build(), null, stores);
         broker.start();
         port = broker.port();
-    }
-
-    /** QoS 1 publishes, at most 200 unacknowledged, until told to stop. */
-    private void stream(AtomicBoolean streaming, AtomicInteger published) {
-        Mqtt5AsyncClient pub = MqttClient.builder().useMqttVersion5().identifier("streamer")
-                .serverHost("127.0.0.1").serverPort(port).buildAsync();
-        pub.connect().join();
-        Semaphore window = new Semaphore(200);
-        try {
-            while (streaming.get()) {
-                window.acquire();
-                int n = published.incrementAndGet();
-                pub.publishWith().topic("stream/" + (n % 8)).qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(ByteBuffer.allocate(4).putInt(n).array()).send()
-                        .whenComplete((r, e) -> window.release());
-            }
-            window.acquire(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        pub.disconnect().join();
     }
 
     private Mqtt5AsyncClient client() {

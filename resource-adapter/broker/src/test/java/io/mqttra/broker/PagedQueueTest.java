@@ -47,13 +47,7 @@ class PagedQueueTest extends BrokerTestSupport {
         AtomicReference<String> wrong = new AtomicReference<>();
         Mqtt5AsyncClient again = MqttClient.builder().useMqttVersion5().identifier("paged")
                 .serverHost("127.0.0.1").serverPort(port).buildAsync();
-        again.publishes(MqttGlobalPublishFilter.ALL, p -> {
-            int seq = ByteBuffer.wrap(p.getPayloadAsBytes()).getInt();
-            if (seq != next.get()) {
-                wrong.compareAndSet(null, "expected " + next.get() + ", got " + seq);
-            }
-            next.set(seq + 1);
-        });
+        again.publishes(MqttGlobalPublishFilter.ALL, TestTraffic.inOrderOnce(next, wrong));
         assertThat(again.connectWith().cleanStart(false).sessionExpiryInterval(600).send()
                 .get(10, TimeUnit.SECONDS).isSessionPresent()).isTrue();
         // Published while the backlog drains: queued behind it, never ahead of it or twice.

@@ -134,13 +134,7 @@ class SharedQueueHandOverTest extends BrokerTestSupport {
             throws Exception {
         Mqtt5AsyncClient c = MqttClient.builder().useMqttVersion5().identifier(clientId)
                 .serverHost("127.0.0.1").serverPort(port).buildAsync();
-        c.publishes(MqttGlobalPublishFilter.ALL, p -> {
-            int seq = ByteBuffer.wrap(p.getPayloadAsBytes()).getInt();
-            if (seq != next.get()) {
-                wrong.compareAndSet(null, "expected " + next.get() + ", got " + seq);
-            }
-            next.set(seq + 1);
-        });
+        c.publishes(MqttGlobalPublishFilter.ALL, TestTraffic.inOrderOnce(next, wrong));
         c.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
         c.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send()
                 .get(10, TimeUnit.SECONDS);
