@@ -49,17 +49,8 @@ class CleanStartLateMessageH2Test {
                     () -> TestTraffic.streamQos1(broker.port(), streaming, published));
             try {
                 for (int round = 0; round < ROUNDS; round++) {
-                    AtomicInteger taken = new AtomicInteger();
-                    Mqtt5AsyncClient old = client(broker.port());
-                    old.publishes(MqttGlobalPublishFilter.ALL, p -> taken.incrementAndGet());
-                    old.connectWith().cleanStart(true).sessionExpiryInterval(600).send().get(10, TimeUnit.SECONDS);
-                    old.subscribeWith().topicFilter("stream/#").qos(MqttQos.AT_LEAST_ONCE).send()
-                            .get(10, TimeUnit.SECONDS);
-                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (taken.get() < 200 && System.nanoTime() < until) {
-                        Thread.sleep(1);
-                    }
-                    assertThat(taken.get()).as("the stream reaches the subscriber").isGreaterThanOrEqualTo(200);
+                    assertThat(TestTraffic.takeFromStream(client(broker.port()), 200))
+                            .as("the stream reaches the subscriber").isGreaterThanOrEqualTo(200);
 
                     AtomicInteger late = new AtomicInteger();
                     Mqtt5AsyncClient fresh = client(broker.port());

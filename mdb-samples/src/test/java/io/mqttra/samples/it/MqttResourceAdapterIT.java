@@ -294,7 +294,8 @@ class MqttResourceAdapterIT {
 
     private String get(String path) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + deployed.getPort() + "/" + CONTEXT_ROOT + "/" + path))
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + deployed.getPort() + "/" + CONTEXT_ROOT + "/" + path))
                         .GET().build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertThat(response.statusCode()).isEqualTo(200);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.mqttra.broker.store.Stores;
 import java.util.ArrayList;
@@ -45,21 +44,13 @@ class CleanStartOfferRaceTest extends BrokerTestSupport {
         restartWithStores();
         AtomicBoolean streaming = new AtomicBoolean(true);
         AtomicInteger published = new AtomicInteger();
-        CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> TestTraffic.streamQos1(port, streaming, published));
+        CompletableFuture<Void> stream = CompletableFuture.runAsync(
+                () -> TestTraffic.streamQos1(port, streaming, published));
         List<String> leaks = new ArrayList<>();
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                AtomicInteger taken = new AtomicInteger();
-                Mqtt5AsyncClient old = client();
-                old.publishes(MqttGlobalPublishFilter.ALL, p -> taken.incrementAndGet());
-                old.connectWith().cleanStart(true).sessionExpiryInterval(600).send().get(10, TimeUnit.SECONDS);
-                old.subscribeWith().topicFilter("stream/#").qos(MqttQos.AT_LEAST_ONCE).send()
-                        .get(10, TimeUnit.SECONDS);
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (taken.get() < 200 && System.nanoTime() < until) {
-                    Thread.sleep(1);
-                }
-                assertThat(taken.get()).as("the stream reaches the subscriber").isGreaterThanOrEqualTo(200);
+                assertThat(TestTraffic.takeFromStream(client(), 200)).as("the stream reaches the subscriber")
+                        .isGreaterThanOrEqualTo(200);
 
                 AtomicInteger late = new AtomicInteger();
                 Mqtt5AsyncClient fresh = client();

@@ -1,11 +1,13 @@
 package io.mqttra.broker;
 
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +46,25 @@ public final class TestTraffic {
             Thread.currentThread().interrupt();
         }
         pub.disconnect().join();
+    }
+
+    /**
+     * Connects {@code subscriber} with a new session kept 600 s after it disconnects, subscribes it to the stream of
+     * {@link #streamQos1} at QoS 1 and waits up to 10 s until it has received {@code count} messages.
+     *
+     * @return the number received by then
+     */
+    public static int takeFromStream(Mqtt5AsyncClient subscriber, int count) throws Exception {
+        AtomicInteger taken = new AtomicInteger();
+        subscriber.publishes(MqttGlobalPublishFilter.ALL, p -> taken.incrementAndGet());
+        subscriber.connectWith().cleanStart(true).sessionExpiryInterval(600).send().get(10, TimeUnit.SECONDS);
+        subscriber.subscribeWith().topicFilter("stream/#").qos(MqttQos.AT_LEAST_ONCE).send()
+                .get(10, TimeUnit.SECONDS);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (taken.get() < count && System.nanoTime() < until) {
+            Thread.sleep(1);
+        }
+        return taken.get();
     }
 
     /**

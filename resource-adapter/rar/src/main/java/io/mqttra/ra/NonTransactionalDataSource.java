@@ -35,7 +35,8 @@ final class NonTransactionalDataSource implements DataSource {
     static DataSource of(DataSource server) {
         Method nonTx = interfaceMethod(server.getClass());
         Method nonTxWithUser = interfaceMethod(server.getClass(), String.class, String.class);
-        return nonTx == null || nonTxWithUser == null ? server : new NonTransactionalDataSource(server, nonTx, nonTxWithUser);
+        return nonTx == null || nonTxWithUser == null
+                ? server : new NonTransactionalDataSource(server, nonTx, nonTxWithUser);
     }
 
     /** Looked up on the interfaces: the implementing class need not be public. */

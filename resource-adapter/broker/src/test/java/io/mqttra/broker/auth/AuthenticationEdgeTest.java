@@ -37,8 +37,8 @@ class AuthenticationEdgeTest extends SecureBrokerSupport {
         };
         BrokerSecurity security = new BrokerSecurity(realm.allowingAnonymous(), null, false, "admins",
                 new LoginThrottle(0, 0), 1000, null);
-        assertThat(security).hasToString(
-                "authentication by security realm 'file', anonymous clients allowed, authorization by no ACL (every topic)");
+        assertThat(security).hasToString("authentication by security realm 'file', anonymous clients allowed, "
+                + "authorization by no ACL (every topic)");
     }
 
     @Test

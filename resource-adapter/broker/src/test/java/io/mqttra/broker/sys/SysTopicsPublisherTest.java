@@ -150,7 +150,8 @@ class SysTopicsPublisherTest {
         Map<String, Mqtt5Publish> late = watchSys(client("monitor-late"));
         await().atMost(Duration.ofSeconds(10)).until(() -> value(late, "version") != null);
         assertThat(value(late, "version")).startsWith("mqtt-ra version ");
-        assertThat(sys.values()).extracting(p -> new String(p.getPayloadAsBytes(), UTF_8)).noneMatch(v -> v.startsWith("spoofed"));
+        assertThat(sys.values()).extracting(p -> new String(p.getPayloadAsBytes(), UTF_8))
+                .noneMatch(v -> v.startsWith("spoofed"));
         assertThat(sys).doesNotContainKey("$SYS/broker/fake");
     }
 
