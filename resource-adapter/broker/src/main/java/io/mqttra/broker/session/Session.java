@@ -79,6 +79,10 @@ public final class Session implements Subscriber {
      * through them is not the current session's. A shared one's goes on to another member, a plain one's is discarded.
      */
     private final Set<Subscription> ended = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** When {@link #clearState} last added to {@link #ended}. */
+    private long endedAtNanos;
+    /** How long after a clear {@link #ended} is kept at least: far beyond the time a router holds a match. */
+    private static final long ENDED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final RetainedBacklog retainedBacklog = new RetainedBacklog();
     private final Set<Integer> incomingQos2 = new HashSet<>();
     private int lastPacketId;
@@ -374,6 +378,7 @@ public final class Session implements Subscriber {
         // The plain ones too: a message matched through one of them just before the tree lost it may still be on its
         // way here, and must not reach the session that takes this one's place [MQTT-3.1.2-4].
         ended.addAll(subscriptions.values());
+        endedAtNanos = System.nanoTime();
         subscriptions.clear();
         inflight.clear();
         awaitingResend.clear();
@@ -606,7 +611,7 @@ public final class Session implements Subscriber {
     }
 
     private void deliver(RoutedMessage m, Subscription via) {
-        offersInTransit.decrementAndGet();
+        boolean lastInTransit = offersInTransit.decrementAndGet() == 0;
         if (via != null) {
             boolean shared = via.shareGroup() != null;
             if (shared) {
@@ -618,9 +623,11 @@ public final class Session implements Subscriber {
                 } else {
                     discardLate(m);
                 }
+                forgetEndedWhenNoneOnTheirWay(lastInTransit);
                 return;
             }
         }
+        forgetEndedWhenNoneOnTheirWay(lastInTransit);
         OutgoingMessage om = new OutgoingMessage(m, persistent && m.qos() > 0);
         if (destroyed) {
             if (m.qos() > 0) {
@@ -686,6 +693,17 @@ public final class Session implements Subscriber {
             ctx.stores().messages().remove(clientId, m.messageId());
         }
         redistributeShared(List.of(m), List.of(shared));
+    }
+
+    /**
+     * Forgets the ended subscriptions once nothing is on its way here and the last clear is long past: a router that
+     * matched one of them before the clear took it from the tree holds it only while it routes, microseconds. Without
+     * this, a client that keeps starting clean while messages flow would grow the set with every connection.
+     */
+    private void forgetEndedWhenNoneOnTheirWay(boolean noneInTransit) {
+        if (noneInTransit && !ended.isEmpty() && System.nanoTime() - endedAtNanos > ENDED_GRACE_NANOS) {
+            ended.clear();
+        }
     }
 
     /**
