@@ -25,6 +25,7 @@ abstract class BenchClient {
 
     /** Receive Maximum granted by the server in CONNACK (MQTT 5); 65,535 when the protocol has none. */
     protected volatile int serverReceiveMaximum = 65_535;
+
     protected volatile boolean sessionPresent;
 
     static BenchClient create(int protocol, Target target, String clientId, MessageHandler handler) {
@@ -83,7 +84,8 @@ abstract class BenchClient {
 
         V5(Target target, String clientId, MessageHandler handler) {
             client = builder(target, clientId).useMqttVersion5().buildAsync();
-            client.publishes(MqttGlobalPublishFilter.ALL,
+            client.publishes(
+                    MqttGlobalPublishFilter.ALL,
                     p -> handler.onMessage(p.getTopic(), payloadOf(p.getPayload()), p.isRetain()));
         }
 
@@ -102,13 +104,21 @@ abstract class BenchClient {
 
         @Override
         CompletableFuture<Void> subscribe(String filter, int qos) {
-            return client.subscribeWith().topicFilter(filter).qos(MqttQos.fromCode(qos)).send()
+            return client.subscribeWith()
+                    .topicFilter(filter)
+                    .qos(MqttQos.fromCode(qos))
+                    .send()
                     .thenAccept(ack -> requireGranted(filter, ack.getReasonCodes(), Mqtt5SubAckReasonCode::isError));
         }
 
         @Override
         CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retain) {
-            return client.publishWith().topic(topic).payload(payload).qos(MqttQos.fromCode(qos)).retain(retain).send()
+            return client.publishWith()
+                    .topic(topic)
+                    .payload(payload)
+                    .qos(MqttQos.fromCode(qos))
+                    .retain(retain)
+                    .send()
                     .thenAccept(result -> result.getError().ifPresent(e -> {
                         throw new IllegalStateException("publish failed: " + e.getMessage(), e);
                     }));
@@ -125,7 +135,8 @@ abstract class BenchClient {
 
         V3(Target target, String clientId, MessageHandler handler) {
             client = builder(target, clientId).useMqttVersion3().buildAsync();
-            client.publishes(MqttGlobalPublishFilter.ALL,
+            client.publishes(
+                    MqttGlobalPublishFilter.ALL,
                     p -> handler.onMessage(p.getTopic(), payloadOf(p.getPayload()), p.isRetain()));
         }
 
@@ -141,13 +152,21 @@ abstract class BenchClient {
 
         @Override
         CompletableFuture<Void> subscribe(String filter, int qos) {
-            return client.subscribeWith().topicFilter(filter).qos(MqttQos.fromCode(qos)).send()
+            return client.subscribeWith()
+                    .topicFilter(filter)
+                    .qos(MqttQos.fromCode(qos))
+                    .send()
                     .thenAccept(ack -> requireGranted(filter, ack.getReturnCodes(), Mqtt3SubAckReturnCode::isError));
         }
 
         @Override
         CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retain) {
-            return client.publishWith().topic(topic).payload(payload).qos(MqttQos.fromCode(qos)).retain(retain).send()
+            return client.publishWith()
+                    .topic(topic)
+                    .payload(payload)
+                    .qos(MqttQos.fromCode(qos))
+                    .retain(retain)
+                    .send()
                     .thenApply(p -> null);
         }
 

@@ -27,8 +27,7 @@ import java.util.stream.Collectors;
  */
 public final class BenchmarkMain {
 
-    private BenchmarkMain() {
-    }
+    private BenchmarkMain() {}
 
     public static void main(String[] args) throws Exception {
         List<Target> targets = new ArrayList<>();
@@ -47,7 +46,8 @@ public final class BenchmarkMain {
                 case "--protocol" -> protocol = Integer.parseInt(args[++i]);
                 case "--clk-tck" -> clockTicks = Long.parseLong(args[++i]);
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
-                case "--only" -> only = Arrays.stream(args[++i].split(",")).map(String::trim).collect(Collectors.toSet());
+                case "--only" ->
+                    only = Arrays.stream(args[++i].split(",")).map(String::trim).collect(Collectors.toSet());
                 case "--budget-seconds" -> budgetSeconds = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--payara-http" -> payaraHttp = args[++i];
@@ -64,7 +64,8 @@ public final class BenchmarkMain {
         if (protocol != 3 && protocol != 5) {
             throw new IllegalArgumentException("--protocol must be 3 or 5");
         }
-        Settings settings = quick ? Settings.quick(protocol, clockTicks, connections)
+        Settings settings = quick
+                ? Settings.quick(protocol, clockTicks, connections)
                 : Settings.full(protocol, clockTicks, connections);
         long budgetNanos = (budgetSeconds > 0 ? budgetSeconds : quick ? 150 : 780) * 1_000_000_000L;
 
@@ -79,8 +80,8 @@ public final class BenchmarkMain {
         System.exit(0);
     }
 
-    private static List<Result> run(List<Target> targets, Settings settings, Set<String> only, long budgetNanos,
-                                    String payaraHttp) {
+    private static List<Result> run(
+            List<Target> targets, Settings settings, Set<String> only, long budgetNanos, String payaraHttp) {
         List<Scenario> scenarios = new ArrayList<>();
         for (int qos = 0; qos <= 2; qos++) {
             scenarios.add(new FanInScenario(qos, 64));
@@ -131,7 +132,8 @@ public final class BenchmarkMain {
 
     private static List<Result> runOne(Scenario scenario, Target target, Settings settings) {
         if (!target.alive()) {
-            return List.of(Result.failed(scenario.name(), target.name(), "broker process " + target.pid() + " is gone"));
+            return List.of(
+                    Result.failed(scenario.name(), target.name(), "broker process " + target.pid() + " is gone"));
         }
         String unanswered = probe(target, settings);
         if (unanswered != null) {
@@ -142,10 +144,19 @@ public final class BenchmarkMain {
         try {
             List<Result> rs = scenario.run(target, settings);
             for (Result r : rs) {
-                System.err.printf(Locale.ROOT, "%-45s %-10s %,9d/%,9d %,10.0f/s p50 %s ms cpu %s µs/msg lost %d dup %d (%.1f s)%n",
-                        r.scenario(), r.broker(), r.delivered(), r.expected(), r.rate(),
-                        ResultTable.num(r.p50Millis(), 2), ResultTable.num(r.cpuMicrosPerMessage(), 1), r.lost(),
-                        r.duplicates(), (System.nanoTime() - t0) / 1e9);
+                System.err.printf(
+                        Locale.ROOT,
+                        "%-45s %-10s %,9d/%,9d %,10.0f/s p50 %s ms cpu %s µs/msg lost %d dup %d (%.1f s)%n",
+                        r.scenario(),
+                        r.broker(),
+                        r.delivered(),
+                        r.expected(),
+                        r.rate(),
+                        ResultTable.num(r.p50Millis(), 2),
+                        ResultTable.num(r.cpuMicrosPerMessage(), 1),
+                        r.lost(),
+                        r.duplicates(),
+                        (System.nanoTime() - t0) / 1e9);
             }
             return rs;
         } catch (Exception | OutOfMemoryError e) {
@@ -159,7 +170,8 @@ public final class BenchmarkMain {
      * a time-out per client of the scenario. Returns null when the broker answered, else why not.
      */
     private static String probe(Target target, Settings settings) {
-        BenchClient c = BenchClient.create(settings.protocol(), target, RunIds.next() + "-probe", MessageHandler.IGNORE);
+        BenchClient c =
+                BenchClient.create(settings.protocol(), target, RunIds.next() + "-probe", MessageHandler.IGNORE);
         java.util.concurrent.CompletableFuture<Void> connected = c.connect(true, 0, 60);
         try {
             connected.get(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -175,21 +187,37 @@ public final class BenchmarkMain {
 
     /** JIT-compiles the Java brokers (and this generator) before anything is measured; results are discarded. */
     private static void warmUp(List<Target> targets, Settings settings) {
-        Settings warm = new Settings(settings.quick(), settings.protocol(), settings.clockTicksPerSecond(),
-                4, settings.quick() ? 2_500 : 10_000, 0, 0, 0, 0, 0, 0, 0, 0,
-                settings.inFlightPerPublisher(), settings.runTimeoutMillis(), settings.quietMillis());
+        Settings warm = new Settings(
+                settings.quick(),
+                settings.protocol(),
+                settings.clockTicksPerSecond(),
+                4,
+                settings.quick() ? 2_500 : 10_000,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                settings.inFlightPerPublisher(),
+                settings.runTimeoutMillis(),
+                settings.quietMillis());
         for (Target t : targets) {
             for (int qos = 0; qos <= 2; qos++) {
                 List<Result> r = runOne(new FanInScenario(qos, 64), t, warm);
-                System.err.println("  (warm-up, not reported: " + r.get(0).broker() + " " + r.get(0).scenario() + ")");
+                System.err.println("  (warm-up, not reported: " + r.get(0).broker() + " "
+                        + r.get(0).scenario() + ")");
             }
         }
     }
 
     private static void usage() {
-        System.err.println("usage: BenchmarkMain --target name=host:port[:pid] [--target ...] [--quick] [--protocol 5|3]"
-                + " [--clk-tck N] [--connections N] [--only warmup,fanin,fanout,latency,retained,durable,mdb,txpublish,idle]"
-                + " [--budget-seconds N] [--out FILE] [--payara-http URL]\n"
-                + "Normally started by benchmarks/run.sh, which starts the brokers.");
+        System.err.println(
+                "usage: BenchmarkMain --target name=host:port[:pid] [--target ...] [--quick] [--protocol 5|3]"
+                        + " [--clk-tck N] [--connections N] [--only warmup,fanin,fanout,latency,retained,durable,mdb,txpublish,idle]"
+                        + " [--budget-seconds N] [--out FILE] [--payara-http URL]\n"
+                        + "Normally started by benchmarks/run.sh, which starts the brokers.");
     }
 }

@@ -31,7 +31,10 @@ final class Deliveries {
     }
 
     long lastArrivalNanos() {
-        return trackers.stream().mapToLong(DeliveryTracker::lastArrivalNanos).max().orElse(0);
+        return trackers.stream()
+                .mapToLong(DeliveryTracker::lastArrivalNanos)
+                .max()
+                .orElse(0);
     }
 
     LatencyRecorder mergedLatency(int capacity) {

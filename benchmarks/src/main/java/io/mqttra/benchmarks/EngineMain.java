@@ -21,8 +21,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class EngineMain {
 
-    private EngineMain() {
-    }
+    private EngineMain() {}
 
     public static void main(String[] args) throws Exception {
         int port = 0;
@@ -34,17 +33,21 @@ public final class EngineMain {
                 case "--port-file" -> portFile = Path.of(args[++i]);
                 case "--max-queued" -> config.maxQueuedMessages(Integer.parseInt(args[++i]));
                 case "--max-inflight" -> config.maxInflight(Integer.parseInt(args[++i]));
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: EngineMain [--port N] [--port-file FILE] [--max-queued N] [--max-inflight N]");
+                default ->
+                    throw new IllegalArgumentException("unknown argument " + args[i]
+                            + "; usage: EngineMain [--port N] [--port-file FILE] [--max-queued N] [--max-inflight N]");
             }
         }
         MqttBroker broker = new MqttBroker(config.port(port).build());
         broker.start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.stop();
-            stopped.countDown();
-        }, "engine-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            broker.stop();
+                            stopped.countDown();
+                        },
+                        "engine-shutdown"));
         if (portFile != null) {
             // Written whole and then renamed, so run.sh never reads half a number.
             Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");

@@ -1,10 +1,10 @@
 package io.mqttra.benchmarks;
 
+import io.mqttra.benchmarks.PersistentSessionScenario.PhaseFigures;
 import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
 import io.mqttra.persistence.JpaStores;
 import java.nio.file.Path;
-import io.mqttra.benchmarks.PersistentSessionScenario.PhaseFigures;
 import java.util.List;
 
 /**
@@ -28,11 +28,20 @@ final class EngineWithStore {
     List<Result> run(Settings settings, int publishers, int queueLimit) throws Exception {
         try (JpaStores store = JpaStores.open(database.fresh(dir), StoreDatabase.THREADS)) {
             // The queue limit is raised so that the run measures the store, not the drop policy of a full queue.
-            MqttBroker broker = new MqttBroker(BrokerConfig.builder().bindAddress("127.0.0.1").port(0)
-                    .maxQueuedMessages(queueLimit).build(), null, store.stores());
+            MqttBroker broker = new MqttBroker(
+                    BrokerConfig.builder()
+                            .bindAddress("127.0.0.1")
+                            .port(0)
+                            .maxQueuedMessages(queueLimit)
+                            .build(),
+                    null,
+                    store.stores());
             broker.start();
             try {
-                Target target = new Target("engine + " + database.label(), "127.0.0.1", broker.port(),
+                Target target = new Target(
+                        "engine + " + database.label(),
+                        "127.0.0.1",
+                        broker.port(),
                         ProcessHandle.current().pid());
                 PersistentSessionScenario scenario = new PersistentSessionScenario(publishers, () -> {
                     StoreThroughput.CommitCounter commits = StoreThroughput.CommitCounter.of(store);

@@ -37,8 +37,8 @@ final class FanInScenario implements Scenario {
         Deliveries deliveries = new Deliveries();
         DeliveryTracker tracker = deliveries.newTracker(publishers, (int) Math.min(expected, 2_000_000));
         try (Clients clients = new Clients(target, s)) {
-            BenchClient subscriber = clients.connect(run + "-sub", (topic, payload, retain) -> tracker.onMessage(payload),
-                    true, 0);
+            BenchClient subscriber =
+                    clients.connect(run + "-sub", (topic, payload, retain) -> tracker.onMessage(payload), true, 0);
             Clients.await(subscriber.subscribe(prefix + "#", qos), "SUBSCRIBE");
             List<Publisher> pubs = new ArrayList<>();
             List<Publisher.Topics> topics = new ArrayList<>();
@@ -60,11 +60,24 @@ final class FanInScenario implements Scenario {
             double cpuPerMessage = cpu.microsPerMessage(Math.max(sent.sent(), deliveries.unique()));
             LatencyRecorder latency = deliveries.mergedLatency((int) Math.min(expected, 2_000_000));
             String note = publishers + " publishers, " + s.inFlightPerPublisher() + " in flight each"
-                    + (qos > 0 && receiveMaximum < s.inFlightPerPublisher() ? " (broker Receive Maximum " + receiveMaximum + ")" : "")
+                    + (qos > 0 && receiveMaximum < s.inFlightPerPublisher()
+                            ? " (broker Receive Maximum " + receiveMaximum + ")"
+                            : "")
                     + Notes.outcome(expected, sent);
-            return List.of(new Result(name(), target.name(), Result.Kind.MESSAGES, sent.sent(), deliveries.unique(),
-                    (end - start) / 1e9, latency.percentileMillis(50), latency.percentileMillis(99), cpuPerMessage,
-                    deliveries.duplicates(), deliveries.reordered(), Double.NaN, note));
+            return List.of(new Result(
+                    name(),
+                    target.name(),
+                    Result.Kind.MESSAGES,
+                    sent.sent(),
+                    deliveries.unique(),
+                    (end - start) / 1e9,
+                    latency.percentileMillis(50),
+                    latency.percentileMillis(99),
+                    cpuPerMessage,
+                    deliveries.duplicates(),
+                    deliveries.reordered(),
+                    Double.NaN,
+                    note));
         }
     }
 }

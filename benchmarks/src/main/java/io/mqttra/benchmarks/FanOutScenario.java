@@ -30,7 +30,8 @@ final class FanOutScenario implements Scenario {
         try (Clients clients = new Clients(target, s)) {
             for (int i = 0; i < s.fanOutSubscribers(); i++) {
                 DeliveryTracker tracker = deliveries.newTracker(1, messages);
-                BenchClient sub = clients.connect(run + "-sub" + i, (t, payload, r) -> tracker.onMessage(payload), true, 0);
+                BenchClient sub =
+                        clients.connect(run + "-sub" + i, (t, payload, r) -> tracker.onMessage(payload), true, 0);
                 Clients.await(sub.subscribe(topic, qos), "SUBSCRIBE");
             }
             BenchClient pubClient = clients.connect(run + "-pub", MessageHandler.IGNORE, true, 0);
@@ -46,9 +47,20 @@ final class FanOutScenario implements Scenario {
             LatencyRecorder latency = deliveries.mergedLatency((int) Math.min(expected, 2_000_000));
             String note = messages + " messages × " + s.fanOutSubscribers() + " subscribers, rate counts deliveries"
                     + Notes.outcome(messages, sent);
-            return List.of(new Result(name(), target.name(), Result.Kind.MESSAGES, expected, deliveries.unique(),
-                    (end - start) / 1e9, latency.percentileMillis(50), latency.percentileMillis(99), cpuPerMessage,
-                    deliveries.duplicates(), deliveries.reordered(), Double.NaN, note));
+            return List.of(new Result(
+                    name(),
+                    target.name(),
+                    Result.Kind.MESSAGES,
+                    expected,
+                    deliveries.unique(),
+                    (end - start) / 1e9,
+                    latency.percentileMillis(50),
+                    latency.percentileMillis(99),
+                    cpuPerMessage,
+                    deliveries.duplicates(),
+                    deliveries.reordered(),
+                    Double.NaN,
+                    note));
         }
     }
 }

@@ -45,9 +45,20 @@ final class FixedRateLatencyScenario implements Scenario {
             long end = deliveries.lastArrivalNanos() > 0 ? deliveries.lastArrivalNanos() : System.nanoTime();
             double cpuPerMessage = cpu.microsPerMessage(deliveries.unique());
             String note = s.latencyRate() + " msg/s for " + s.latencySeconds() + " s" + Notes.outcome(messages, sent);
-            return List.of(new Result(name(), target.name(), Result.Kind.MESSAGES, sent.sent(), deliveries.unique(),
-                    (end - start) / 1e9, tracker.latency().percentileMillis(50), tracker.latency().percentileMillis(99),
-                    cpuPerMessage, deliveries.duplicates(), deliveries.reordered(), Double.NaN, note));
+            return List.of(new Result(
+                    name(),
+                    target.name(),
+                    Result.Kind.MESSAGES,
+                    sent.sent(),
+                    deliveries.unique(),
+                    (end - start) / 1e9,
+                    tracker.latency().percentileMillis(50),
+                    tracker.latency().percentileMillis(99),
+                    cpuPerMessage,
+                    deliveries.duplicates(),
+                    deliveries.reordered(),
+                    Double.NaN,
+                    note));
         }
     }
 }

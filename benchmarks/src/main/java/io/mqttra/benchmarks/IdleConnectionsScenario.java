@@ -50,7 +50,8 @@ final class IdleConnectionsScenario implements Scenario {
                 if (remaining <= 0 || !inFlight.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
                     break;
                 }
-                BenchClient c = BenchClient.create(s.protocol(), target, run + "-idle" + attempted, MessageHandler.IGNORE);
+                BenchClient c =
+                        BenchClient.create(s.protocol(), target, run + "-idle" + attempted, MessageHandler.IGNORE);
                 c.connect(true, 0, 0).whenComplete((ok, e) -> {
                     if (e == null) {
                         synchronized (open) {
@@ -63,7 +64,9 @@ final class IdleConnectionsScenario implements Scenario {
                     inFlight.release();
                 });
             }
-            inFlight.tryAcquire(CONNECTS_IN_FLIGHT, Math.max(0, deadline - System.nanoTime()) + 20_000_000_000L,
+            inFlight.tryAcquire(
+                    CONNECTS_IN_FLIGHT,
+                    Math.max(0, deadline - System.nanoTime()) + 20_000_000_000L,
                     TimeUnit.NANOSECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
             int connected;
@@ -73,16 +76,38 @@ final class IdleConnectionsScenario implements Scenario {
             long liveAfter = settle(target);
             long rssAfter = ProcessStats.rssKiB(target.pid());
             double perConnection = rssBefore > 0 && rssAfter > 0 && connected > 0
-                    ? (double) (rssAfter - rssBefore) / connected : Double.NaN;
+                    ? (double) (rssAfter - rssBefore) / connected
+                    : Double.NaN;
             String live = liveBefore > 0 && liveAfter > 0 && connected > 0
-                    ? String.format(java.util.Locale.ROOT, "; live heap +%.2f KiB/connection",
+                    ? String.format(
+                            java.util.Locale.ROOT,
+                            "; live heap +%.2f KiB/connection",
                             (liveAfter - liveBefore) / 1024.0 / connected)
                     : "";
-            String note = String.format(java.util.Locale.ROOT, "RSS %,d → %,d KiB%s", rssBefore, rssAfter,
-                    isJvm(target) ? " (after GC)" : "") + live
-                    + (failures.get() > 0 ? "; " + failures.get() + " refused, first: " + Notes.shorten(firstError.get()) : "");
-            return List.of(new Result(name(), target.name(), Result.Kind.CONNECTIONS, attempted, connected, seconds,
-                    Double.NaN, Double.NaN, Double.NaN, 0, 0, perConnection, note));
+            String note = String.format(
+                            java.util.Locale.ROOT,
+                            "RSS %,d → %,d KiB%s",
+                            rssBefore,
+                            rssAfter,
+                            isJvm(target) ? " (after GC)" : "")
+                    + live
+                    + (failures.get() > 0
+                            ? "; " + failures.get() + " refused, first: " + Notes.shorten(firstError.get())
+                            : "");
+            return List.of(new Result(
+                    name(),
+                    target.name(),
+                    Result.Kind.CONNECTIONS,
+                    attempted,
+                    connected,
+                    seconds,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    0,
+                    0,
+                    perConnection,
+                    note));
         } finally {
             closeAll(open);
         }
@@ -116,7 +141,8 @@ final class IdleConnectionsScenario implements Scenario {
         if (isJvm(target)) {
             try {
                 Process p = new ProcessBuilder("jcmd", Long.toString(target.pid()), "GC.class_histogram")
-                        .redirectErrorStream(true).start();
+                        .redirectErrorStream(true)
+                        .start();
                 // Only the last line matters; reading everything keeps the pipe from filling up.
                 String last = "";
                 try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {

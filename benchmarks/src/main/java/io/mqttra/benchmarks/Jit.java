@@ -8,12 +8,12 @@ final class Jit {
 
     private static final CompilationMXBean COMPILER = ManagementFactory.getCompilationMXBean();
 
-    private Jit() {
-    }
+    private Jit() {}
 
     /** Milliseconds of compiling so far, 0 when the JVM does not tell. */
     static long millis() {
         return COMPILER != null && COMPILER.isCompilationTimeMonitoringSupported()
-                ? COMPILER.getTotalCompilationTime() : 0;
+                ? COMPILER.getTotalCompilationTime()
+                : 0;
     }
 }

@@ -36,15 +36,19 @@ final class MdbRoundTripScenario implements Scenario {
         AtomicLong lastArrival = new AtomicLong();
         Alternation alternation = new Alternation();
         try (Clients clients = new Clients(target, s)) {
-            BenchClient sub = clients.connect(run + "-status", (topic, payload, retain) -> {
-                // The retained status sent on SUBSCRIBE is the state before this run [MQTT-3.3.1-6]; live
-                // messages are forwarded without RETAIN [MQTT-3.3.1-9].
-                if (!retain) {
-                    alternation.next(payload);
-                    received.incrementAndGet();
-                    lastArrival.set(System.nanoTime());
-                }
-            }, true, 0);
+            BenchClient sub = clients.connect(
+                    run + "-status",
+                    (topic, payload, retain) -> {
+                        // The retained status sent on SUBSCRIBE is the state before this run [MQTT-3.3.1-6]; live
+                        // messages are forwarded without RETAIN [MQTT-3.3.1-9].
+                        if (!retain) {
+                            alternation.next(payload);
+                            received.incrementAndGet();
+                            lastArrival.set(System.nanoTime());
+                        }
+                    },
+                    true,
+                    0);
             Clients.await(sub.subscribe(STATUS_TOPIC, 1), "SUBSCRIBE " + STATUS_TOPIC);
             BenchClient pub = clients.connect(run + "-switch", MessageHandler.IGNORE, true, 0);
             long deadline = s.runDeadline();
@@ -58,7 +62,8 @@ final class MdbRoundTripScenario implements Scenario {
                 if (remaining <= 0 || !window.tryAcquire(remaining, java.util.concurrent.TimeUnit.NANOSECONDS)) {
                     break;
                 }
-                byte[] command = (sent % 2 == 0 ? "{\"set\":\"ON\"}" : "{\"set\":\"OFF\"}").getBytes(StandardCharsets.UTF_8);
+                byte[] command =
+                        (sent % 2 == 0 ? "{\"set\":\"ON\"}" : "{\"set\":\"OFF\"}").getBytes(StandardCharsets.UTF_8);
                 pub.publish(SET_TOPIC, command, 1, false).whenComplete((ok, e) -> {
                     if (e != null) {
                         failed.incrementAndGet();
@@ -69,7 +74,8 @@ final class MdbRoundTripScenario implements Scenario {
             long expected = sent;
             long lastCount = -1;
             long lastChange = System.nanoTime();
-            while (received.get() < expected && System.nanoTime() < deadline
+            while (received.get() < expected
+                    && System.nanoTime() < deadline
                     && System.nanoTime() - lastChange < s.quietMillis() * 1_000_000L) {
                 if (received.get() != lastCount) {
                     lastCount = received.get();
@@ -81,9 +87,20 @@ final class MdbRoundTripScenario implements Scenario {
             long got = received.get();
             String note = "rate counts status messages; " + alternation.breaks() + " breaks in ON/OFF alternation"
                     + (failed.get() > 0 ? "; " + failed.get() + " commands failed" : "");
-            return List.of(new Result(name(), target.name(), Result.Kind.MESSAGES, expected, Math.min(got, expected),
-                    (end - start) / 1e9, Double.NaN, Double.NaN, cpu.microsPerMessage(got),
-                    Math.max(0, got - expected), 0, Double.NaN, note));
+            return List.of(new Result(
+                    name(),
+                    target.name(),
+                    Result.Kind.MESSAGES,
+                    expected,
+                    Math.min(got, expected),
+                    (end - start) / 1e9,
+                    Double.NaN,
+                    Double.NaN,
+                    cpu.microsPerMessage(got),
+                    Math.max(0, got - expected),
+                    0,
+                    Double.NaN,
+                    note));
         }
     }
 
@@ -93,7 +110,10 @@ final class MdbRoundTripScenario implements Scenario {
         private long breaks;
 
         synchronized void next(ByteBuffer payload) {
-            boolean on = StandardCharsets.UTF_8.decode(payload.duplicate()).toString().contains("\"ON\"");
+            boolean on = StandardCharsets.UTF_8
+                    .decode(payload.duplicate())
+                    .toString()
+                    .contains("\"ON\"");
             if (last != null && last == on) {
                 breaks++;
             }

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 @FunctionalInterface
 interface MessageHandler {
 
-    MessageHandler IGNORE = (topic, payload, retain) -> { };
+    MessageHandler IGNORE = (topic, payload, retain) -> {};
 
     void onMessage(MqttTopic topic, ByteBuffer payload, boolean retain);
 }

@@ -3,8 +3,7 @@ package io.mqttra.benchmarks;
 /** Short remarks for the Notes column. */
 final class Notes {
 
-    private Notes() {
-    }
+    private Notes() {}
 
     /** Mentions publishes that were cut short by the deadline or failed; empty when everything went out. */
     static String outcome(long wanted, Publisher.Outcome o) {

@@ -11,8 +11,7 @@ final class Payload {
 
     static final int HEADER = Integer.BYTES + Long.BYTES + Long.BYTES;
 
-    private Payload() {
-    }
+    private Payload() {}
 
     static byte[] encode(int publisher, long seq, long sendNanos, int size) {
         ByteBuffer b = ByteBuffer.allocate(Math.max(HEADER, size));

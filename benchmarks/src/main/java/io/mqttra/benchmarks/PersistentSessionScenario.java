@@ -54,7 +54,8 @@ final class PersistentSessionScenario implements Scenario {
         int sessions = s.durableSessions();
         int messages = s.durableMessages();
         if (sessions % publishers != 0) {
-            throw new IllegalArgumentException(sessions + " sessions cannot be shared by " + publishers + " publishers");
+            throw new IllegalArgumentException(
+                    sessions + " sessions cannot be shared by " + publishers + " publishers");
         }
         int copies = sessions / publishers;
         Deliveries deliveries = new Deliveries();
@@ -87,9 +88,19 @@ final class PersistentSessionScenario implements Scenario {
             long queued = sent.sent() * copies;
             String who = publishers == 1 ? "" : publishers + " publishers, ";
             String from = publishers == 1 ? "" : " from " + publishers + " publishers";
-            results.add(new Result("persistent: QoS 1 into " + sessions + " offline sessions" + from, target.name(),
-                    Result.Kind.MESSAGES, queued, queued - sent.failed() * copies, publishSeconds,
-                    Double.NaN, Double.NaN, publishCpu.microsPerMessage(queued), 0, 0, Double.NaN,
+            results.add(new Result(
+                    "persistent: QoS 1 into " + sessions + " offline sessions" + from,
+                    target.name(),
+                    Result.Kind.MESSAGES,
+                    queued,
+                    queued - sent.failed() * copies,
+                    publishSeconds,
+                    Double.NaN,
+                    Double.NaN,
+                    publishCpu.microsPerMessage(queued),
+                    0,
+                    0,
+                    Double.NaN,
                     who + sent.sent() + " PUBACKed publishes, rate counts session copies"
                             + Notes.outcome((long) messages * publishers, sent) + publishFigures.get()));
 
@@ -100,16 +111,25 @@ final class PersistentSessionScenario implements Scenario {
             int resumed = 0;
             for (int i = 0; i < sessions; i++) {
                 DeliveryTracker tracker = trackers.get(i);
-                BenchClient c = clients.connect(run + "-s" + i, (t, payload, r) -> tracker.onMessage(payload), false,
-                        SESSION_EXPIRY_SECONDS);
+                BenchClient c = clients.connect(
+                        run + "-s" + i, (t, payload, r) -> tracker.onMessage(payload), false, SESSION_EXPIRY_SECONDS);
                 resumed += c.sessionPresent() ? 1 : 0;
             }
             deliveries.awaitAll(queued, s.quietMillis(), deadline);
             long end = deliveries.lastArrivalNanos() > 0 ? deliveries.lastArrivalNanos() : System.nanoTime();
-            results.add(new Result("persistent: drain " + sessions + " resumed sessions" + from, target.name(),
-                    Result.Kind.MESSAGES, queued, deliveries.unique(), (end - drainStart) / 1e9,
-                    Double.NaN, Double.NaN, drainCpu.microsPerMessage(deliveries.unique()), deliveries.duplicates(),
-                    deliveries.reordered(), Double.NaN,
+            results.add(new Result(
+                    "persistent: drain " + sessions + " resumed sessions" + from,
+                    target.name(),
+                    Result.Kind.MESSAGES,
+                    queued,
+                    deliveries.unique(),
+                    (end - drainStart) / 1e9,
+                    Double.NaN,
+                    Double.NaN,
+                    drainCpu.microsPerMessage(deliveries.unique()),
+                    deliveries.duplicates(),
+                    deliveries.reordered(),
+                    Double.NaN,
                     resumed + "/" + sessions + " CONNACKs with session present" + drainFigures.get()));
         } finally {
             endSessions(target, s, run, sessions);

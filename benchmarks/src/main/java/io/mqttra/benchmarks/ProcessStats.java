@@ -10,8 +10,7 @@ import java.nio.file.Path;
  */
 final class ProcessStats {
 
-    private ProcessStats() {
-    }
+    private ProcessStats() {}
 
     /** utime + stime of the whole process (all threads), in clock ticks; -1 when unreadable. */
     static long cpuTicks(long pid) {

@@ -83,7 +83,8 @@ final class Publisher {
         // Wait for the acknowledgements still outstanding, bounded by the same deadline.
         long remaining = Math.max(0, deadlineNanos - System.nanoTime());
         if (!permits.tryAcquire(window, remaining, TimeUnit.NANOSECONDS)) {
-            firstError.compareAndSet(null, (window - permits.availablePermits()) + " publishes unacknowledged at deadline");
+            firstError.compareAndSet(
+                    null, (window - permits.availablePermits()) + " publishes unacknowledged at deadline");
         }
         return new Outcome(sent, failed.get(), firstError.get());
     }

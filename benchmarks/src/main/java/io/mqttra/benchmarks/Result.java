@@ -20,7 +20,11 @@ record Result(
         double rssPerConnectionKiB,
         String note) {
 
-    enum Kind { MESSAGES, CONNECTIONS, FAILED }
+    enum Kind {
+        MESSAGES,
+        CONNECTIONS,
+        FAILED
+    }
 
     long lost() {
         return Math.max(0, expected - delivered);
@@ -31,7 +35,19 @@ record Result(
     }
 
     static Result failed(String scenario, String broker, String why) {
-        return new Result(scenario, broker, Kind.FAILED, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                0, 0, Double.NaN, why);
+        return new Result(
+                scenario,
+                broker,
+                Kind.FAILED,
+                0,
+                0,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                0,
+                0,
+                Double.NaN,
+                why);
     }
 }

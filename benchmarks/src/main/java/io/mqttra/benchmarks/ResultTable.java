@@ -21,38 +21,61 @@ final class ResultTable {
         StringBuilder b = new StringBuilder();
         boolean anyMessages = results.stream().anyMatch(r -> r.kind() != Result.Kind.CONNECTIONS);
         if (anyMessages) {
-            b.append("| Scenario | Broker | Delivered / expected | Rate (msg/s) | Rate × Mosquitto | p50 (ms) | p99 (ms) "
-                    + "| Broker CPU (µs/msg) | CPU × Mosquitto | Lost | Dup | Notes |\n");
+            b.append(
+                    "| Scenario | Broker | Delivered / expected | Rate (msg/s) | Rate × Mosquitto | p50 (ms) | p99 (ms) "
+                            + "| Broker CPU (µs/msg) | CPU × Mosquitto | Lost | Dup | Notes |\n");
             b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         }
         for (Result r : results) {
             if (r.kind() == Result.Kind.FAILED) {
-                b.append(row(r.scenario(), r.broker(), "—", "—", "—", "—", "—", "—", "—", "—", "—",
+                b.append(row(
+                        r.scenario(),
+                        r.broker(),
+                        "—",
+                        "—",
+                        "—",
+                        "—",
+                        "—",
+                        "—",
+                        "—",
+                        "—",
+                        "—",
                         "**failed**: " + Notes.shorten(r.note())));
             } else if (r.kind() == Result.Kind.MESSAGES) {
                 Optional<Result> m = mosquitto(r);
-                b.append(row(r.scenario(), r.broker(),
+                b.append(row(
+                        r.scenario(),
+                        r.broker(),
                         String.format(Locale.ROOT, "%,d / %,d", r.delivered(), r.expected()),
                         num(r.rate(), 0),
                         m.map(x -> ratio(r.rate(), x.rate())).orElse(""),
-                        num(r.p50Millis(), 2), num(r.p99Millis(), 2),
+                        num(r.p50Millis(), 2),
+                        num(r.p99Millis(), 2),
                         num(r.cpuMicrosPerMessage(), 1),
-                        m.map(x -> ratio(r.cpuMicrosPerMessage(), x.cpuMicrosPerMessage())).orElse(""),
-                        Long.toString(r.lost()), Long.toString(r.duplicates()),
+                        m.map(x -> ratio(r.cpuMicrosPerMessage(), x.cpuMicrosPerMessage()))
+                                .orElse(""),
+                        Long.toString(r.lost()),
+                        Long.toString(r.duplicates()),
                         Notes.shorten(r.note()) + (r.reordered() > 0 ? "; " + r.reordered() + " out of order" : "")));
             }
         }
-        List<Result> idle = results.stream().filter(r -> r.kind() == Result.Kind.CONNECTIONS).toList();
+        List<Result> idle = results.stream()
+                .filter(r -> r.kind() == Result.Kind.CONNECTIONS)
+                .toList();
         if (!idle.isEmpty()) {
             b.append("\n| Idle connections | Broker | Open / asked | Connect rate (/s) | RSS per connection (KiB) "
                     + "| × Mosquitto | Notes |\n");
             b.append("|---|---|---:|---:|---:|---:|---|\n");
             for (Result r : idle) {
                 Optional<Result> m = mosquitto(r);
-                b.append(row(r.scenario(), r.broker(),
+                b.append(row(
+                        r.scenario(),
+                        r.broker(),
                         String.format(Locale.ROOT, "%,d / %,d", r.delivered(), r.expected()),
-                        num(r.rate(), 0), num(r.rssPerConnectionKiB(), 2),
-                        m.map(x -> ratio(r.rssPerConnectionKiB(), x.rssPerConnectionKiB())).orElse(""),
+                        num(r.rate(), 0),
+                        num(r.rssPerConnectionKiB(), 2),
+                        m.map(x -> ratio(r.rssPerConnectionKiB(), x.rssPerConnectionKiB()))
+                                .orElse(""),
                         Notes.shorten(r.note())));
             }
         }
@@ -64,8 +87,11 @@ final class ResultTable {
     private String checks() {
         StringBuilder b = new StringBuilder("\nTargets (the relative ones checked against Mosquitto in this run):\n\n");
         List<String> brokers = new ArrayList<>();
-        results.stream().map(Result::broker).filter(n -> !n.toLowerCase(Locale.ROOT).contains("mosquitto"))
-                .distinct().forEach(brokers::add);
+        results.stream()
+                .map(Result::broker)
+                .filter(n -> !n.toLowerCase(Locale.ROOT).contains("mosquitto"))
+                .distinct()
+                .forEach(brokers::add);
         for (String broker : brokers) {
             for (Result r : results) {
                 if (!r.broker().equals(broker)) {
@@ -75,37 +101,75 @@ final class ResultTable {
                 if (r.kind() == Result.Kind.MESSAGES && r.scenario().startsWith("fan-in") && m.isPresent()) {
                     double ours = r.cpuMicrosPerMessage();
                     double theirs = m.get().cpuMicrosPerMessage();
-                    b.append(check(broker, "CPU/msg ≤ Mosquitto, " + r.scenario(), ours <= theirs,
-                            String.format(Locale.ROOT, "%s vs %s µs/msg (%s)", num(ours, 1), num(theirs, 1), ratio(ours, theirs))));
+                    b.append(check(
+                            broker,
+                            "CPU/msg ≤ Mosquitto, " + r.scenario(),
+                            ours <= theirs,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s vs %s µs/msg (%s)",
+                                    num(ours, 1),
+                                    num(theirs, 1),
+                                    ratio(ours, theirs))));
                 }
-                if (r.kind() == Result.Kind.MESSAGES && r.scenario().startsWith("fan-in") && r.scenario().contains("QoS 2")) {
-                    b.append(check(broker, "QoS 2 no loss, no duplicates, " + r.scenario(),
+                if (r.kind() == Result.Kind.MESSAGES
+                        && r.scenario().startsWith("fan-in")
+                        && r.scenario().contains("QoS 2")) {
+                    b.append(check(
+                            broker,
+                            "QoS 2 no loss, no duplicates, " + r.scenario(),
                             r.lost() == 0 && r.duplicates() == 0 && r.delivered() > 0,
                             r.lost() + " lost, " + r.duplicates() + " duplicates of " + r.expected()));
                 }
                 if (r.kind() == Result.Kind.MESSAGES && r.scenario().startsWith("latency") && m.isPresent()) {
                     double ours = r.p50Millis();
                     double theirs = m.get().p50Millis();
-                    b.append(check(broker, "p50 ≤ Mosquitto, " + r.scenario(), ours <= theirs,
-                            String.format(Locale.ROOT, "%s vs %s ms (%s)", num(ours, 2), num(theirs, 2), ratio(ours, theirs))));
+                    b.append(check(
+                            broker,
+                            "p50 ≤ Mosquitto, " + r.scenario(),
+                            ours <= theirs,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s vs %s ms (%s)",
+                                    num(ours, 2),
+                                    num(theirs, 2),
+                                    ratio(ours, theirs))));
                 }
                 if (r.kind() == Result.Kind.MESSAGES && r.scenario().contains("QoS 1 into") && broker.contains("H2")) {
-                    b.append(check(broker, "durable QoS 1 into persistent sessions ≥ 20,000 msg/s with H2, no loss, "
-                            + "no duplicates, " + r.scenario(), r.rate() >= 20_000 && r.lost() == 0 && r.duplicates() == 0,
-                            String.format(Locale.ROOT, "%s msg/s, %d lost, %d duplicates", num(r.rate(), 0), r.lost(),
+                    b.append(check(
+                            broker,
+                            "durable QoS 1 into persistent sessions ≥ 20,000 msg/s with H2, no loss, "
+                                    + "no duplicates, " + r.scenario(),
+                            r.rate() >= 20_000 && r.lost() == 0 && r.duplicates() == 0,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s msg/s, %d lost, %d duplicates",
+                                    num(r.rate(), 0),
+                                    r.lost(),
                                     r.duplicates())));
                 }
                 if (r.kind() == Result.Kind.MESSAGES && r.scenario().startsWith("transactional QoS 2")) {
-                    b.append(check(broker, "transactional QoS 2 publishes from EJBs ≥ 5,000/s, no loss, no duplicates, "
-                            + r.scenario(), r.rate() >= 5_000 && r.lost() == 0 && r.duplicates() == 0
-                                    && r.delivered() > 0,
-                            String.format(Locale.ROOT, "%s tx/s, %d lost, %d duplicates", num(r.rate(), 0), r.lost(),
+                    b.append(check(
+                            broker,
+                            "transactional QoS 2 publishes from EJBs ≥ 5,000/s, no loss, no duplicates, "
+                                    + r.scenario(),
+                            r.rate() >= 5_000 && r.lost() == 0 && r.duplicates() == 0 && r.delivered() > 0,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s tx/s, %d lost, %d duplicates",
+                                    num(r.rate(), 0),
+                                    r.lost(),
                                     r.duplicates())));
                 }
                 if (r.kind() == Result.Kind.CONNECTIONS) {
-                    b.append(check(broker, "≥ 19,000 idle connections at ≤ 4 KiB each",
+                    b.append(check(
+                            broker,
+                            "≥ 19,000 idle connections at ≤ 4 KiB each",
                             r.delivered() >= 19_000 && r.rssPerConnectionKiB() <= 4.0,
-                            String.format(Locale.ROOT, "%,d connections at %s KiB", r.delivered(),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%,d connections at %s KiB",
+                                    r.delivered(),
                                     num(r.rssPerConnectionKiB(), 2))));
                 }
                 if (r.kind() == Result.Kind.FAILED) {

@@ -34,13 +34,17 @@ final class RetainedScenario implements Scenario {
             Publisher.Outcome stored = publisher.run(seq -> prefix + seq, count, 0, s.runDeadline());
             double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
             try {
-                BenchClient sub = clients.connect(run + "-sub", (topic, payload, retain) -> {
-                    if (retain && topic.toString().startsWith(prefix)) {
-                        tracker.onMessage(payload);
-                    } else {
-                        tracker.onForeign();
-                    }
-                }, true, 0);
+                BenchClient sub = clients.connect(
+                        run + "-sub",
+                        (topic, payload, retain) -> {
+                            if (retain && topic.toString().startsWith(prefix)) {
+                                tracker.onMessage(payload);
+                            } else {
+                                tracker.onForeign();
+                            }
+                        },
+                        true,
+                        0);
                 long deadline = s.runDeadline();
                 CpuMeter cpu = CpuMeter.start(target, s);
                 long start = System.nanoTime();
@@ -48,14 +52,28 @@ final class RetainedScenario implements Scenario {
                 deliveries.awaitAll(stored.sent(), s.quietMillis(), deadline);
                 long end = deliveries.lastArrivalNanos() > 0 ? deliveries.lastArrivalNanos() : System.nanoTime();
                 double cpuPerMessage = cpu.microsPerMessage(Math.max(stored.sent(), deliveries.unique()));
-                String note = String.format(java.util.Locale.ROOT, "%,d retained stored at %,.0f msg/s", stored.sent(),
-                        stored.sent() / publishSeconds)
+                String note = String.format(
+                                java.util.Locale.ROOT,
+                                "%,d retained stored at %,.0f msg/s",
+                                stored.sent(),
+                                stored.sent() / publishSeconds)
                         + (deliveries.foreign() > 0 ? "; " + deliveries.foreign() + " other messages" : "")
                         + Notes.outcome(count, stored);
                 // No order is promised across topics (one message per topic here), so none is counted.
-                return List.of(new Result(name(), target.name(), Result.Kind.MESSAGES, stored.sent(), deliveries.unique(),
-                        (end - start) / 1e9, Double.NaN, Double.NaN, cpuPerMessage, deliveries.duplicates(),
-                        0, Double.NaN, note));
+                return List.of(new Result(
+                        name(),
+                        target.name(),
+                        Result.Kind.MESSAGES,
+                        stored.sent(),
+                        deliveries.unique(),
+                        (end - start) / 1e9,
+                        Double.NaN,
+                        Double.NaN,
+                        cpuPerMessage,
+                        deliveries.duplicates(),
+                        0,
+                        Double.NaN,
+                        note));
             } finally {
                 clear(pubClient, prefix, stored.sent(), s.runDeadline());
             }
@@ -74,6 +92,7 @@ final class RetainedScenario implements Scenario {
             }
             client.publish(prefix + seq, new byte[0], 1, true).whenComplete((ok, e) -> window.release());
         }
-        window.tryAcquire(100, Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        window.tryAcquire(
+                100, Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 }

@@ -11,8 +11,7 @@ final class RunIds {
     private static final String PROCESS = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    private RunIds() {
-    }
+    private RunIds() {}
 
     static String next() {
         return "b" + PROCESS + "x" + NEXT.incrementAndGet();

@@ -26,32 +26,64 @@ record Settings(
         long quietMillis) {
 
     static Settings full(int protocol, long clockTicks, int idleConnections) {
-        return new Settings(false, protocol, clockTicks,
-                10, 10_000,
-                100, 2_000,
-                2_000, 10,
+        return new Settings(
+                false,
+                protocol,
+                clockTicks,
+                10,
+                10_000,
+                100,
+                2_000,
+                2_000,
+                10,
                 idleConnections,
                 10_000,
-                20, 1_000,
-                30, 40_000, 3_000);
+                20,
+                1_000,
+                30,
+                40_000,
+                3_000);
     }
 
     static Settings quick(int protocol, long clockTicks, int idleConnections) {
-        return new Settings(true, protocol, clockTicks,
-                4, 2_500,
-                100, 200,
-                2_000, 3,
+        return new Settings(
+                true,
+                protocol,
+                clockTicks,
+                4,
+                2_500,
+                100,
+                200,
+                2_000,
+                3,
                 Math.min(idleConnections, 2_000),
                 2_000,
-                4, 500,
-                30, 15_000, 2_000);
+                4,
+                500,
+                30,
+                15_000,
+                2_000);
     }
 
     /** The same run with other sizes for the persistent-session scenario. */
     Settings withDurable(int sessions, int messages) {
-        return new Settings(quick, protocol, clockTicksPerSecond, fanInPublishers, fanInMessagesPerPublisher,
-                fanOutSubscribers, fanOutMessages, latencyRate, latencySeconds, idleConnections, retainedMessages,
-                sessions, messages, inFlightPerPublisher, runTimeoutMillis, quietMillis);
+        return new Settings(
+                quick,
+                protocol,
+                clockTicksPerSecond,
+                fanInPublishers,
+                fanInMessagesPerPublisher,
+                fanOutSubscribers,
+                fanOutMessages,
+                latencyRate,
+                latencySeconds,
+                idleConnections,
+                retainedMessages,
+                sessions,
+                messages,
+                inFlightPerPublisher,
+                runTimeoutMillis,
+                quietMillis);
     }
 
     long runDeadline() {

@@ -32,8 +32,7 @@ public final class StoreBenchmarkMain {
     /** Compiling time per run time below which the JIT counts as warm. */
     private static final double QUIET_JIT = 0.20;
 
-    private StoreBenchmarkMain() {
-    }
+    private StoreBenchmarkMain() {}
 
     public static void main(String[] args) throws Exception {
         List<StoreDatabase> databases = List.of(StoreDatabase.values());
@@ -45,8 +44,10 @@ public final class StoreBenchmarkMain {
         int repeat = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--db" -> databases = java.util.Arrays.stream(args[++i].split(","))
-                        .map(d -> StoreDatabase.valueOf(d.trim().toUpperCase(Locale.ROOT))).toList();
+                case "--db" ->
+                    databases = java.util.Arrays.stream(args[++i].split(","))
+                            .map(d -> StoreDatabase.valueOf(d.trim().toUpperCase(Locale.ROOT)))
+                            .toList();
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--quick" -> quick = true;
                 case "--clk-tck" -> clockTicks = Long.parseLong(args[++i]);
@@ -61,7 +62,9 @@ public final class StoreBenchmarkMain {
             }
         }
         Files.createDirectories(dir);
-        System.setProperty(io.mqttra.testpg.LocalPostgres.DIRECTORY_PROPERTY, dir.resolve("postgres").toString());
+        System.setProperty(
+                io.mqttra.testpg.LocalPostgres.DIRECTORY_PROPERTY,
+                dir.resolve("postgres").toString());
         int storeMessages = quick ? 40_000 : 200_000;
         int durableMessages = quick ? 1_000 : 5_000;
         Settings mqtt = (quick ? Settings.quick(5, clockTicks, 0) : Settings.full(5, clockTicks, 0))
@@ -121,8 +124,8 @@ public final class StoreBenchmarkMain {
             long start = System.nanoTime();
             engine.run(mqtt, SESSIONS, 1_000_000);
             double share = (Jit.millis() - jit) / ((System.nanoTime() - start) / 1e6);
-            System.err.printf(Locale.ROOT, "engine warm-up %d: JIT compiling for %.0f %% of the run's time%n",
-                    i, share * 100);
+            System.err.printf(
+                    Locale.ROOT, "engine warm-up %d: JIT compiling for %.0f %% of the run's time%n", i, share * 100);
             if (share < QUIET_JIT) {
                 return;
             }
@@ -135,9 +138,18 @@ public final class StoreBenchmarkMain {
 
     private static void report(List<Result> results, List<Result> rs) {
         for (Result r : rs) {
-            System.err.printf(Locale.ROOT, "%-55s %-22s %,9d/%,9d %,10.0f/s cpu %s µs/msg lost %d dup %d  %s%n",
-                    r.scenario(), r.broker(), r.delivered(), r.expected(), r.rate(),
-                    ResultTable.num(r.cpuMicrosPerMessage(), 1), r.lost(), r.duplicates(), r.note());
+            System.err.printf(
+                    Locale.ROOT,
+                    "%-55s %-22s %,9d/%,9d %,10.0f/s cpu %s µs/msg lost %d dup %d  %s%n",
+                    r.scenario(),
+                    r.broker(),
+                    r.delivered(),
+                    r.expected(),
+                    r.rate(),
+                    ResultTable.num(r.cpuMicrosPerMessage(), 1),
+                    r.lost(),
+                    r.duplicates(),
+                    r.note());
         }
         results.addAll(rs);
     }

@@ -18,7 +18,8 @@ enum StoreDatabase {
     H2 {
         @Override
         StoreSettings fresh(Path dir) {
-            return StoreSettings.h2File(dir.resolve("h2-" + COUNTER.incrementAndGet()).resolve("store"));
+            return StoreSettings.h2File(
+                    dir.resolve("h2-" + COUNTER.incrementAndGet()).resolve("store"));
         }
     },
     POSTGRESQL {

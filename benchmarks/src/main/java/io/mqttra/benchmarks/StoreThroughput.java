@@ -10,8 +10,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -64,11 +64,27 @@ final class StoreThroughput {
                 long completed = enqueueAll(store, loops, messages, acked, enqueueDeadline);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 // Expected: the acknowledged messages; what the time limit cut short is said in the note.
-                String cut = completed < messages ? String.format(Locale.ROOT,
-                        "; only %,d of %,d acknowledged before the time limit", completed, messages) : "";
-                results.add(new Result("durable QoS 1 into " + clients + " offline sessions (store alone)", broker,
-                        Result.Kind.MESSAGES, completed, completed, seconds, Double.NaN, Double.NaN,
-                        cpu.microsPerMessage(completed), 0, 0, Double.NaN, commits.since() + cut));
+                String cut = completed < messages
+                        ? String.format(
+                                Locale.ROOT,
+                                "; only %,d of %,d acknowledged before the time limit",
+                                completed,
+                                messages)
+                        : "";
+                results.add(new Result(
+                        "durable QoS 1 into " + clients + " offline sessions (store alone)",
+                        broker,
+                        Result.Kind.MESSAGES,
+                        completed,
+                        completed,
+                        seconds,
+                        Double.NaN,
+                        Double.NaN,
+                        cpu.microsPerMessage(completed),
+                        0,
+                        0,
+                        Double.NaN,
+                        commits.since() + cut));
             }
             // Read back after a close and a fresh open: only what was committed can be there.
             try (JpaStores store = JpaStores.open(settings, StoreDatabase.THREADS)) {
@@ -89,10 +105,23 @@ final class StoreThroughput {
                 BitSet missing = (BitSet) acked.clone();
                 missing.andNot(found);
                 Result enqueue = results.get(0);
-                results.set(0, new Result(enqueue.scenario(), enqueue.broker(), enqueue.kind(), enqueue.expected(),
-                        enqueue.delivered() - missing.cardinality(), enqueue.seconds(), Double.NaN, Double.NaN,
-                        enqueue.cpuMicrosPerMessage(), duplicates, 0, Double.NaN,
-                        String.format(Locale.ROOT, "%,d read back after reopening; ", found.cardinality()) + enqueue.note()));
+                results.set(
+                        0,
+                        new Result(
+                                enqueue.scenario(),
+                                enqueue.broker(),
+                                enqueue.kind(),
+                                enqueue.expected(),
+                                enqueue.delivered() - missing.cardinality(),
+                                enqueue.seconds(),
+                                Double.NaN,
+                                Double.NaN,
+                                enqueue.cpuMicrosPerMessage(),
+                                duplicates,
+                                0,
+                                Double.NaN,
+                                String.format(Locale.ROOT, "%,d read back after reopening; ", found.cardinality())
+                                        + enqueue.note()));
                 results.add(drain(store, loops, queues, found.cardinality(), drainDeadline, broker));
             }
         } finally {
@@ -121,8 +150,14 @@ final class StoreThroughput {
     }
 
     /** Sends every queued message (markInFlight) and takes the subscriber's PUBACK (remove), window by window. */
-    private Result drain(JpaStores store, ExecutorService loops, Map<String, List<QueuedMessage>> queues, long queued,
-                         long deadlineNanos, String broker) throws InterruptedException {
+    private Result drain(
+            JpaStores store,
+            ExecutorService loops,
+            Map<String, List<QueuedMessage>> queues,
+            long queued,
+            long deadlineNanos,
+            String broker)
+            throws InterruptedException {
         CommitCounter commits = CommitCounter.of(store);
         ProcessCpu cpu = ProcessCpu.start();
         long start = System.nanoTime();
@@ -138,8 +173,19 @@ final class StoreThroughput {
         long drained = queued - done.getCount();
         // A remove completes after its commit, so every drained message's queue row is gone by now.
         long rowsLeft = store.messages().queueEntryCount();
-        return new Result("drain " + queues.size() + " resumed sessions (store alone)", broker, Result.Kind.MESSAGES,
-                queued, drained, seconds, Double.NaN, Double.NaN, cpu.microsPerMessage(drained), 0, 0, Double.NaN,
+        return new Result(
+                "drain " + queues.size() + " resumed sessions (store alone)",
+                broker,
+                Result.Kind.MESSAGES,
+                queued,
+                drained,
+                seconds,
+                Double.NaN,
+                Double.NaN,
+                cpu.microsPerMessage(drained),
+                0,
+                0,
+                Double.NaN,
                 commits.since() + "; " + rowsLeft + " queue rows left");
     }
 
@@ -148,8 +194,15 @@ final class StoreThroughput {
     }
 
     /** One publishing client whose messages all go to one offline session. */
-    private record OfflinePublisher(String subscriber, JpaStores store, ExecutorService loop, AtomicLong ids,
-                                    AtomicLong remaining, CountDownLatch done, BitSet acked, byte[] payload) {
+    private record OfflinePublisher(
+            String subscriber,
+            JpaStores store,
+            ExecutorService loop,
+            AtomicLong ids,
+            AtomicLong remaining,
+            CountDownLatch done,
+            BitSet acked,
+            byte[] payload) {
 
         void publishNext() {
             if (remaining.getAndDecrement() <= 0) {
@@ -157,20 +210,28 @@ final class StoreThroughput {
             }
             long id = ids.incrementAndGet();
             ApplicationMessage m = new ApplicationMessage("bench/" + subscriber, payload, 1, false, null);
-            store.messages().enqueue(id, m, List.of(new Reference(subscriber, 1, false, null)))
-                    .thenRunAsync(() -> {
-                        synchronized (acked) {
-                            acked.set((int) id); // the PUBACK: the message is durable
-                        }
-                        done.countDown();
-                        publishNext();
-                    }, loop);
+            store.messages()
+                    .enqueue(id, m, List.of(new Reference(subscriber, 1, false, null)))
+                    .thenRunAsync(
+                            () -> {
+                                synchronized (acked) {
+                                    acked.set((int) id); // the PUBACK: the message is durable
+                                }
+                                done.countDown();
+                                publishNext();
+                            },
+                            loop);
         }
     }
 
     /** One resumed session: sends its queue in order with at most the window unacknowledged. */
-    private record Drainer(String client, JpaStores store, ExecutorService loop, List<QueuedMessage> queue,
-                           AtomicLong next, CountDownLatch done) {
+    private record Drainer(
+            String client,
+            JpaStores store,
+            ExecutorService loop,
+            List<QueuedMessage> queue,
+            AtomicLong next,
+            CountDownLatch done) {
 
         void sendNext() {
             int i = (int) next.getAndIncrement();
@@ -179,10 +240,14 @@ final class StoreThroughput {
             }
             QueuedMessage m = queue.get(i);
             store.messages().markInFlight(client, m.messageId(), i % 65535 + 1);
-            store.messages().remove(client, m.messageId()).thenRunAsync(() -> {
-                done.countDown();
-                sendNext();
-            }, loop);
+            store.messages()
+                    .remove(client, m.messageId())
+                    .thenRunAsync(
+                            () -> {
+                                done.countDown();
+                                sendNext();
+                            },
+                            loop);
         }
     }
 
@@ -191,20 +256,30 @@ final class StoreThroughput {
      * spent meanwhile: compiling competes with the writer for the two cores, so a run that still compiles much
      * measures warm-up, not the store.
      */
-    record CommitCounter(JpaStores store, long batches, long writes, long jitMillis, long writerNanos,
-                         long commitNanos) {
+    record CommitCounter(
+            JpaStores store, long batches, long writes, long jitMillis, long writerNanos, long commitNanos) {
         static CommitCounter of(JpaStores store) {
-            return new CommitCounter(store, store.committedBatches(), store.committedWrites(), Jit.millis(),
-                    StoreDatabase.writerCpuNanos(), store.stores().commits().totalNanos());
+            return new CommitCounter(
+                    store,
+                    store.committedBatches(),
+                    store.committedWrites(),
+                    Jit.millis(),
+                    StoreDatabase.writerCpuNanos(),
+                    store.stores().commits().totalNanos());
         }
 
         /** The writer thread's CPU per write shows where the single writer's limit lies. */
         String since() {
             long b = store.committedBatches() - batches;
             long w = store.committedWrites() - writes;
-            return String.format(Locale.ROOT, "%,d commits, %.1f writes/commit (max %,d), %.1f ms each; writer "
-                            + "thread CPU %.1f µs/write; JIT compiling %.1f s", b, b == 0 ? 0.0 : (double) w / b,
-                    store.largestBatch(), b == 0 ? 0.0 : (store.stores().commits().totalNanos() - commitNanos) / 1e6 / b,
+            return String.format(
+                    Locale.ROOT,
+                    "%,d commits, %.1f writes/commit (max %,d), %.1f ms each; writer "
+                            + "thread CPU %.1f µs/write; JIT compiling %.1f s",
+                    b,
+                    b == 0 ? 0.0 : (double) w / b,
+                    store.largestBatch(),
+                    b == 0 ? 0.0 : (store.stores().commits().totalNanos() - commitNanos) / 1e6 / b,
                     w == 0 ? 0.0 : (StoreDatabase.writerCpuNanos() - writerNanos) / 1e3 / w,
                     (Jit.millis() - jitMillis) / 1e3);
         }

@@ -51,11 +51,14 @@ final class TransactionalPublishScenario implements Scenario {
         Deliveries deliveries = new Deliveries();
         DeliveryTracker tracker = deliveries.newTracker(1, count);
         try (Clients clients = new Clients(target, s)) {
-            BenchClient sub = clients.connect(run + "-sub", (t, payload, retain) -> tracker.onMessage(payload), true, 0);
+            BenchClient sub =
+                    clients.connect(run + "-sub", (t, payload, retain) -> tracker.onMessage(payload), true, 0);
             Clients.await(sub.subscribe(topic, 2), "SUBSCRIBE " + topic);
             // HTTP/1.1: the default h2c upgrade attempt ended long requests with "EOF reached while reading".
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
             // Not measured: JIT-compiles the bean, the connection factory and the transaction path first.
             post(http, topic + "/warm-up", count / 5, s);
             CpuMeter cpu = CpuMeter.start(target, s);
@@ -67,15 +70,31 @@ final class TransactionalPublishScenario implements Scenario {
             deliveries.awaitAll(committed, s.quietMillis(), System.nanoTime() + s.runTimeoutMillis() * 1_000_000L);
             long end = deliveries.lastArrivalNanos() > 0 ? deliveries.lastArrivalNanos() : System.nanoTime();
             long unique = deliveries.unique();
-            String note = String.format(Locale.ROOT, "%,d committed in %.2f s on the server (%,.0f tx/s), %d failed, "
-                            + "%d managed tasks",
-                    committed, serverSeconds, committed / serverSeconds, failed, CONCURRENCY);
+            String note = String.format(
+                    Locale.ROOT,
+                    "%,d committed in %.2f s on the server (%,.0f tx/s), %d failed, " + "%d managed tasks",
+                    committed,
+                    serverSeconds,
+                    committed / serverSeconds,
+                    failed,
+                    CONCURRENCY);
             if (failed > 0) {
                 note += "; " + Notes.shorten(response.body());
             }
-            return List.of(new Result(name(), target.name(), Result.Kind.MESSAGES, committed, Math.min(unique, committed),
-                    (end - start) / 1e9, Double.NaN, Double.NaN, cpu.microsPerMessage(unique),
-                    deliveries.duplicates(), 0, Double.NaN, note));
+            return List.of(new Result(
+                    name(),
+                    target.name(),
+                    Result.Kind.MESSAGES,
+                    committed,
+                    Math.min(unique, committed),
+                    (end - start) / 1e9,
+                    Double.NaN,
+                    Double.NaN,
+                    cpu.microsPerMessage(unique),
+                    deliveries.duplicates(),
+                    0,
+                    Double.NaN,
+                    note));
         }
     }
 
@@ -83,9 +102,11 @@ final class TransactionalPublishScenario implements Scenario {
         URI uri = URI.create(httpBase + "/mdb-samples/api/bench/transactions?topic="
                 + java.net.URLEncoder.encode(topic, java.nio.charset.StandardCharsets.UTF_8)
                 + "&count=" + count + "&concurrency=" + CONCURRENCY + "&qos=2&order=" + orderRow);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofMillis(Math.max(s.runTimeoutMillis(), 60_000) * 3))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("bench endpoint answered " + response.statusCode()

@@ -53,8 +53,20 @@ class DeliveryTrackerTest {
         tracker.onMessage(message(0, 0));
         boolean all = deliveries.awaitAll(2, 50, System.nanoTime() + 5_000_000_000L);
 
-        Result r = new Result("s", "b", Result.Kind.MESSAGES, 2, deliveries.unique(), 1, 0, 0, 0,
-                deliveries.duplicates(), 0, Double.NaN, "");
+        Result r = new Result(
+                "s",
+                "b",
+                Result.Kind.MESSAGES,
+                2,
+                deliveries.unique(),
+                1,
+                0,
+                0,
+                0,
+                deliveries.duplicates(),
+                0,
+                Double.NaN,
+                "");
         assertThat(all).isFalse();
         assertThat(r.lost()).isEqualTo(1);
     }

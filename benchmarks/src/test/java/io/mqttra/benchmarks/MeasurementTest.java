@@ -11,7 +11,8 @@ class MeasurementTest {
 
     @Test
     void parsesATargetWithAndWithoutPid() {
-        assertThat(Target.parse("mosquitto=127.0.0.1:1884:42")).isEqualTo(new Target("mosquitto", "127.0.0.1", 1884, 42));
+        assertThat(Target.parse("mosquitto=127.0.0.1:1884:42"))
+                .isEqualTo(new Target("mosquitto", "127.0.0.1", 1884, 42));
         assertThat(Target.parse("engine=127.0.0.1:5000").pid()).isZero();
         assertThatThrownBy(() -> Target.parse("127.0.0.1:5000")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -37,14 +38,15 @@ class MeasurementTest {
 
     @Test
     void tableComparesEachBrokerWithMosquittoInTheSameScenario() {
-        Result mosquitto = new Result("fan-in QoS 2", "mosquitto", Result.Kind.MESSAGES, 1000, 1000, 1.0, 1, 2, 10.0,
-                0, 0, Double.NaN, "");
-        Result engine = new Result("fan-in QoS 2", "engine", Result.Kind.MESSAGES, 1000, 990, 0.5, 1, 2, 5.0,
-                3, 0, Double.NaN, "");
+        Result mosquitto = new Result(
+                "fan-in QoS 2", "mosquitto", Result.Kind.MESSAGES, 1000, 1000, 1.0, 1, 2, 10.0, 0, 0, Double.NaN, "");
+        Result engine = new Result(
+                "fan-in QoS 2", "engine", Result.Kind.MESSAGES, 1000, 990, 0.5, 1, 2, 5.0, 3, 0, Double.NaN, "");
         String table = new ResultTable(List.of(mosquitto, engine)).render();
 
         assertThat(table).contains("| fan-in QoS 2 | engine | 990 / 1,000 | 1,980 | ×1.98 |");
         assertThat(table).contains("| 5.0 | ×0.50 | 10 | 3 |");
-        assertThat(table).contains("engine: QoS 2 no loss, no duplicates, fan-in QoS 2: **missed** (10 lost, 3 duplicates");
+        assertThat(table)
+                .contains("engine: QoS 2 no loss, no duplicates, fan-in QoS 2: **missed** (10 lost, 3 duplicates");
     }
 }

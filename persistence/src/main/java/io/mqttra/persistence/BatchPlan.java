@@ -64,20 +64,20 @@ final class BatchPlan {
         }
     }
 
-    private record SubKey(String clientId, String filter) { }
+    private record SubKey(String clientId, String filter) {}
 
-    private record PacketKey(String clientId, int packetId) { }
+    private record PacketKey(String clientId, int packetId) {}
 
-    private record RefKey(String clientId, long messageId) { }
+    private record RefKey(String clientId, long messageId) {}
 
-    private record PreparedKey(String xidKey, int seq) { }
+    private record PreparedKey(String xidKey, int seq) {}
 
     private final LongSupplier sequence;
     private final Set<String> knownSessions;
     private final Map<String, SessionPlan> sessions = new LinkedHashMap<>();
     private final Map<SubKey, SubscriptionEntity> subscriptions = new LinkedHashMap<>(); // null value: delete
-    private final Map<PacketKey, Boolean> incomingQos2 = new LinkedHashMap<>();          // false: release
-    private final Map<String, RetainedEntity> retained = new LinkedHashMap<>();          // null value: delete
+    private final Map<PacketKey, Boolean> incomingQos2 = new LinkedHashMap<>(); // false: release
+    private final Map<String, RetainedEntity> retained = new LinkedHashMap<>(); // null value: delete
     private final Map<Long, NewMessage> newMessages = new LinkedHashMap<>();
     private final Map<RefKey, RefPlan> refs = new LinkedHashMap<>();
     private final Set<Long> orphanCandidates = new HashSet<>();
@@ -334,9 +334,13 @@ final class BatchPlan {
         }
         if (!purged.isEmpty()) {
             // Messages only these sessions referenced go with them.
-            batch(c, "DELETE FROM " + Sql.MESSAGE + " WHERE ID IN (SELECT q.MESSAGE_ID FROM " + Sql.QUEUE_ENTRY
-                    + " q WHERE q.CLIENT_ID = ?) AND NOT EXISTS (SELECT 1 FROM " + Sql.QUEUE_ENTRY + " o WHERE "
-                    + "o.MESSAGE_ID = " + Sql.MESSAGE + ".ID AND o.CLIENT_ID <> ?)", purged, (s, id) -> {
+            batch(
+                    c,
+                    "DELETE FROM " + Sql.MESSAGE + " WHERE ID IN (SELECT q.MESSAGE_ID FROM " + Sql.QUEUE_ENTRY
+                            + " q WHERE q.CLIENT_ID = ?) AND NOT EXISTS (SELECT 1 FROM " + Sql.QUEUE_ENTRY + " o WHERE "
+                            + "o.MESSAGE_ID = " + Sql.MESSAGE + ".ID AND o.CLIENT_ID <> ?)",
+                    purged,
+                    (s, id) -> {
                         s.setString(1, id);
                         s.setString(2, id);
                     });
@@ -344,19 +348,31 @@ final class BatchPlan {
                 batch(c, "DELETE FROM " + table + " WHERE CLIENT_ID = ?", purged, (s, id) -> s.setString(1, id));
             }
         }
-        batch(c, "DELETE FROM " + Sql.SESSION + " WHERE CLIENT_ID = ?", replacedSessions,
+        batch(
+                c,
+                "DELETE FROM " + Sql.SESSION + " WHERE CLIENT_ID = ?",
+                replacedSessions,
                 (s, id) -> s.setString(1, id));
-        batch(c, "DELETE FROM " + Sql.SUBSCRIPTION + " WHERE CLIENT_ID = ? AND FILTER = ?", subscriptions.keySet(),
+        batch(
+                c,
+                "DELETE FROM " + Sql.SUBSCRIPTION + " WHERE CLIENT_ID = ? AND FILTER = ?",
+                subscriptions.keySet(),
                 (s, k) -> {
                     s.setString(1, k.clientId());
                     s.setString(2, k.filter());
                 });
-        batch(c, "DELETE FROM " + Sql.INCOMING_QOS2 + " WHERE CLIENT_ID = ? AND PACKET_ID = ?",
-                incomingQos2.keySet(), (s, k) -> {
+        batch(
+                c,
+                "DELETE FROM " + Sql.INCOMING_QOS2 + " WHERE CLIENT_ID = ? AND PACKET_ID = ?",
+                incomingQos2.keySet(),
+                (s, k) -> {
                     s.setString(1, k.clientId());
                     s.setInt(2, k.packetId());
                 });
-        batch(c, "DELETE FROM " + Sql.RETAINED + " WHERE TOPIC_KEY = ?", retained.keySet(),
+        batch(
+                c,
+                "DELETE FROM " + Sql.RETAINED + " WHERE TOPIC_KEY = ?",
+                retained.keySet(),
                 (s, topic) -> s.setString(1, topic));
 
         List<RefKey> deletes = new ArrayList<>();
@@ -383,20 +399,30 @@ final class BatchPlan {
             s.setString(1, k.clientId());
             s.setLong(2, k.messageId());
         });
-        batch(c, "UPDATE " + Sql.QUEUE_ENTRY + " SET PACKET_ID = ? WHERE CLIENT_ID = ? AND MESSAGE_ID = ?",
-                packetIds, (s, e) -> {
+        batch(
+                c,
+                "UPDATE " + Sql.QUEUE_ENTRY + " SET PACKET_ID = ? WHERE CLIENT_ID = ? AND MESSAGE_ID = ?",
+                packetIds,
+                (s, e) -> {
                     s.setInt(1, e.getValue().packetId);
                     s.setString(2, e.getKey().clientId());
                     s.setLong(3, e.getKey().messageId());
                 });
-        batch(c, "UPDATE " + Sql.QUEUE_ENTRY + " SET RELEASED = ? WHERE CLIENT_ID = ? AND MESSAGE_ID = ?",
-                releases, (s, k) -> {
+        batch(
+                c,
+                "UPDATE " + Sql.QUEUE_ENTRY + " SET RELEASED = ? WHERE CLIENT_ID = ? AND MESSAGE_ID = ?",
+                releases,
+                (s, k) -> {
                     s.setBoolean(1, true);
                     s.setString(2, k.clientId());
                     s.setLong(3, k.messageId());
                 });
-        batch(c, "UPDATE " + Sql.QUEUE_ENTRY + " SET DELIVERY_COUNT = COALESCE(DELIVERY_COUNT, 0) + ?"
-                + " WHERE CLIENT_ID = ? AND MESSAGE_ID = ?", deliveries, (s, e) -> {
+        batch(
+                c,
+                "UPDATE " + Sql.QUEUE_ENTRY + " SET DELIVERY_COUNT = COALESCE(DELIVERY_COUNT, 0) + ?"
+                        + " WHERE CLIENT_ID = ? AND MESSAGE_ID = ?",
+                deliveries,
+                (s, e) -> {
                     s.setInt(1, e.getValue().deliveries);
                     s.setString(2, e.getKey().clientId());
                     s.setLong(3, e.getKey().messageId());
@@ -405,7 +431,10 @@ final class BatchPlan {
             s.setString(1, k.xidKey());
             s.setInt(2, k.seq());
         });
-        batch(c, "UPDATE " + Sql.SESSION + " SET DISCONNECTED_AT = ? WHERE CLIENT_ID = ?", disconnectedIds,
+        batch(
+                c,
+                "UPDATE " + Sql.SESSION + " SET DISCONNECTED_AT = ? WHERE CLIENT_ID = ?",
+                disconnectedIds,
                 new Binder<>() {
                     private int i;
 
@@ -418,8 +447,12 @@ final class BatchPlan {
         orphanCandidates.removeAll(newMessages.keySet());
         // A message is deleted with its last reference, without a reference count: the NOT EXISTS probe reads
         // the prefix of the queue entries' primary key (MESSAGE_ID, CLIENT_ID).
-        batch(c, "DELETE FROM " + Sql.MESSAGE + " WHERE ID = ? AND NOT EXISTS (SELECT 1 FROM " + Sql.QUEUE_ENTRY
-                + " q WHERE q.MESSAGE_ID = ?)", orphanCandidates, (s, id) -> {
+        batch(
+                c,
+                "DELETE FROM " + Sql.MESSAGE + " WHERE ID = ? AND NOT EXISTS (SELECT 1 FROM " + Sql.QUEUE_ENTRY
+                        + " q WHERE q.MESSAGE_ID = ?)",
+                orphanCandidates,
+                (s, id) -> {
                     s.setLong(1, id);
                     s.setLong(2, id);
                 });
@@ -464,9 +497,13 @@ final class BatchPlan {
         for (NewMessage m : newMessages.values()) {
             rows.add(m.entity);
         }
-        batch(c, "INSERT INTO " + Sql.MESSAGE + " (ID, RECEIVED_AT, EXPIRES_AT, TOPIC, PAYLOAD, QOS, RETAIN_FLAG, "
-                + "PAYLOAD_UTF8, EXPIRY_INTERVAL, CONTENT_TYPE, RESPONSE_TOPIC, CORRELATION_DATA, USER_PROPERTIES) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows, (s, m) -> {
+        batch(
+                c,
+                "INSERT INTO " + Sql.MESSAGE + " (ID, RECEIVED_AT, EXPIRES_AT, TOPIC, PAYLOAD, QOS, RETAIN_FLAG, "
+                        + "PAYLOAD_UTF8, EXPIRY_INTERVAL, CONTENT_TYPE, RESPONSE_TOPIC, CORRELATION_DATA, USER_PROPERTIES) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+                (s, m) -> {
                     MessageData d = m.data;
                     s.setLong(1, m.id);
                     s.setLong(2, m.receivedAt);
@@ -495,8 +532,11 @@ final class BatchPlan {
                 rows.add(p.insert);
             }
         }
-        batch(c, "INSERT INTO " + Sql.QUEUE_ENTRY + " (CLIENT_ID, MESSAGE_ID, SEQ, QOS, RETAIN_FLAG, "
-                + "SUBSCRIPTION_IDS, PACKET_ID, RELEASED, DELIVERY_COUNT) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+        batch(
+                c,
+                "INSERT INTO " + Sql.QUEUE_ENTRY + " (CLIENT_ID, MESSAGE_ID, SEQ, QOS, RETAIN_FLAG, "
+                        + "SUBSCRIPTION_IDS, PACKET_ID, RELEASED, DELIVERY_COUNT) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
                 (s, q) -> {
                     s.setString(1, q.clientId);
                     s.setLong(2, q.messageId);
@@ -523,8 +563,7 @@ final class BatchPlan {
         void bind(PreparedStatement s, T item) throws SQLException;
     }
 
-    private static <T> void batch(Connection c, String sql, Collection<T> items, Binder<T> binder)
-            throws SQLException {
+    private static <T> void batch(Connection c, String sql, Collection<T> items, Binder<T> binder) throws SQLException {
         if (items.isEmpty()) {
             return;
         }

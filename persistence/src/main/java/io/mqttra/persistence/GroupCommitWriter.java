@@ -66,15 +66,21 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile int largestBatch;
 
     /** A write folds {@code change} into the batch; a read (change null) runs {@code read} after the batch commits. */
-    private record Write(Consumer<BatchPlan> change, CompletableFuture<Void> done, Consumer<EntityManager> read) { }
+    private record Write(Consumer<BatchPlan> change, CompletableFuture<Void> done, Consumer<EntityManager> read) {}
 
     /**
      * @param threads runs the writer loop (a JCA Work in the server); the loop holds its thread until {@link #close()}
      * @param firstSeq first queue sequence number (above every stored one)
      * @param statistics hears of every batch committed, with its size and duration
      */
-    GroupCommitWriter(EntityManagerFactory emf, Executor threads, int maxBatch, long firstSeq, Cleanup cleanup,
-                      long cleanupIntervalMillis, CommitStatistics statistics) {
+    GroupCommitWriter(
+            EntityManagerFactory emf,
+            Executor threads,
+            int maxBatch,
+            long firstSeq,
+            Cleanup cleanup,
+            long cleanupIntervalMillis,
+            CommitStatistics statistics) {
         this.emf = emf;
         this.statistics = statistics;
         this.maxBatch = maxBatch;
@@ -133,7 +139,7 @@ final class GroupCommitWriter implements AutoCloseable {
             throw new IllegalStateException("store loads must not run on the store writer thread: "
                     + "hop to another thread before loading in a write's completion");
         }
-        submit(plan -> { }).join();
+        submit(plan -> {}).join();
     }
 
     boolean isRunning() {
@@ -248,8 +254,9 @@ final class GroupCommitWriter implements AutoCloseable {
                 batch.get(0).done().completeExceptionally(batchFailure);
                 return em;
             }
-            LOG.log(Level.WARNING, "Batch of " + batch.size() + " writes failed (" + batchFailure
-                    + "); retrying them one by one");
+            LOG.log(
+                    Level.WARNING,
+                    "Batch of " + batch.size() + " writes failed (" + batchFailure + "); retrying them one by one");
             for (Write w : batch) {
                 em = commit(em, List.of(w));
             }
@@ -282,7 +289,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void reloadKnownSessions(EntityManager em) {
         knownSessions.clear();
-        knownSessions.addAll(em.createQuery("SELECT s.clientId FROM SessionEntity s", String.class).getResultList());
+        knownSessions.addAll(em.createQuery("SELECT s.clientId FROM SessionEntity s", String.class)
+                .getResultList());
         em.clear();
     }
 

@@ -29,11 +29,10 @@ final class H2Engine {
 
     private static final Map<String, ClassLoader> LOADERS = new ConcurrentHashMap<>();
 
-    private H2Engine() {
-    }
+    private H2Engine() {}
 
     /** A pool of connections to an embedded H2 database; closing it closes the database file. */
-    record Pool(DataSource dataSource, AutoCloseable dispose) { }
+    record Pool(DataSource dataSource, AutoCloseable dispose) {}
 
     /**
      * A connection pool for an H2 URL on the newest H2 found; warns when that version is known to be unsafe.
@@ -49,16 +48,20 @@ final class H2Engine {
             type.getMethod("setUser", String.class).invoke(ds, user == null ? "" : user);
             type.getMethod("setPassword", String.class).invoke(ds, password == null ? "" : password);
             Class<?> poolType = Class.forName("org.h2.jdbcx.JdbcConnectionPool", true, best.loader());
-            Object pool = poolType.getMethod("create", javax.sql.ConnectionPoolDataSource.class).invoke(null, ds);
+            Object pool = poolType.getMethod("create", javax.sql.ConnectionPoolDataSource.class)
+                    .invoke(null, ds);
             poolType.getMethod("setMaxConnections", int.class).invoke(pool, 16);
             if (compare(best.version(), KILL_SAFE) < 0) {
-                LOG.log(Level.WARNING, "MQTT store on H2 " + best.versionText() + ": this version can corrupt its "
-                        + "file when the server is killed (h2database issue 2752). Ship H2 2.3.232 or newer with "
-                        + "the resource adapter, or use PostgreSQL.");
+                LOG.log(
+                        Level.WARNING,
+                        "MQTT store on H2 " + best.versionText() + ": this version can corrupt its "
+                                + "file when the server is killed (h2database issue 2752). Ship H2 2.3.232 or newer with "
+                                + "the resource adapter, or use PostgreSQL.");
             } else {
                 LOG.log(Level.INFO, "MQTT store uses H2 " + best.versionText() + " from " + best.source());
             }
-            return new Pool((DataSource) pool, () -> poolType.getMethod("dispose").invoke(pool));
+            return new Pool(
+                    (DataSource) pool, () -> poolType.getMethod("dispose").invoke(pool));
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("cannot load the H2 database engine: " + e, e);
         }
@@ -73,16 +76,18 @@ final class H2Engine {
         try {
             int[] v = {Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
             if (compare(v, KILL_SAFE) < 0) {
-                LOG.log(Level.WARNING, "MQTT store on H2 " + meta.getDatabaseProductVersion() + ": this version can "
-                        + "corrupt its file when the server is killed (h2database issue 2752). Let the store open "
-                        + "its own H2 file (StoreSettings.h2File) or use PostgreSQL.");
+                LOG.log(
+                        Level.WARNING,
+                        "MQTT store on H2 " + meta.getDatabaseProductVersion() + ": this version can "
+                                + "corrupt its file when the server is killed (h2database issue 2752). Let the store open "
+                                + "its own H2 file (StoreSettings.h2File) or use PostgreSQL.");
             }
         } catch (RuntimeException unparsable) {
             LOG.log(Level.DEBUG, "Unknown H2 version " + meta.getDatabaseProductVersion());
         }
     }
 
-    private record Found(int[] version, String versionText, ClassLoader loader, String source) { }
+    private record Found(int[] version, String versionText, ClassLoader loader, String source) {}
 
     private static Found newest() {
         ClassLoader own = H2Engine.class.getClassLoader();
@@ -113,15 +118,20 @@ final class H2Engine {
             if ("jar".equals(driver.getProtocol())) {
                 URL jar = ((JarURLConnection) driver.openConnection()).getJarFileURL();
                 source = jar.toString();
-                loader = LOADERS.computeIfAbsent(source,
-                        s -> new URLClassLoader("mqtt-store-h2", new URL[] {jar}, ClassLoader.getPlatformClassLoader()));
+                loader = LOADERS.computeIfAbsent(
+                        source,
+                        s -> new URLClassLoader(
+                                "mqtt-store-h2", new URL[] {jar}, ClassLoader.getPlatformClassLoader()));
             } else {
                 source = driver.toString(); // classes directory (tests): use it as it is
                 loader = own;
             }
             Class<?> constants = Class.forName("org.h2.engine.Constants", true, loader);
-            int[] v = {constants.getField("VERSION_MAJOR").getInt(null), constants.getField("VERSION_MINOR").getInt(null),
-                    constants.getField("BUILD_ID").getInt(null)};
+            int[] v = {
+                constants.getField("VERSION_MAJOR").getInt(null),
+                constants.getField("VERSION_MINOR").getInt(null),
+                constants.getField("BUILD_ID").getInt(null)
+            };
             return new Found(v, v[0] + "." + v[1] + "." + v[2], loader, source);
         } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
             LOG.log(Level.DEBUG, "Ignoring H2 at " + driver + ": " + e);

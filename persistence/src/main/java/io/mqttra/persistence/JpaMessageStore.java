@@ -40,9 +40,12 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
 
     /** One write, so message and receipt land in the same commit: a crash keeps both or neither. */
     @Override
-    public CompletableFuture<Void> enqueueWithReceipt(long messageId, ApplicationMessage message,
-                                                      List<Reference> references, String publisherClientId,
-                                                      int packetId) {
+    public CompletableFuture<Void> enqueueWithReceipt(
+            long messageId,
+            ApplicationMessage message,
+            List<Reference> references,
+            String publisherClientId,
+            int packetId) {
         List<Reference> refs = List.copyOf(references);
         long receivedAt = System.currentTimeMillis();
         return writer.submit(plan -> {
@@ -55,8 +58,8 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
 
     /** One write, so queue entries and the prepared record's change land in the same commit. */
     @Override
-    public CompletableFuture<Void> enqueuePrepared(long messageId, ApplicationMessage message,
-                                                   List<Reference> references, TransactionId xid, int seq) {
+    public CompletableFuture<Void> enqueuePrepared(
+            long messageId, ApplicationMessage message, List<Reference> references, TransactionId xid, int seq) {
         List<Reference> refs = List.copyOf(references);
         long receivedAt = System.currentTimeMillis();
         String xidKey = xid.key();
@@ -94,9 +97,12 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
         long now = System.currentTimeMillis();
         EntityManager em = emf.createEntityManager();
         try {
-            List<Object[]> rows = em.createQuery("SELECT q, m FROM QueueEntryEntity q, MessageEntity m "
-                            + "WHERE q.clientId = :c AND m.id = q.messageId ORDER BY q.seq", Object[].class)
-                    .setParameter("c", clientId).getResultList();
+            List<Object[]> rows = em.createQuery(
+                            "SELECT q, m FROM QueueEntryEntity q, MessageEntity m "
+                                    + "WHERE q.clientId = :c AND m.id = q.messageId ORDER BY q.seq",
+                            Object[].class)
+                    .setParameter("c", clientId)
+                    .getResultList();
             List<QueuedMessage> inFlight = new ArrayList<>();
             List<QueuedMessage> waiting = new ArrayList<>();
             for (Object[] row : rows) {
@@ -112,8 +118,17 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
                 if (message == null) {
                     continue; // expired before it could be sent [MQTT-3.3.2-5]
                 }
-                waiting.add(new QueuedMessage(q.messageId, message, q.qos, q.retain,
-                        MessageCodec.decodeIds(q.subscriptionIds), q.packetId, q.released, deliveries(q), now, q.seq));
+                waiting.add(new QueuedMessage(
+                        q.messageId,
+                        message,
+                        q.qos,
+                        q.retain,
+                        MessageCodec.decodeIds(q.subscriptionIds),
+                        q.packetId,
+                        q.released,
+                        deliveries(q),
+                        now,
+                        q.seq));
             }
             inFlight.addAll(waiting);
             return inFlight;
@@ -128,9 +143,12 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
         EntityManager em = emf.createEntityManager();
         try {
             List<QueuedMessage> out = new ArrayList<>();
-            for (Object[] row : em.createQuery("SELECT q, m FROM QueueEntryEntity q, MessageEntity m "
-                            + "WHERE q.clientId = :c AND q.packetId <> 0 AND m.id = q.messageId ORDER BY q.seq",
-                    Object[].class).setParameter("c", clientId).getResultList()) {
+            for (Object[] row : em.createQuery(
+                            "SELECT q, m FROM QueueEntryEntity q, MessageEntity m "
+                                    + "WHERE q.clientId = :c AND q.packetId <> 0 AND m.id = q.messageId ORDER BY q.seq",
+                            Object[].class)
+                    .setParameter("c", clientId)
+                    .getResultList()) {
                 out.add(toQueued((QueueEntryEntity) row[0], (MessageEntity) row[1]));
             }
             return out;
@@ -144,8 +162,11 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
         writer.awaitWrites();
         EntityManager em = emf.createEntityManager();
         try {
-            return em.createQuery("SELECT COUNT(q) FROM QueueEntryEntity q WHERE q.clientId = :c AND q.packetId = 0",
-                    Long.class).setParameter("c", clientId).getSingleResult();
+            return em.createQuery(
+                            "SELECT COUNT(q) FROM QueueEntryEntity q WHERE q.clientId = :c AND q.packetId = 0",
+                            Long.class)
+                    .setParameter("c", clientId)
+                    .getSingleResult();
         } finally {
             em.close();
         }
@@ -158,18 +179,22 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
      * are filtered here; the loop continues until {@code max} are found or the queue ends.
      */
     @Override
-    public CompletableFuture<List<QueuedMessage>> loadWaiting(String clientId, long afterPosition, Set<Long> skip,
-                                                              int max) {
+    public CompletableFuture<List<QueuedMessage>> loadWaiting(
+            String clientId, long afterPosition, Set<Long> skip, int max) {
         Set<Long> skipped = Set.copyOf(skip);
         return writer.read(em -> {
             List<QueuedMessage> out = new ArrayList<>(max);
             long after = afterPosition;
             while (out.size() < max) {
                 int limit = max - out.size() + skipped.size();
-                List<Object[]> rows = em.createQuery("SELECT q, m FROM QueueEntryEntity q, MessageEntity m "
-                                + "WHERE q.clientId = :c AND q.seq > :after AND m.id = q.messageId "
-                                + "ORDER BY q.clientId, q.seq", Object[].class)
-                        .setParameter("c", clientId).setParameter("after", after).setMaxResults(limit)
+                List<Object[]> rows = em.createQuery(
+                                "SELECT q, m FROM QueueEntryEntity q, MessageEntity m "
+                                        + "WHERE q.clientId = :c AND q.seq > :after AND m.id = q.messageId "
+                                        + "ORDER BY q.clientId, q.seq",
+                                Object[].class)
+                        .setParameter("c", clientId)
+                        .setParameter("after", after)
+                        .setMaxResults(limit)
                         .getResultList();
                 for (Object[] row : rows) {
                     QueueEntryEntity q = (QueueEntryEntity) row[0];
@@ -188,9 +213,17 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
 
     /** The message as published, with its arrival time: its expiry counts from there, also after a restart. */
     private static QueuedMessage toQueued(QueueEntryEntity q, MessageEntity m) {
-        return new QueuedMessage(q.messageId, MessageCodec.toMessage(m.data, m.receivedAt, m.receivedAt), q.qos,
-                q.retain, MessageCodec.decodeIds(q.subscriptionIds), q.packetId, q.released, deliveries(q),
-                m.receivedAt, q.seq);
+        return new QueuedMessage(
+                q.messageId,
+                MessageCodec.toMessage(m.data, m.receivedAt, m.receivedAt),
+                q.qos,
+                q.retain,
+                MessageCodec.decodeIds(q.subscriptionIds),
+                q.packetId,
+                q.released,
+                deliveries(q),
+                m.receivedAt,
+                q.seq);
     }
 
     private static int deliveries(QueueEntryEntity q) {
@@ -205,7 +238,8 @@ public final class JpaMessageStore implements MessageStore, ExactlyOnceEnqueue {
         writer.awaitWrites();
         EntityManager em = emf.createEntityManager();
         try {
-            Long max = em.createQuery("SELECT MAX(m.id) FROM MessageEntity m", Long.class).getSingleResult();
+            Long max = em.createQuery("SELECT MAX(m.id) FROM MessageEntity m", Long.class)
+                    .getSingleResult();
             return max == null ? 0 : max;
         } finally {
             em.close();

@@ -31,22 +31,35 @@ public final class JpaSessionStore implements SessionStore {
         EntityManager em = emf.createEntityManager();
         try {
             Map<String, List<StoredSubscription>> subs = new HashMap<>();
-            for (SubscriptionEntity s : em.createQuery("SELECT s FROM SubscriptionEntity s",
-                    SubscriptionEntity.class).getResultList()) {
-                subs.computeIfAbsent(s.clientId, c -> new ArrayList<>()).add(new StoredSubscription(s.filter, s.qos,
-                        s.noLocal, s.retainAsPublished, s.retainHandling, s.subscriptionIdentifier));
+            for (SubscriptionEntity s : em.createQuery("SELECT s FROM SubscriptionEntity s", SubscriptionEntity.class)
+                    .getResultList()) {
+                subs.computeIfAbsent(s.clientId, c -> new ArrayList<>())
+                        .add(new StoredSubscription(
+                                s.filter,
+                                s.qos,
+                                s.noLocal,
+                                s.retainAsPublished,
+                                s.retainHandling,
+                                s.subscriptionIdentifier));
             }
             Map<String, Set<Integer>> qos2 = new HashMap<>();
-            for (IncomingQos2Entity q : em.createQuery("SELECT q FROM IncomingQos2Entity q",
-                    IncomingQos2Entity.class).getResultList()) {
+            for (IncomingQos2Entity q : em.createQuery("SELECT q FROM IncomingQos2Entity q", IncomingQos2Entity.class)
+                    .getResultList()) {
                 qos2.computeIfAbsent(q.clientId, c -> new HashSet<>()).add(q.packetId);
             }
             List<StoredSession> out = new ArrayList<>();
-            for (SessionEntity s : em.createQuery("SELECT s FROM SessionEntity s ORDER BY s.clientId",
-                    SessionEntity.class).getResultList()) {
-                out.add(new StoredSession(s.clientId, s.protocolLevel, s.expiryInterval,
-                        MessageCodec.toMessage(s.will, now, now), s.willDelay,
-                        subs.get(s.clientId), qos2.get(s.clientId), s.disconnectedAt));
+            for (SessionEntity s : em.createQuery(
+                            "SELECT s FROM SessionEntity s ORDER BY s.clientId", SessionEntity.class)
+                    .getResultList()) {
+                out.add(new StoredSession(
+                        s.clientId,
+                        s.protocolLevel,
+                        s.expiryInterval,
+                        MessageCodec.toMessage(s.will, now, now),
+                        s.willDelay,
+                        subs.get(s.clientId),
+                        qos2.get(s.clientId),
+                        s.disconnectedAt));
             }
             return out;
         } finally {

@@ -29,6 +29,7 @@ public final class JpaStores implements AutoCloseable {
 
     /** The persistence unit in this jar's {@code META-INF/persistence.xml}. */
     public static final String UNIT = "mqtt-ra-store";
+
     private static final AtomicInteger SESSIONS = new AtomicInteger();
 
     private final EntityManagerFactory emf;
@@ -60,7 +61,8 @@ public final class JpaStores implements AutoCloseable {
      */
     public static JpaStores open(StoreSettings settings, Executor threads) {
         H2Engine.Pool h2 = settings.jdbcUrl() != null && settings.jdbcUrl().startsWith("jdbc:h2:")
-                ? H2Engine.pool(settings.jdbcUrl(), settings.user(), settings.password()) : null;
+                ? H2Engine.pool(settings.jdbcUrl(), settings.user(), settings.password())
+                : null;
         try {
             return open(settings, threads, h2);
         } catch (RuntimeException e) {
@@ -88,10 +90,20 @@ public final class JpaStores implements AutoCloseable {
             SchemaVersion.migrate(emf, found);
             long firstSeq = startUp(emf);
             CommitStatistics commits = new CommitStatistics();
-            GroupCommitWriter writer = new GroupCommitWriter(emf, threads, settings.maxBatch(), firstSeq,
-                    new Cleanup(), settings.cleanupInterval().toMillis(), commits);
-            LOG.log(Level.INFO, () -> "MQTT store open on " + (settings.jdbcUrl() != null
-                    ? settings.jdbcUrl() : "DataSource " + settings.dataSource()));
+            GroupCommitWriter writer = new GroupCommitWriter(
+                    emf,
+                    threads,
+                    settings.maxBatch(),
+                    firstSeq,
+                    new Cleanup(),
+                    settings.cleanupInterval().toMillis(),
+                    commits);
+            LOG.log(
+                    Level.INFO,
+                    () -> "MQTT store open on "
+                            + (settings.jdbcUrl() != null
+                                    ? settings.jdbcUrl()
+                                    : "DataSource " + settings.dataSource()));
             return new JpaStores(emf, writer, h2, commits);
         } catch (RuntimeException e) {
             emf.close();
@@ -108,8 +120,10 @@ public final class JpaStores implements AutoCloseable {
         try {
             em.getTransaction().begin();
             em.createQuery("UPDATE SessionEntity s SET s.disconnectedAt = :now WHERE s.disconnectedAt IS NULL")
-                    .setParameter("now", System.currentTimeMillis()).executeUpdate();
-            Long maxSeq = em.createQuery("SELECT MAX(q.seq) FROM QueueEntryEntity q", Long.class).getSingleResult();
+                    .setParameter("now", System.currentTimeMillis())
+                    .executeUpdate();
+            Long maxSeq = em.createQuery("SELECT MAX(q.seq) FROM QueueEntryEntity q", Long.class)
+                    .getSingleResult();
             em.getTransaction().commit();
             return maxSeq == null ? 1 : maxSeq + 1;
         } finally {

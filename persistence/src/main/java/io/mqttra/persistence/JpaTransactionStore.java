@@ -38,8 +38,8 @@ public final class JpaTransactionStore implements TransactionStore {
     }
 
     @Override
-    public CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
-                                           List<Acknowledgement> acknowledgements) {
+    public CompletableFuture<Void> prepare(
+            TransactionId xid, List<ApplicationMessage> messages, List<Acknowledgement> acknowledgements) {
         List<PreparedMessageEntity> rows = rows(xid, messages, acknowledgements, false);
         return write(em -> {
             delete(em, xid);
@@ -52,15 +52,18 @@ public final class JpaTransactionStore implements TransactionStore {
      * record anyway, and beans that answer at the same time then share one commit.
      */
     @Override
-    public CompletableFuture<Void> commitOnePhase(TransactionId xid, List<ApplicationMessage> messages,
-                                                  List<Acknowledgement> acknowledgements) {
+    public CompletableFuture<Void> commitOnePhase(
+            TransactionId xid, List<ApplicationMessage> messages, List<Acknowledgement> acknowledgements) {
         List<PreparedMessageEntity> rows = rows(xid, messages, acknowledgements, true);
         return writer.submit(plan -> plan.recordCommitted(rows));
     }
 
     /** A branch's record: prepared, or already committed. */
-    private static List<PreparedMessageEntity> rows(TransactionId xid, List<ApplicationMessage> messages,
-                                                    List<Acknowledgement> acknowledgements, boolean committed) {
+    private static List<PreparedMessageEntity> rows(
+            TransactionId xid,
+            List<ApplicationMessage> messages,
+            List<Acknowledgement> acknowledgements,
+            boolean committed) {
         long now = System.currentTimeMillis();
         Long committedAt = committed ? now : null;
         List<PreparedMessageEntity> rows = new ArrayList<>(messages.size() + acknowledgements.size());
@@ -96,9 +99,12 @@ public final class JpaTransactionStore implements TransactionStore {
         long now = System.currentTimeMillis();
         return write(em -> {
             em.createQuery("DELETE FROM PreparedMessageEntity p WHERE p.xidKey = :key AND p.ackClientId IS NULL")
-                    .setParameter("key", xid.key()).executeUpdate();
+                    .setParameter("key", xid.key())
+                    .executeUpdate();
             em.createQuery("UPDATE PreparedMessageEntity p SET p.committedAt = :now WHERE p.xidKey = :key")
-                    .setParameter("now", now).setParameter("key", xid.key()).executeUpdate();
+                    .setParameter("now", now)
+                    .setParameter("key", xid.key())
+                    .executeUpdate();
         });
     }
 
@@ -124,14 +130,15 @@ public final class JpaTransactionStore implements TransactionStore {
         long now = System.currentTimeMillis();
         EntityManager em = emf.createEntityManager();
         try {
-            List<PreparedMessageEntity> rows = em.createQuery(query, PreparedMessageEntity.class).getResultList();
+            List<PreparedMessageEntity> rows =
+                    em.createQuery(query, PreparedMessageEntity.class).getResultList();
             Map<String, TransactionId> ids = new LinkedHashMap<>();
             Map<String, List<ApplicationMessage>> messages = new LinkedHashMap<>();
             Map<String, List<Acknowledgement>> acks = new LinkedHashMap<>();
             Map<String, List<Integer>> seqs = new LinkedHashMap<>();
             for (PreparedMessageEntity row : rows) {
-                ids.computeIfAbsent(row.xidKey,
-                        k -> new TransactionId(row.formatId, row.globalTransactionId, row.branchQualifier));
+                ids.computeIfAbsent(
+                        row.xidKey, k -> new TransactionId(row.formatId, row.globalTransactionId, row.branchQualifier));
                 List<ApplicationMessage> list = messages.computeIfAbsent(row.xidKey, k -> new ArrayList<>());
                 List<Acknowledgement> ackList = acks.computeIfAbsent(row.xidKey, k -> new ArrayList<>());
                 if (row.ackClientId != null) {
@@ -146,8 +153,8 @@ public final class JpaTransactionStore implements TransactionStore {
                 }
             }
             List<PreparedTransaction> out = new ArrayList<>(ids.size());
-            ids.forEach((key, id) -> out.add(new PreparedTransaction(id, messages.get(key), acks.get(key),
-                    seqs.getOrDefault(key, List.of()))));
+            ids.forEach((key, id) -> out.add(
+                    new PreparedTransaction(id, messages.get(key), acks.get(key), seqs.getOrDefault(key, List.of()))));
             return out;
         } finally {
             em.close();
@@ -160,8 +167,8 @@ public final class JpaTransactionStore implements TransactionStore {
         try {
             List<Acknowledgement> out = new ArrayList<>();
             for (PreparedMessageEntity row : em.createQuery(
-                    "SELECT p FROM PreparedMessageEntity p WHERE p.committedAt IS NOT NULL AND p.ackClientId IS NOT NULL",
-                    PreparedMessageEntity.class)
+                            "SELECT p FROM PreparedMessageEntity p WHERE p.committedAt IS NOT NULL AND p.ackClientId IS NOT NULL",
+                            PreparedMessageEntity.class)
                     .getResultList()) {
                 out.add(new Acknowledgement(row.ackClientId, row.ackMessageId));
             }
@@ -175,14 +182,16 @@ public final class JpaTransactionStore implements TransactionStore {
     public CompletableFuture<Void> purgeCommitted(long epochMillis) {
         return write(em -> em.createQuery(
                         "DELETE FROM PreparedMessageEntity p WHERE p.committedAt IS NOT NULL AND p.committedAt < :t"
-                        // a committed message leaves the record only once it is routed
-                        + " AND p.ackClientId IS NOT NULL")
-                .setParameter("t", epochMillis).executeUpdate());
+                                // a committed message leaves the record only once it is routed
+                                + " AND p.ackClientId IS NOT NULL")
+                .setParameter("t", epochMillis)
+                .executeUpdate());
     }
 
     private static void delete(EntityManager em, TransactionId xid) {
         em.createQuery("DELETE FROM PreparedMessageEntity p WHERE p.xidKey = :key")
-                .setParameter("key", xid.key()).executeUpdate();
+                .setParameter("key", xid.key())
+                .executeUpdate();
     }
 
     private CompletableFuture<Void> write(Consumer<EntityManager> change) {

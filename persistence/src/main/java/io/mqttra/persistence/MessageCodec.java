@@ -14,8 +14,7 @@ import java.util.List;
 /** Converts between the engine's message types and their columns. */
 final class MessageCodec {
 
-    private MessageCodec() {
-    }
+    private MessageCodec() {}
 
     static MessageData toData(ApplicationMessage m) {
         MessageData d = new MessageData();
@@ -44,8 +43,12 @@ final class MessageCodec {
             return null;
         }
         PublishProperties properties = PublishProperties.NONE;
-        boolean hasProperties = d.payloadUtf8 != null || d.expiryInterval != null || d.contentType != null
-                || d.responseTopic != null || d.correlationData != null || d.userProperties != null;
+        boolean hasProperties = d.payloadUtf8 != null
+                || d.expiryInterval != null
+                || d.contentType != null
+                || d.responseTopic != null
+                || d.correlationData != null
+                || d.userProperties != null;
         if (hasProperties) {
             PublishProperties.Builder b = PublishProperties.builder();
             if (d.payloadUtf8 != null) {
@@ -62,8 +65,8 @@ final class MessageCodec {
             decodeUserProperties(d.userProperties, b);
             properties = b.build();
         }
-        return new ApplicationMessage(d.topic, d.payload, d.qos == null ? 0 : d.qos,
-                Boolean.TRUE.equals(d.retain), properties);
+        return new ApplicationMessage(
+                d.topic, d.payload, d.qos == null ? 0 : d.qos, Boolean.TRUE.equals(d.retain), properties);
     }
 
     /** Epoch ms after which the message must not be delivered, or null. */

@@ -12,6 +12,7 @@ public class MessageData {
 
     /** MQTT strings and payloads are bounded by the packet size; these lengths only size the columns. */
     static final int MAX_STRING = 65535;
+
     static final int MAX_BYTES = 268_435_455;
 
     @Column(name = "TOPIC", length = MAX_STRING)

@@ -67,8 +67,7 @@ public class PreparedMessageEntity {
         String xidKey;
         int seq;
 
-        public Key() {
-        }
+        public Key() {}
 
         @Override
         public boolean equals(Object o) {

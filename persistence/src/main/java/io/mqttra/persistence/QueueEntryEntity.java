@@ -21,9 +21,12 @@ import org.eclipse.persistence.annotations.PrimaryKey;
 @Entity
 @IdClass(QueueEntryEntity.Key.class)
 @PrimaryKey(columns = {@Column(name = "MESSAGE_ID"), @Column(name = "CLIENT_ID")})
-@Table(name = "MQTT_QUEUE_ENTRY", indexes = {
-        // A session's queue is read a page at a time in this order (SchemaVersion 2).
-        @Index(name = "MQTT_QUEUE_ENTRY_ORDER", columnList = "CLIENT_ID, SEQ")})
+@Table(
+        name = "MQTT_QUEUE_ENTRY",
+        indexes = {
+            // A session's queue is read a page at a time in this order (SchemaVersion 2).
+            @Index(name = "MQTT_QUEUE_ENTRY_ORDER", columnList = "CLIENT_ID, SEQ")
+        })
 public class QueueEntryEntity {
 
     @Id
@@ -67,8 +70,7 @@ public class QueueEntryEntity {
         String clientId;
         long messageId;
 
-        public Key() {
-        }
+        public Key() {}
 
         Key(String clientId, long messageId) {
             this.clientId = clientId;

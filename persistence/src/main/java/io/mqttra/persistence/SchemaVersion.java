@@ -44,15 +44,14 @@ final class SchemaVersion {
      */
     private static final Map<Integer, List<Step>> MIGRATIONS = Map.of(
             // 2: sessions page their queue in by (client, sequence) instead of loading it whole.
-            2, List.of(sql("CREATE INDEX IF NOT EXISTS MQTT_QUEUE_ENTRY_ORDER ON " + Sql.QUEUE_ENTRY
-                    + " (CLIENT_ID, SEQ)")),
+            2,
+                    List.of(sql("CREATE INDEX IF NOT EXISTS MQTT_QUEUE_ENTRY_ORDER ON " + Sql.QUEUE_ENTRY
+                            + " (CLIENT_ID, SEQ)")),
             // 3: "is this message still referenced" probes use the primary key's prefix, so the separate
             // MESSAGE_ID index, one more B-tree written by every enqueue on the single writer, goes.
-            3, List.of(SchemaVersion::messageFirstQueueKey,
-                    sql("DROP INDEX IF EXISTS MQTT_QUEUE_ENTRY_MESSAGE")));
+            3, List.of(SchemaVersion::messageFirstQueueKey, sql("DROP INDEX IF EXISTS MQTT_QUEUE_ENTRY_MESSAGE")));
 
-    private SchemaVersion() {
-    }
+    private SchemaVersion() {}
 
     /** The version in the database, 0 when it has no store tables yet. Reads only. */
     static int read(EntityManagerFactory emf) {
@@ -96,7 +95,7 @@ final class SchemaVersion {
     }
 
     /** A table's primary key: its constraint name and its columns in key order (upper case); none: empty. */
-    private record StoredKey(String name, List<String> columns) { }
+    private record StoredKey(String name, List<String> columns) {}
 
     private static StoredKey primaryKey(Connection c, String table) throws SQLException {
         String stored = storedName(c, table);
@@ -105,7 +104,8 @@ final class SchemaVersion {
         if (stored != null) {
             try (ResultSet rs = c.getMetaData().getPrimaryKeys(null, c.getSchema(), stored)) {
                 while (rs.next()) {
-                    columns.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME").toUpperCase(Locale.ROOT));
+                    columns.put(
+                            rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME").toUpperCase(Locale.ROOT));
                     name = rs.getString("PK_NAME");
                 }
             }
@@ -127,8 +127,8 @@ final class SchemaVersion {
             if (!key.columns().isEmpty()) {
                 s.execute("ALTER TABLE " + Sql.QUEUE_ENTRY + " DROP CONSTRAINT \"" + key.name() + "\"");
             }
-            s.execute("ALTER TABLE " + Sql.QUEUE_ENTRY + " ADD PRIMARY KEY (" + String.join(", ", QUEUE_ENTRY_KEY)
-                    + ")");
+            s.execute(
+                    "ALTER TABLE " + Sql.QUEUE_ENTRY + " ADD PRIMARY KEY (" + String.join(", ", QUEUE_ENTRY_KEY) + ")");
         }
     }
 
@@ -171,11 +171,13 @@ final class SchemaVersion {
             row.version = CURRENT;
             row.updatedAt = System.currentTimeMillis();
             em.getTransaction().commit();
-            LOG.log(Level.INFO, "MQTT store schema " + (found == 0 ? "created" : "migrated from version " + found)
-                    + " at version " + CURRENT);
+            LOG.log(
+                    Level.INFO,
+                    "MQTT store schema " + (found == 0 ? "created" : "migrated from version " + found) + " at version "
+                            + CURRENT);
         } catch (SQLException e) {
-            throw new PersistenceException("cannot migrate the MQTT store schema from version " + found + ": "
-                    + e.getMessage(), e);
+            throw new PersistenceException(
+                    "cannot migrate the MQTT store schema from version " + found + ": " + e.getMessage(), e);
         } finally {
             if (em.getTransaction().isActive()) {
                 em.getTransaction().rollback();

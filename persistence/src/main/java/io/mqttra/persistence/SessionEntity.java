@@ -40,9 +40,17 @@ public class SessionEntity {
     @AttributeOverride(name = "retain", column = @Column(name = "WILL_RETAIN"))
     @AttributeOverride(name = "payloadUtf8", column = @Column(name = "WILL_PAYLOAD_UTF8"))
     @AttributeOverride(name = "expiryInterval", column = @Column(name = "WILL_EXPIRY_INTERVAL"))
-    @AttributeOverride(name = "contentType", column = @Column(name = "WILL_CONTENT_TYPE", length = MessageData.MAX_STRING))
-    @AttributeOverride(name = "responseTopic", column = @Column(name = "WILL_RESPONSE_TOPIC", length = MessageData.MAX_STRING))
-    @AttributeOverride(name = "correlationData", column = @Column(name = "WILL_CORRELATION_DATA", length = MessageData.MAX_STRING))
-    @AttributeOverride(name = "userProperties", column = @Column(name = "WILL_USER_PROPERTIES", length = MessageData.MAX_BYTES))
+    @AttributeOverride(
+            name = "contentType",
+            column = @Column(name = "WILL_CONTENT_TYPE", length = MessageData.MAX_STRING))
+    @AttributeOverride(
+            name = "responseTopic",
+            column = @Column(name = "WILL_RESPONSE_TOPIC", length = MessageData.MAX_STRING))
+    @AttributeOverride(
+            name = "correlationData",
+            column = @Column(name = "WILL_CORRELATION_DATA", length = MessageData.MAX_STRING))
+    @AttributeOverride(
+            name = "userProperties",
+            column = @Column(name = "WILL_USER_PROPERTIES", length = MessageData.MAX_BYTES))
     MessageData will;
 }

@@ -11,6 +11,5 @@ final class Sql {
     static final String PREPARED_MESSAGE = "MQTT_PREPARED_MESSAGE";
     static final String SCHEMA_VERSION = "MQTT_SCHEMA_VERSION";
 
-    private Sql() {
-    }
+    private Sql() {}
 }

@@ -16,8 +16,8 @@ import javax.sql.DataSource;
  * @param maxBatch        most writes committed in one transaction
  * @param cleanupInterval how often the background cleanup runs
  */
-public record StoreSettings(String jdbcUrl, String user, String password, DataSource dataSource, int maxBatch,
-                            Duration cleanupInterval) {
+public record StoreSettings(
+        String jdbcUrl, String user, String password, DataSource dataSource, int maxBatch, Duration cleanupInterval) {
 
     private static final System.Logger LOG = System.getLogger(StoreSettings.class.getName());
     public static final int DEFAULT_MAX_BATCH = 2000;

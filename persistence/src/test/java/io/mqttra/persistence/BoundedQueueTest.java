@@ -73,7 +73,10 @@ class BoundedQueueTest {
             AtomicReference<String> wrong = new AtomicReference<>();
             Mqtt5AsyncClient sub = client("drain", broker.port());
             sub.publishes(MqttGlobalPublishFilter.ALL, TestTraffic.inOrderOnce(next, wrong));
-            Mqtt5ConnAck ack = sub.connectWith().cleanStart(false).sessionExpiryInterval(3600).send()
+            Mqtt5ConnAck ack = sub.connectWith()
+                    .cleanStart(false)
+                    .sessionExpiryInterval(3600)
+                    .send()
                     .get(30, TimeUnit.SECONDS);
             assertThat(ack.isSessionPresent()).isTrue();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -102,7 +105,11 @@ class BoundedQueueTest {
         List<CompletableFuture<?>> acks = new ArrayList<>(MESSAGES);
         for (int i = 0; i < MESSAGES; i++) {
             byte[] payload = ByteBuffer.allocate(PAYLOAD).putInt(i).array();
-            acks.add(pub.publishWith().topic("load/data").qos(MqttQos.AT_LEAST_ONCE).payload(payload).send());
+            acks.add(pub.publishWith()
+                    .topic("load/data")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(payload)
+                    .send());
         }
         // PUBACK means durable for the offline session.
         CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(5, TimeUnit.MINUTES);
@@ -110,6 +117,10 @@ class BoundedQueueTest {
     }
 
     private static Mqtt5AsyncClient client(String id, int port) {
-        return Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(port).buildAsync();
+        return Mqtt5Client.builder()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
     }
 }

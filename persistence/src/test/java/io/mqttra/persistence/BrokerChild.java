@@ -25,8 +25,14 @@ public final class BrokerChild {
         StoreSettings settings = StoreSettings.h2File(Path.of(args[0]))
                 .withCleanupInterval(java.time.Duration.ofMillis(Long.parseLong(args[2])));
         JpaStores store = JpaStores.open(settings, TestDatabases.THREADS);
-        MqttBroker broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2)
-                .maxQueuedMessages(Integer.parseInt(args[1])).build(), null, store.stores());
+        MqttBroker broker = new MqttBroker(
+                BrokerConfig.builder()
+                        .port(0)
+                        .ioThreads(2)
+                        .maxQueuedMessages(Integer.parseInt(args[1]))
+                        .build(),
+                null,
+                store.stores());
         broker.start();
         System.out.println("PORT " + broker.port());
         System.out.flush();
@@ -44,8 +50,10 @@ public final class BrokerChild {
                 System.gc();
                 Runtime rt = Runtime.getRuntime();
                 System.out.println("STATS " + queued + " "
-                        + (rt.totalMemory() - rt.freeMemory()) + " " + store.messages().storedMessageCount() + " "
-                        + store.messages().queueEntryCount() + " " + broker.administration().sessions().size());
+                        + (rt.totalMemory() - rt.freeMemory()) + " "
+                        + store.messages().storedMessageCount() + " "
+                        + store.messages().queueEntryCount() + " "
+                        + broker.administration().sessions().size());
             } else if (line.equals("STOP")) {
                 broker.stop();
                 store.close();
@@ -57,6 +65,5 @@ public final class BrokerChild {
         }
     }
 
-    private BrokerChild() {
-    }
+    private BrokerChild() {}
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class BrokerProcess implements AutoCloseable {
 
     /** What {@code STATS} reports. */
-    record Stats(long queued, long usedHeap, long storedMessages, long queueEntries, int sessions) { }
+    record Stats(long queued, long usedHeap, long storedMessages, long queueEntries, int sessions) {}
 
     private final Process process;
     private final BufferedReader out;
@@ -22,11 +22,19 @@ final class BrokerProcess implements AutoCloseable {
     private final int port;
 
     BrokerProcess(Path h2Dir, String maxHeap, int maxQueued, long cleanupMillis, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                BrokerChild.class.getName(), h2Dir.toString(), Integer.toString(maxQueued),
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap,
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BrokerChild.class.getName(),
+                h2Dir.toString(),
+                Integer.toString(maxQueued),
                 Long.toString(cleanupMillis)));
-        process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        process = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
         String first = readLine();
@@ -43,7 +51,11 @@ final class BrokerProcess implements AutoCloseable {
     Stats stats(String clientId) throws IOException {
         in.println("STATS " + clientId);
         String[] f = readLine().split(" ");
-        return new Stats(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
+        return new Stats(
+                Long.parseLong(f[1]),
+                Long.parseLong(f[2]),
+                Long.parseLong(f[3]),
+                Long.parseLong(f[4]),
                 Integer.parseInt(f[5]));
     }
 

@@ -37,26 +37,41 @@ class CleanStartLateMessageH2Test {
             // each message for all of them between matching it and writing its queue entries, which widens the window
             // in which the Clean Start's delete of the session comes first.
             for (int i = 0; i < BYSTANDERS; i++) {
-                Mqtt5AsyncClient b = Mqtt5Client.builder().identifier("bystander-" + i).serverHost("127.0.0.1")
-                        .serverPort(broker.port()).buildAsync();
-                b.connectWith().cleanStart(true).sessionExpiryInterval(600).send().get(10, TimeUnit.SECONDS);
-                b.subscribeWith().topicFilter("stream/#").qos(MqttQos.AT_MOST_ONCE).send().get(10, TimeUnit.SECONDS);
+                Mqtt5AsyncClient b = Mqtt5Client.builder()
+                        .identifier("bystander-" + i)
+                        .serverHost("127.0.0.1")
+                        .serverPort(broker.port())
+                        .buildAsync();
+                b.connectWith()
+                        .cleanStart(true)
+                        .sessionExpiryInterval(600)
+                        .send()
+                        .get(10, TimeUnit.SECONDS);
+                b.subscribeWith()
+                        .topicFilter("stream/#")
+                        .qos(MqttQos.AT_MOST_ONCE)
+                        .send()
+                        .get(10, TimeUnit.SECONDS);
                 b.disconnect().get(10, TimeUnit.SECONDS);
             }
             AtomicBoolean streaming = new AtomicBoolean(true);
             AtomicInteger published = new AtomicInteger();
-            CompletableFuture<Void> stream = CompletableFuture.runAsync(
-                    () -> TestTraffic.streamQos1(broker.port(), streaming, published));
+            CompletableFuture<Void> stream =
+                    CompletableFuture.runAsync(() -> TestTraffic.streamQos1(broker.port(), streaming, published));
             try {
                 for (int round = 0; round < ROUNDS; round++) {
                     assertThat(TestTraffic.takeFromStream(client(broker.port()), 200))
-                            .as("the stream reaches the subscriber").isGreaterThanOrEqualTo(200);
+                            .as("the stream reaches the subscriber")
+                            .isGreaterThanOrEqualTo(200);
 
                     AtomicInteger late = new AtomicInteger();
                     Mqtt5AsyncClient fresh = client(broker.port());
                     fresh.publishes(MqttGlobalPublishFilter.ALL, p -> late.incrementAndGet(), true); // never acked
                     try {
-                        fresh.connectWith().cleanStart(true).sessionExpiryInterval(600).send()
+                        fresh.connectWith()
+                                .cleanStart(true)
+                                .sessionExpiryInterval(600)
+                                .send()
                                 .get(10, TimeUnit.SECONDS);
                     } catch (java.util.concurrent.ExecutionException e) {
                         leaks.add("round " + round + ": " + e.getCause().getMessage());
@@ -79,22 +94,37 @@ class CleanStartLateMessageH2Test {
         }
         try (BrokerProcess broker = new BrokerProcess(dir, "256m", 100_000, 60_000, LOG)) {
             BrokerProcess.Stats s = broker.stats("sub");
-            assertThat(s.sessions()).as("the new session and the bystanders, restored").isEqualTo(1 + BYSTANDERS);
-            assertThat(s.queueEntries()).as("stored queue entries, of the new session only").isZero();
+            assertThat(s.sessions())
+                    .as("the new session and the bystanders, restored")
+                    .isEqualTo(1 + BYSTANDERS);
+            assertThat(s.queueEntries())
+                    .as("stored queue entries, of the new session only")
+                    .isZero();
             AtomicInteger got = new AtomicInteger();
             Mqtt5AsyncClient again = client(broker.port());
             again.publishes(MqttGlobalPublishFilter.ALL, p -> got.incrementAndGet());
-            assertThat(again.connectWith().cleanStart(false).sessionExpiryInterval(600).send()
-                    .get(10, TimeUnit.SECONDS).isSessionPresent()).isTrue();
+            assertThat(again.connectWith()
+                            .cleanStart(false)
+                            .sessionExpiryInterval(600)
+                            .send()
+                            .get(10, TimeUnit.SECONDS)
+                            .isSessionPresent())
+                    .isTrue();
             Thread.sleep(500);
             assertThat(got.get()).as("messages the restored new session got").isZero();
             again.disconnect().get(10, TimeUnit.SECONDS);
             broker.stop();
         }
-        assertThat(leaks).as("rounds whose new session got messages of the discarded one").isEmpty();
+        assertThat(leaks)
+                .as("rounds whose new session got messages of the discarded one")
+                .isEmpty();
     }
 
     private static Mqtt5AsyncClient client(int port) {
-        return Mqtt5Client.builder().identifier("sub").serverHost("127.0.0.1").serverPort(port).buildAsync();
+        return Mqtt5Client.builder()
+                .identifier("sub")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
     }
 }

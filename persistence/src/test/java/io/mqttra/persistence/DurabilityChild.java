@@ -23,8 +23,12 @@ public final class DurabilityChild {
         StoreSettings settings = StoreSettings.jdbc(args[0], args[1], args[2]);
         int publishers = 4;
         JpaStores store = JpaStores.open(settings, TestDatabases.THREADS);
-        store.sessions().saveSession(new StoredSession("sub-qos1", 4, 0xFFFF_FFFFL, null, 0, null, null)).join();
-        store.sessions().saveSession(new StoredSession("sub-qos2", 5, 0xFFFF_FFFFL, null, 0, null, null)).join();
+        store.sessions()
+                .saveSession(new StoredSession("sub-qos1", 4, 0xFFFF_FFFFL, null, 0, null, null))
+                .join();
+        store.sessions()
+                .saveSession(new StoredSession("sub-qos2", 5, 0xFFFF_FFFFL, null, 0, null, null))
+                .join();
         System.out.println("READY");
         System.out.flush();
         AtomicLong ids = new AtomicLong(store.messages().maxMessageId());
@@ -37,13 +41,13 @@ public final class DurabilityChild {
 
     private static void publish(JpaStores store, AtomicLong ids) {
         Semaphore inFlight = new Semaphore(100); // like a client's Receive Maximum
-        List<Reference> refs = List.of(new Reference("sub-qos1", 1, false, null),
-                new Reference("sub-qos2", 2, false, List.of(7)));
+        List<Reference> refs =
+                List.of(new Reference("sub-qos1", 1, false, null), new Reference("sub-qos2", 2, false, List.of(7)));
         while (true) {
             inFlight.acquireUninterruptibly();
             long id = ids.incrementAndGet();
-            ApplicationMessage m = new ApplicationMessage("data/" + id,
-                    ("message " + id).getBytes(StandardCharsets.UTF_8), 2, false, null);
+            ApplicationMessage m = new ApplicationMessage(
+                    "data/" + id, ("message " + id).getBytes(StandardCharsets.UTF_8), 2, false, null);
             CompletableFuture<Void> queued = store.messages().enqueue(id, m, refs);
             CompletableFuture<Void> retained = id % 10 == 0
                     ? store.retained().put(new ApplicationMessage("retained/" + id, m.payload(), 1, true, null))
@@ -72,6 +76,5 @@ public final class DurabilityChild {
         }
     }
 
-    private DurabilityChild() {
-    }
+    private DurabilityChild() {}
 }

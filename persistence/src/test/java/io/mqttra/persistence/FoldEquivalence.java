@@ -45,7 +45,8 @@ final class FoldEquivalence {
         for (int i = 0; i < n; i++) {
             pending.add(step(jpa));
             if (random.nextInt(200) == 0) {
-                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                        .join();
                 pending.clear();
             }
         }
@@ -57,8 +58,14 @@ final class FoldEquivalence {
         int op = random.nextInt(100);
         if (op < 6) {
             sessions.add(c);
-            StoredSession s = new StoredSession(c, 4 + random.nextInt(2), 3600 + random.nextInt(1000),
-                    random.nextBoolean() ? null : msg("will/" + c), random.nextInt(5), null, null);
+            StoredSession s = new StoredSession(
+                    c,
+                    4 + random.nextInt(2),
+                    3600 + random.nextInt(1000),
+                    random.nextBoolean() ? null : msg("will/" + c),
+                    random.nextInt(5),
+                    null,
+                    null);
             oracle.sessions().saveSession(s);
             return jpa.sessions().saveSession(s);
         } else if (op < 9) {
@@ -66,8 +73,13 @@ final class FoldEquivalence {
             oracle.sessions().deleteSession(c);
             return jpa.sessions().deleteSession(c);
         } else if (op < 15) {
-            StoredSubscription s = new StoredSubscription(FILTERS.get(random.nextInt(FILTERS.size())),
-                    random.nextInt(3), random.nextBoolean(), random.nextBoolean(), random.nextInt(3), random.nextInt(9));
+            StoredSubscription s = new StoredSubscription(
+                    FILTERS.get(random.nextInt(FILTERS.size())),
+                    random.nextInt(3),
+                    random.nextBoolean(),
+                    random.nextBoolean(),
+                    random.nextInt(3),
+                    random.nextInt(9));
             oracle.sessions().saveSubscription(c, s);
             return jpa.sessions().saveSubscription(c, s);
         } else if (op < 18) {
@@ -87,7 +99,10 @@ final class FoldEquivalence {
             for (int k = 0; k < CLIENTS.size(); k++) {
                 String target = CLIENTS.get(k);
                 if (sessions.contains(target) && random.nextInt(3) > 0) {
-                    refs.add(new Reference(target, 1 + random.nextInt(2), random.nextBoolean(),
+                    refs.add(new Reference(
+                            target,
+                            1 + random.nextInt(2),
+                            random.nextBoolean(),
                             random.nextBoolean() ? List.of() : List.of(random.nextInt(9) + 1)));
                     queued.add(new long[] {k, nextId});
                 }
@@ -114,8 +129,12 @@ final class FoldEquivalence {
             oracle.messages().remove(tc, id);
             return jpa.messages().remove(tc, id);
         } else if (op < 96) {
-            ApplicationMessage m = new ApplicationMessage("r/" + random.nextInt(4),
-                    ("v" + random.nextInt(100)).getBytes(StandardCharsets.UTF_8), random.nextInt(3), true, null);
+            ApplicationMessage m = new ApplicationMessage(
+                    "r/" + random.nextInt(4),
+                    ("v" + random.nextInt(100)).getBytes(StandardCharsets.UTF_8),
+                    random.nextInt(3),
+                    true,
+                    null);
             oracle.retained().put(m);
             return jpa.retained().put(m);
         }
@@ -125,8 +144,12 @@ final class FoldEquivalence {
     }
 
     private ApplicationMessage msg(String topic) {
-        return new ApplicationMessage(topic, ("p" + random.nextInt()).getBytes(StandardCharsets.UTF_8),
-                random.nextInt(3), random.nextBoolean(), null);
+        return new ApplicationMessage(
+                topic,
+                ("p" + random.nextInt()).getBytes(StandardCharsets.UTF_8),
+                random.nextInt(3),
+                random.nextBoolean(),
+                null);
     }
 
     /** Asserts that both stores load the same sessions, queues and retained messages. */
@@ -141,12 +164,15 @@ final class FoldEquivalence {
     }
 
     private static List<String> describeSessions(Stores s) {
-        return s.sessions().loadSessions().stream().sorted(Comparator.comparing(StoredSession::clientId))
+        return s.sessions().loadSessions().stream()
+                .sorted(Comparator.comparing(StoredSession::clientId))
                 .map(x -> x.clientId() + " v" + x.protocolLevel() + " e" + x.expiryIntervalSeconds()
                         + " d" + x.willDelaySeconds() + " will=" + describe(x.will())
-                        + " subs=" + new TreeMap<>(x.subscriptions().stream()
-                        .collect(Collectors.toMap(StoredSubscription::filter, StoredSubscription::toString)))
-                        + " qos2=" + new TreeMap<>(x.incomingQos2().stream().collect(Collectors.toMap(i -> i, i -> i))).keySet())
+                        + " subs="
+                        + new TreeMap<>(x.subscriptions().stream()
+                                .collect(Collectors.toMap(StoredSubscription::filter, StoredSubscription::toString)))
+                        + " qos2="
+                        + new TreeMap<>(x.incomingQos2().stream().collect(Collectors.toMap(i -> i, i -> i))).keySet())
                 .toList();
     }
 
@@ -164,8 +190,10 @@ final class FoldEquivalence {
     }
 
     private static String describe(ApplicationMessage m) {
-        return m == null ? "-" : m.topic() + "/" + new String(m.payload(), StandardCharsets.UTF_8) + "/q" + m.qos()
-                + "/r" + m.retain();
+        return m == null
+                ? "-"
+                : m.topic() + "/" + new String(m.payload(), StandardCharsets.UTF_8) + "/q" + m.qos() + "/r"
+                        + m.retain();
     }
 
     @SuppressWarnings("unused")

@@ -22,13 +22,26 @@ class H2EngineTest {
     void newestVisibleH2IsUsedEvenWhenAnOlderOneComesFirst() throws Exception {
         Path repo = Path.of(System.getProperty("user.home"), ".m2", "repository", "com", "h2database", "h2");
         Path old = repo.resolve("2.2.224").resolve("h2-2.2.224.jar");
-        Path current = Path.of(org.h2.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path current = Path.of(org.h2.Driver.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         assumeTrue(Files.exists(old), "H2 2.2.224 in the local Maven repository");
-        Path classes = Path.of(H2Engine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(H2Engine.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
 
         // Older jar first, like Payara's common class path ahead of the RAR's own jars.
-        try (URLClassLoader server = new URLClassLoader(new URL[] {old.toUri().toURL(), current.toUri().toURL(),
-                classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader server = new URLClassLoader(
+                new URL[] {
+                    old.toUri().toURL(),
+                    current.toUri().toURL(),
+                    classes.toUri().toURL()
+                },
+                ClassLoader.getPlatformClassLoader())) {
             Class<?> engine = Class.forName(H2Engine.class.getName(), true, server);
             Method pool = engine.getDeclaredMethod("pool", String.class, String.class, String.class);
             pool.setAccessible(true);
@@ -39,9 +52,9 @@ class H2EngineTest {
             dispose.setAccessible(true);
             DataSource ds = (DataSource) dataSource.invoke(p);
             try (Connection c = ds.getConnection()) {
-                assertThat(c.getMetaData().getDatabaseProductVersion()).startsWith(
-                        org.h2.engine.Constants.VERSION_MAJOR + "." + org.h2.engine.Constants.VERSION_MINOR + "."
-                                + org.h2.engine.Constants.BUILD_ID);
+                assertThat(c.getMetaData().getDatabaseProductVersion())
+                        .startsWith(org.h2.engine.Constants.VERSION_MAJOR + "." + org.h2.engine.Constants.VERSION_MINOR
+                                + "." + org.h2.engine.Constants.BUILD_ID);
                 assertThat(c.getClass().getClassLoader()).isNotSameAs(server);
             } finally {
                 ((AutoCloseable) dispose.invoke(p)).close();

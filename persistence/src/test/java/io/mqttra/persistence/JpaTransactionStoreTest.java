@@ -29,16 +29,24 @@ class JpaTransactionStoreTest {
         Files.createDirectories(dir);
         TransactionId first = new TransactionId(0x1234, bytes(64, 7), bytes(3, 1));
         TransactionId second = new TransactionId(-1, "gtrid".getBytes(StandardCharsets.US_ASCII), new byte[0]);
-        ApplicationMessage withProperties = new ApplicationMessage("orders/created", "{\"id\":1}".getBytes(StandardCharsets.UTF_8),
-                2, true, PublishProperties.builder().contentType("application/json").userProperty("reason", "tx")
-                        .correlationData(new byte[] {9, 8}).build());
+        ApplicationMessage withProperties = new ApplicationMessage(
+                "orders/created",
+                "{\"id\":1}".getBytes(StandardCharsets.UTF_8),
+                2,
+                true,
+                PublishProperties.builder()
+                        .contentType("application/json")
+                        .userProperty("reason", "tx")
+                        .correlationData(new byte[] {9, 8})
+                        .build());
         ApplicationMessage plain = new ApplicationMessage("orders/audit", new byte[] {0, 1, 2}, 1, false, null);
 
         JpaStores stores = open();
         try {
             JpaTransactionStore store = stores.transactions();
             store.prepare(first, List.of(withProperties, plain), List.of()).join();
-            store.prepare(second, List.of(plain), List.of(new Acknowledgement("mdb:orders", 42L))).join();
+            store.prepare(second, List.of(plain), List.of(new Acknowledgement("mdb:orders", 42L)))
+                    .join();
         } finally {
             stores.close();
         }
@@ -48,7 +56,10 @@ class JpaTransactionStoreTest {
             JpaTransactionStore store = stores.transactions();
             List<PreparedTransaction> prepared = store.loadPrepared();
             assertThat(prepared).extracting(PreparedTransaction::xid).containsExactlyInAnyOrder(first, second);
-            PreparedTransaction p = prepared.stream().filter(t -> t.xid().equals(first)).findFirst().orElseThrow();
+            PreparedTransaction p = prepared.stream()
+                    .filter(t -> t.xid().equals(first))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(p.xid().getGlobalTransactionId()).isEqualTo(bytes(64, 7));
             assertThat(p.xid().getFormatId()).isEqualTo(0x1234);
             assertThat(p.messages()).hasSize(2);
@@ -57,11 +68,15 @@ class JpaTransactionStoreTest {
             assertThat(m.qos()).isEqualTo(2);
             assertThat(m.retain()).isTrue();
             assertThat(m.properties().contentType()).isEqualTo("application/json");
-            assertThat(m.properties().userProperties()).containsExactly(new PublishProperties.UserProperty("reason", "tx"));
+            assertThat(m.properties().userProperties())
+                    .containsExactly(new PublishProperties.UserProperty("reason", "tx"));
             assertThat(m.properties().correlationData()).containsExactly(9, 8);
             assertThat(p.messages().get(1).payload()).containsExactly(0, 1, 2);
             assertThat(p.acknowledgements()).isEmpty();
-            PreparedTransaction q = prepared.stream().filter(t -> t.xid().equals(second)).findFirst().orElseThrow();
+            PreparedTransaction q = prepared.stream()
+                    .filter(t -> t.xid().equals(second))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(q.messages()).hasSize(1);
             assertThat(q.acknowledgements()).containsExactly(new Acknowledgement("mdb:orders", 42L));
 
@@ -94,12 +109,20 @@ class JpaTransactionStoreTest {
         JpaStores stores = open();
         try {
             JpaTransactionStore store = stores.transactions();
-            store.prepare(xid, List.of(new ApplicationMessage("a", new byte[0], 1, false, null),
-                    new ApplicationMessage("b", new byte[0], 1, false, null)), List.of()).join();
-            store.prepare(xid, List.of(new ApplicationMessage("c", new byte[0], 1, false, null)), List.of()).join();
+            store.prepare(
+                            xid,
+                            List.of(
+                                    new ApplicationMessage("a", new byte[0], 1, false, null),
+                                    new ApplicationMessage("b", new byte[0], 1, false, null)),
+                            List.of())
+                    .join();
+            store.prepare(xid, List.of(new ApplicationMessage("c", new byte[0], 1, false, null)), List.of())
+                    .join();
             List<PreparedTransaction> prepared = store.loadPrepared();
             assertThat(prepared).hasSize(1);
-            assertThat(prepared.get(0).messages()).extracting(ApplicationMessage::topic).containsExactly("c");
+            assertThat(prepared.get(0).messages())
+                    .extracting(ApplicationMessage::topic)
+                    .containsExactly("c");
         } finally {
             stores.close();
         }

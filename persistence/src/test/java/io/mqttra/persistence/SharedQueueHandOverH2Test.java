@@ -32,8 +32,15 @@ class SharedQueueHandOverH2Test {
         Path dir = Path.of("target", "h2", "shared-hand-over-" + System.nanoTime());
         try (BrokerProcess broker = new BrokerProcess(dir, "128m", QUEUED, 500, LOG)) {
             Mqtt5AsyncClient leaver = client("leaver", broker.port());
-            leaver.connectWith().cleanStart(true).sessionExpiryInterval(3600).send().get(10, TimeUnit.SECONDS);
-            leaver.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send()
+            leaver.connectWith()
+                    .cleanStart(true)
+                    .sessionExpiryInterval(3600)
+                    .send()
+                    .get(10, TimeUnit.SECONDS);
+            leaver.subscribeWith()
+                    .topicFilter("$share/workers/jobs/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send()
                     .get(10, TimeUnit.SECONDS);
             leaver.disconnect().get(10, TimeUnit.SECONDS);
             publish(broker.port());
@@ -47,12 +54,19 @@ class SharedQueueHandOverH2Test {
             Mqtt5AsyncClient stayer = client("stayer", broker.port());
             stayer.publishes(MqttGlobalPublishFilter.ALL, TestTraffic.inOrderOnce(next, wrong));
             stayer.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
-            stayer.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send()
+            stayer.subscribeWith()
+                    .topicFilter("$share/workers/jobs/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send()
                     .get(10, TimeUnit.SECONDS);
 
             // Clean Start ends the restored session [MQTT-3.1.2-4].
             Mqtt5AsyncClient again = client("leaver", broker.port());
-            assertThat(again.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS).isSessionPresent())
+            assertThat(again.connectWith()
+                            .cleanStart(true)
+                            .send()
+                            .get(10, TimeUnit.SECONDS)
+                            .isSessionPresent())
                     .isFalse();
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -80,14 +94,21 @@ class SharedQueueHandOverH2Test {
         pub.connect().get(10, TimeUnit.SECONDS);
         List<CompletableFuture<?>> acks = new ArrayList<>(QUEUED);
         for (int i = 0; i < QUEUED; i++) {
-            acks.add(pub.publishWith().topic("jobs/a").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(ByteBuffer.allocate(4).putInt(i).array()).send());
+            acks.add(pub.publishWith()
+                    .topic("jobs/a")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(ByteBuffer.allocate(4).putInt(i).array())
+                    .send());
         }
         CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
         pub.disconnect().get(10, TimeUnit.SECONDS);
     }
 
     private static Mqtt5AsyncClient client(String id, int port) {
-        return Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(port).buildAsync();
+        return Mqtt5Client.builder()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
     }
 }

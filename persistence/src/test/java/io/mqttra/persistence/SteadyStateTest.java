@@ -29,6 +29,7 @@ class SteadyStateTest {
     private static final int EXPIRY = 4;
     /** Session expiry of a returning device while it is away. */
     private static final int AWAY = 300;
+
     private static final int DEVICES = 5;
     private static final int MESSAGES = 300;
     private static final int RETURNING = 2;
@@ -38,25 +39,37 @@ class SteadyStateTest {
         Path dir = Path.of("target", "h2", "steady-" + System.nanoTime());
         Path file = dir.resolve("mqtt-ra.mv.db");
         List<Long> sizes = new ArrayList<>();
-        try (BrokerProcess broker = new BrokerProcess(dir, "128m", 10_000, 200,
-                Path.of("target", "steady-state-child.log"))) {
+        try (BrokerProcess broker =
+                new BrokerProcess(dir, "128m", 10_000, 200, Path.of("target", "steady-state-child.log"))) {
             Mqtt5BlockingClient pub = client("steady-pub", broker.port()).toBlocking();
             pub.connect();
             for (int cycle = 0; cycle < CYCLES; cycle++) {
                 for (int d = 0; d < DEVICES; d++) {
-                    Mqtt5BlockingClient dev = client("dev-" + cycle + "-" + d, broker.port()).toBlocking();
+                    Mqtt5BlockingClient dev =
+                            client("dev-" + cycle + "-" + d, broker.port()).toBlocking();
                     // A returning device's session must outlive the publishing, however slow the machine: it gets
                     // the short expiry when it comes back to drain.
-                    dev.connectWith().cleanStart(true).sessionExpiryInterval(d < RETURNING ? AWAY : EXPIRY).send();
-                    dev.subscribeWith().topicFilter("steady/#").qos(MqttQos.AT_LEAST_ONCE).send();
+                    dev.connectWith()
+                            .cleanStart(true)
+                            .sessionExpiryInterval(d < RETURNING ? AWAY : EXPIRY)
+                            .send();
+                    dev.subscribeWith()
+                            .topicFilter("steady/#")
+                            .qos(MqttQos.AT_LEAST_ONCE)
+                            .send();
                     dev.disconnect();
                 }
                 List<CompletableFuture<?>> acks = new ArrayList<>();
                 for (int i = 0; i < MESSAGES; i++) {
-                    acks.add(pub.toAsync().publishWith().topic("steady/t").qos(MqttQos.AT_LEAST_ONCE)
-                            .payload(new byte[512]).send());
+                    acks.add(pub.toAsync()
+                            .publishWith()
+                            .topic("steady/t")
+                            .qos(MqttQos.AT_LEAST_ONCE)
+                            .payload(new byte[512])
+                            .send());
                 }
-                CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+                CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]))
+                        .get(60, TimeUnit.SECONDS);
                 for (int d = 0; d < RETURNING; d++) {
                     drain(broker.port(), "dev-" + cycle + "-" + d);
                 }
@@ -104,6 +117,10 @@ class SteadyStateTest {
     }
 
     private static Mqtt5AsyncClient client(String id, int port) {
-        return Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(port).buildAsync();
+        return Mqtt5Client.builder()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
     }
 }

@@ -73,17 +73,26 @@ abstract class StoreContractTest {
 
     @Test
     void sessionWithWillSubscriptionsAndQos2IdsSurvivesRestart() {
-        PublishProperties props = PublishProperties.builder().payloadUtf8(true).messageExpiryInterval(600)
-                .contentType("text/plain").responseTopic("reply/here").correlationData(new byte[] {1, 2, 3})
-                .userProperty("k", "v1").userProperty("k", "v2 ünïcode").build();
+        PublishProperties props = PublishProperties.builder()
+                .payloadUtf8(true)
+                .messageExpiryInterval(600)
+                .contentType("text/plain")
+                .responseTopic("reply/here")
+                .correlationData(new byte[] {1, 2, 3})
+                .userProperty("k", "v1")
+                .userProperty("k", "v2 ünïcode")
+                .build();
         ApplicationMessage will = new ApplicationMessage("clients/c1/status", "gone".getBytes(), 1, true, props);
         var s = store.sessions();
-        await(s.saveSession(session("c1", will)),
+        await(
+                s.saveSession(session("c1", will)),
                 s.saveSubscription("c1", new StoredSubscription("house/+/light", 2, true, true, 1, 42)),
                 s.saveSubscription("c1", new StoredSubscription("$share/g/sensors/#", 1, false, false, 0, 0)),
                 s.saveSubscription("c1", new StoredSubscription("tmp/x", 0, false, false, 0, 0)),
                 s.deleteSubscription("c1", "tmp/x"),
-                s.addIncomingQos2("c1", 1), s.addIncomingQos2("c1", 7), s.addIncomingQos2("c1", 9),
+                s.addIncomingQos2("c1", 1),
+                s.addIncomingQos2("c1", 7),
+                s.addIncomingQos2("c1", 9),
                 s.releaseIncomingQos2("c1", 7),
                 s.saveSession(new StoredSession("c2", 4, NEVER, null, 0, null, null)));
         reopen();
@@ -94,9 +103,10 @@ abstract class StoreContractTest {
         assertThat(c1.protocolLevel()).isEqualTo(5);
         assertThat(c1.expiryIntervalSeconds()).isEqualTo(3600);
         assertThat(c1.willDelaySeconds()).isEqualTo(10);
-        assertThat(c1.subscriptions()).containsExactlyInAnyOrder(
-                new StoredSubscription("house/+/light", 2, true, true, 1, 42),
-                new StoredSubscription("$share/g/sensors/#", 1, false, false, 0, 0));
+        assertThat(c1.subscriptions())
+                .containsExactlyInAnyOrder(
+                        new StoredSubscription("house/+/light", 2, true, true, 1, 42),
+                        new StoredSubscription("$share/g/sensors/#", 1, false, false, 0, 0));
         assertThat(c1.incomingQos2()).containsExactlyInAnyOrder(1, 9);
         ApplicationMessage w = c1.will();
         assertThat(w.topic()).isEqualTo("clients/c1/status");
@@ -108,8 +118,10 @@ abstract class StoreContractTest {
         assertThat(w.properties().contentType()).isEqualTo("text/plain");
         assertThat(w.properties().responseTopic()).isEqualTo("reply/here");
         assertThat(w.properties().correlationData()).containsExactly(1, 2, 3);
-        assertThat(w.properties().userProperties()).containsExactly(
-                new PublishProperties.UserProperty("k", "v1"), new PublishProperties.UserProperty("k", "v2 ünïcode"));
+        assertThat(w.properties().userProperties())
+                .containsExactly(
+                        new PublishProperties.UserProperty("k", "v1"),
+                        new PublishProperties.UserProperty("k", "v2 ünïcode"));
         StoredSession c2 = loaded.get(1);
         assertThat(c2.will()).isNull();
         assertThat(c2.expiryIntervalSeconds()).isEqualTo(NEVER);
@@ -119,10 +131,15 @@ abstract class StoreContractTest {
     @Test
     void writesForAClientWithoutSessionAreNoOps() {
         var s = store.sessions();
-        await(s.saveSubscription("ghost", new StoredSubscription("a", 1, false, false, 0, 0)),
-                s.addIncomingQos2("ghost", 3), s.deleteSubscription("ghost", "a"), s.releaseIncomingQos2("ghost", 3),
-                s.deleteSession("ghost"), store.messages().markInFlight("ghost", 5, 1),
-                store.messages().remove("ghost", 5), store.retained().remove("no/such/topic"));
+        await(
+                s.saveSubscription("ghost", new StoredSubscription("a", 1, false, false, 0, 0)),
+                s.addIncomingQos2("ghost", 3),
+                s.deleteSubscription("ghost", "a"),
+                s.releaseIncomingQos2("ghost", 3),
+                s.deleteSession("ghost"),
+                store.messages().markInFlight("ghost", 5, 1),
+                store.messages().remove("ghost", 5),
+                store.retained().remove("no/such/topic"));
         await(s.saveSession(session("ghost", null)));
         assertThat(s.loadSessions()).singleElement().satisfies(g -> {
             assertThat(g.subscriptions()).isEmpty();
@@ -136,8 +153,13 @@ abstract class StoreContractTest {
             await(store.sessions().saveSession(session(c, null)));
         }
         var m = store.messages();
-        await(m.enqueue(1, message("t", "x", 1), List.of(new Reference("a", 1, false, null),
-                new Reference("b", 1, true, List.of(3, 4)), new Reference("c", 0, false, null))));
+        await(m.enqueue(
+                1,
+                message("t", "x", 1),
+                List.of(
+                        new Reference("a", 1, false, null),
+                        new Reference("b", 1, true, List.of(3, 4)),
+                        new Reference("c", 0, false, null))));
         assertThat(m.storedMessageCount()).isEqualTo(1);
         assertThat(m.queueEntryCount()).isEqualTo(3);
 
@@ -167,7 +189,8 @@ abstract class StoreContractTest {
         assertThat(q).extracting(QueuedMessage::packetId).containsExactly(101, 100, 0, 0);
         assertThat(q).extracting(QueuedMessage::released).containsExactly(false, true, false, false);
         assertThat(q.get(2).message().topic()).isEqualTo("t/2");
-        assertThat(new String(q.get(3).message().payload(), StandardCharsets.UTF_8)).isEqualTo("p4");
+        assertThat(new String(q.get(3).message().payload(), StandardCharsets.UTF_8))
+                .isEqualTo("p4");
         assertThat(q.get(0).qos()).isEqualTo(2);
     }
 
@@ -175,20 +198,27 @@ abstract class StoreContractTest {
     void deleteSessionRemovesSubscriptionsQueueAndMessagesOnlyItReferenced() {
         await(store.sessions().saveSession(session("a", null)), store.sessions().saveSession(session("b", null)));
         var m = store.messages();
-        await(store.sessions().saveSubscription("a", new StoredSubscription("x/#", 1, false, false, 0, 0)),
+        await(
+                store.sessions().saveSubscription("a", new StoredSubscription("x/#", 1, false, false, 0, 0)),
                 store.sessions().addIncomingQos2("a", 5),
                 m.enqueue(1, message("x/1", "only a", 1), List.of(new Reference("a", 1, false, null))),
-                m.enqueue(2, message("x/2", "a and b", 1),
+                m.enqueue(
+                        2,
+                        message("x/2", "a and b", 1),
                         List.of(new Reference("a", 1, false, null), new Reference("b", 1, false, null))));
         await(store.sessions().deleteSession("a"));
 
-        assertThat(store.sessions().loadSessions()).extracting(StoredSession::clientId).containsExactly("b");
+        assertThat(store.sessions().loadSessions())
+                .extracting(StoredSession::clientId)
+                .containsExactly("b");
         assertThat(m.loadQueue("a")).isEmpty();
         assertThat(m.loadQueue("b")).extracting(QueuedMessage::messageId).containsExactly(2L);
         assertThat(m.storedMessageCount()).isEqualTo(1);
 
         await(store.sessions().saveSession(session("a", null)));
-        assertThat(store.sessions().loadSessions()).filteredOn(s -> s.clientId().equals("a")).singleElement()
+        assertThat(store.sessions().loadSessions())
+                .filteredOn(s -> s.clientId().equals("a"))
+                .singleElement()
                 .satisfies(a -> {
                     assertThat(a.subscriptions()).isEmpty();
                     assertThat(a.incomingQos2()).isEmpty();
@@ -239,8 +269,12 @@ abstract class StoreContractTest {
     @Test
     void retainedMessagesReplaceDeleteAndSurviveRestart() {
         var r = store.retained();
-        await(r.put(message("a/1", "first", 1)), r.put(message("a/1", "second", 0)), r.put(message("a/2", "x", 2)),
-                r.put(message("a/3", "y", 1)), r.remove("a/3"));
+        await(
+                r.put(message("a/1", "first", 1)),
+                r.put(message("a/1", "second", 0)),
+                r.put(message("a/2", "x", 2)),
+                r.put(message("a/3", "y", 1)),
+                r.remove("a/3"));
         reopen();
         List<ApplicationMessage> all = new ArrayList<>(store.retained().loadAll());
         all.sort((x, y) -> x.topic().compareTo(y.topic()));
@@ -258,7 +292,8 @@ abstract class StoreContractTest {
         for (int i = 0; i < 3000; i++) {
             int n = i;
             CompletableFuture<Void> w = switch (i % 3) {
-                case 0 -> store.messages().enqueue(i, message("t", "x", 1), List.of(new Reference("a", 1, false, null)));
+                case 0 ->
+                    store.messages().enqueue(i, message("t", "x", 1), List.of(new Reference("a", 1, false, null)));
                 case 1 -> store.messages().markInFlight("a", i - 1, 7);
                 default -> store.retained().put(message("r/" + (i % 10), "v" + i, 1));
             };
@@ -291,7 +326,8 @@ abstract class StoreContractTest {
     void maxMessageIdCoversStoredMessages() {
         assertThat(store.messages().maxMessageId()).isZero();
         await(store.sessions().saveSession(session("a", null)));
-        await(store.messages().enqueue(1L << 40, message("t", "x", 1), List.of(new Reference("a", 1, false, null))),
+        await(
+                store.messages().enqueue(1L << 40, message("t", "x", 1), List.of(new Reference("a", 1, false, null))),
                 store.messages().enqueue(5, message("t", "x", 1), List.of(new Reference("a", 1, false, null))));
         reopen();
         assertThat(store.messages().maxMessageId()).isEqualTo(1L << 40);
@@ -301,18 +337,24 @@ abstract class StoreContractTest {
     void expiredSessionsMessagesAndRetainedAreRemovedInTheBackground() throws Exception {
         settings = settings.withCleanupInterval(Duration.ofMillis(200));
         reopen();
-        PublishProperties expiresIn1s = PublishProperties.builder().messageExpiryInterval(1).build();
+        PublishProperties expiresIn1s =
+                PublishProperties.builder().messageExpiryInterval(1).build();
         var s = store.sessions();
         var m = store.messages();
         long now = System.currentTimeMillis();
-        await(s.saveSession(new StoredSession("short", 5, 1, null, 0, null, null)),
+        await(
+                s.saveSession(new StoredSession("short", 5, 1, null, 0, null, null)),
                 s.saveSubscription("short", new StoredSubscription("a", 1, false, false, 0, 0)),
                 s.saveSession(new StoredSession("forever", 5, NEVER, null, 0, null, null)),
                 s.saveSession(new StoredSession("connected", 5, 1, null, 0, null, null)),
                 m.enqueue(1, message("a", "for short", 1), List.of(new Reference("short", 1, false, null))),
-                m.enqueue(2, new ApplicationMessage("b", new byte[1], 1, false, expiresIn1s),
+                m.enqueue(
+                        2,
+                        new ApplicationMessage("b", new byte[1], 1, false, expiresIn1s),
                         List.of(new Reference("forever", 1, false, null), new Reference("connected", 1, false, null))),
-                m.enqueue(3, new ApplicationMessage("b", new byte[1], 1, false, expiresIn1s),
+                m.enqueue(
+                        3,
+                        new ApplicationMessage("b", new byte[1], 1, false, expiresIn1s),
                         List.of(new Reference("forever", 1, false, null))),
                 m.markInFlight("forever", 3, 9), // delivery started: must complete even after expiry
                 m.enqueue(4, message("c", "stays", 1), List.of(new Reference("forever", 1, false, null))),
@@ -329,18 +371,39 @@ abstract class StoreContractTest {
         assertThat(m.loadQueue("forever")).extracting(QueuedMessage::messageId).containsExactly(3L, 4L);
         assertThat(m.loadQueue("connected")).isEmpty();
         assertThat(m.storedMessageCount()).isEqualTo(2);
-        assertThat(store.retained().loadAll()).extracting(ApplicationMessage::topic).containsExactly("r/keep");
+        assertThat(store.retained().loadAll())
+                .extracting(ApplicationMessage::topic)
+                .containsExactly("r/keep");
     }
 
     @Test
     void expiredMessagesAreNotLoadedAndRemainingExpiryIsLowered() throws Exception {
         await(store.sessions().saveSession(session("a", null)));
-        await(store.messages().enqueue(1, new ApplicationMessage("t", new byte[1], 1, false,
-                        PublishProperties.builder().messageExpiryInterval(1).build()),
-                List.of(new Reference("a", 1, false, null))),
-                store.messages().enqueue(2, new ApplicationMessage("t", new byte[1], 1, false,
-                        PublishProperties.builder().messageExpiryInterval(1000).build()),
-                List.of(new Reference("a", 1, false, null))));
+        await(
+                store.messages()
+                        .enqueue(
+                                1,
+                                new ApplicationMessage(
+                                        "t",
+                                        new byte[1],
+                                        1,
+                                        false,
+                                        PublishProperties.builder()
+                                                .messageExpiryInterval(1)
+                                                .build()),
+                                List.of(new Reference("a", 1, false, null))),
+                store.messages()
+                        .enqueue(
+                                2,
+                                new ApplicationMessage(
+                                        "t",
+                                        new byte[1],
+                                        1,
+                                        false,
+                                        PublishProperties.builder()
+                                                .messageExpiryInterval(1000)
+                                                .build()),
+                                List.of(new Reference("a", 1, false, null))));
         Thread.sleep(2100);
         List<QueuedMessage> q = store.messages().loadQueue("a");
         assertThat(q).extracting(QueuedMessage::messageId).containsExactly(2L); // [MQTT-3.3.2-5]
@@ -359,7 +422,9 @@ abstract class StoreContractTest {
             long first = id + 1;
             for (int i = 0; i < 500; i++) {
                 id++;
-                enqueued.add(m.enqueue(id, message("t", "payload " + id, 1),
+                enqueued.add(m.enqueue(
+                        id,
+                        message("t", "payload " + id, 1),
                         List.of(new Reference("a", 1, false, null), new Reference("b", 1, false, null))));
             }
             await(enqueued.toArray(CompletableFuture[]::new)); // durable, then "sent" and "acknowledged"
@@ -371,8 +436,12 @@ abstract class StoreContractTest {
                 acks.add(m.remove("b", k));
             }
             await(acks.toArray(CompletableFuture[]::new));
-            assertThat(m.queueEntryCount()).as("queue entries after round %d", round).isZero();
-            assertThat(m.storedMessageCount()).as("messages after round %d", round).isZero();
+            assertThat(m.queueEntryCount())
+                    .as("queue entries after round %d", round)
+                    .isZero();
+            assertThat(m.storedMessageCount())
+                    .as("messages after round %d", round)
+                    .isZero();
         }
     }
 
@@ -383,15 +452,18 @@ abstract class StoreContractTest {
         setSchemaVersion(99);
         assertThatThrownBy(() -> JpaStores.open(settings, TestDatabases.THREADS))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("schema version 99").hasMessageContaining("refusing to start");
+                .hasMessageContaining("schema version 99")
+                .hasMessageContaining("refusing to start");
         setSchemaVersion(SchemaVersion.CURRENT);
         store = JpaStores.open(settings, TestDatabases.THREADS);
         assertThat(store.sessions().loadSessions()).isEmpty();
     }
 
     private void setSchemaVersion(int v) throws Exception {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            assertThat(s.executeUpdate("UPDATE MQTT_SCHEMA_VERSION SET VERSION = " + v)).isEqualTo(1);
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("UPDATE MQTT_SCHEMA_VERSION SET VERSION = " + v))
+                    .isEqualTo(1);
         }
     }
 
@@ -414,23 +486,32 @@ abstract class StoreContractTest {
     @Test
     void incomingQos2IdsAreKeptPerSession() {
         var s = store.sessions();
-        await(s.saveSession(session("a", null)), s.saveSession(session("b", null)),
-                s.addIncomingQos2("a", 1), s.addIncomingQos2("b", 1), s.releaseIncomingQos2("a", 1),
+        await(
+                s.saveSession(session("a", null)),
+                s.saveSession(session("b", null)),
+                s.addIncomingQos2("a", 1),
+                s.addIncomingQos2("b", 1),
+                s.releaseIncomingQos2("a", 1),
                 s.addIncomingQos2("a", 2));
-        assertThat(s.loadSessions()).extracting(StoredSession::incomingQos2)
-                .containsExactly(Set.of(2), Set.of(1));
+        assertThat(s.loadSessions()).extracting(StoredSession::incomingQos2).containsExactly(Set.of(2), Set.of(1));
     }
 
     /** [MQTT-4.3.3-9]: the QoS 2 message and the publisher's packet id are durable together, or neither is. */
     @Test
     void qos2MessageAndPublisherReceiptAreWrittenInOneCommit() {
-        await(store.sessions().saveSession(session("publisher", null)), store.sessions().saveSession(session("sub", null)));
-        await(store.messages().enqueueWithReceipt(7, message("t", "once", 2),
-                List.of(new Reference("sub", 2, false, null)), "publisher", 42));
+        await(
+                store.sessions().saveSession(session("publisher", null)),
+                store.sessions().saveSession(session("sub", null)));
+        await(store.messages()
+                .enqueueWithReceipt(
+                        7, message("t", "once", 2), List.of(new Reference("sub", 2, false, null)), "publisher", 42));
         reopen();
-        assertThat(store.sessions().loadSessions()).filteredOn(x -> x.clientId().equals("publisher"))
-                .singleElement().satisfies(p -> assertThat(p.incomingQos2()).containsExactly(42));
-        assertThat(store.messages().loadQueue("sub")).singleElement()
+        assertThat(store.sessions().loadSessions())
+                .filteredOn(x -> x.clientId().equals("publisher"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.incomingQos2()).containsExactly(42));
+        assertThat(store.messages().loadQueue("sub"))
+                .singleElement()
                 .satisfies(q -> assertThat(q.messageId()).isEqualTo(7));
     }
 
@@ -439,7 +520,8 @@ abstract class StoreContractTest {
     void deliveryCountsAddUpAcrossBatchesAndSurviveRestart() {
         var m = store.messages();
         await(store.sessions().saveSession(session("mdb", null)));
-        await(m.enqueue(1, message("t", "poison", 1), List.of(new Reference("mdb", 1, false, null))),
+        await(
+                m.enqueue(1, message("t", "poison", 1), List.of(new Reference("mdb", 1, false, null))),
                 m.countDelivery("mdb", 1));
         await(m.markInFlight("mdb", 1, 5), m.countDelivery("mdb", 1));
         await(m.countDelivery("mdb", 1));
@@ -460,15 +542,18 @@ abstract class StoreContractTest {
         await(store.messages().enqueue(1, message("t", "old", 1), List.of(new Reference("mdb", 1, false, null))));
         store.close();
         store = null;
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.executeUpdate("ALTER TABLE MQTT_QUEUE_ENTRY DROP COLUMN DELIVERY_COUNT");
         }
         store = JpaStores.open(settings, TestDatabases.THREADS);
-        assertThat(store.messages().loadQueue("mdb")).singleElement()
+        assertThat(store.messages().loadQueue("mdb"))
+                .singleElement()
                 .satisfies(q -> assertThat(q.deliveryCount()).isZero());
         await(store.messages().countDelivery("mdb", 1));
         reopen();
-        assertThat(store.messages().loadQueue("mdb")).singleElement()
+        assertThat(store.messages().loadQueue("mdb"))
+                .singleElement()
                 .satisfies(q -> assertThat(q.deliveryCount()).isEqualTo(1));
     }
 
@@ -480,12 +565,14 @@ abstract class StoreContractTest {
     void aVersion2StoreGetsTheMessageFirstQueueKeyAndKeepsItsQueues() throws Exception {
         var m = store.messages();
         await(store.sessions().saveSession(session("a", null)), store.sessions().saveSession(session("b", null)));
-        await(m.enqueue(1, message("t/1", "both", 1), List.of(new Reference("a", 1, false, null),
-                        new Reference("b", 1, true, List.of(7)))),
+        await(
+                m.enqueue(
+                        1,
+                        message("t/1", "both", 1),
+                        List.of(new Reference("a", 1, false, null), new Reference("b", 1, true, List.of(7)))),
                 m.enqueue(2, message("t/2", "a only", 1), List.of(new Reference("a", 1, false, null))),
                 m.enqueue(3, message("t/3", "b only", 2), List.of(new Reference("b", 2, false, null))));
-        await(m.markInFlight("a", 1, 17), m.countDelivery("a", 1), m.markInFlight("b", 3, 18),
-                m.markReleased("b", 3));
+        await(m.markInFlight("a", 1, 17), m.countDelivery("a", 1), m.markInFlight("b", 3, 18), m.markReleased("b", 3));
         List<QueuedMessage> queueA = m.loadQueue("a");
         List<QueuedMessage> queueB = m.loadQueue("b");
         store.close();
@@ -495,26 +582,34 @@ abstract class StoreContractTest {
 
         downgradeQueueKeyToVersion2(true);
         assertThat(queueKey()).as("key of the version 2 store").containsExactly("CLIENT_ID", "MESSAGE_ID");
-        assertThat(hasMessageIdIndex()).as("MESSAGE_ID index of the version 2 store").isTrue();
+        assertThat(hasMessageIdIndex())
+                .as("MESSAGE_ID index of the version 2 store")
+                .isTrue();
 
         // Opened to migrate, closed again to look: an open H2 file admits no second connection.
         JpaStores.open(settings, TestDatabases.THREADS).close();
         assertThat(queueKey()).as("key after the migration").containsExactly("MESSAGE_ID", "CLIENT_ID");
-        assertThat(hasMessageIdIndex()).as("MESSAGE_ID index after the migration").isFalse();
+        assertThat(hasMessageIdIndex())
+                .as("MESSAGE_ID index after the migration")
+                .isFalse();
         assertThat(schemaVersion()).isEqualTo(SchemaVersion.CURRENT);
         store = JpaStores.open(settings, TestDatabases.THREADS);
         // A waiting message is loaded as of now (its expiry counts from the load), so its time is not compared.
-        assertThat(store.messages().loadQueue("a")).usingRecursiveFieldByFieldElementComparatorIgnoringFields(
-                "receivedAtMillis").containsExactlyElementsOf(queueA);
-        assertThat(store.messages().loadQueue("b")).usingRecursiveFieldByFieldElementComparatorIgnoringFields(
-                "receivedAtMillis").containsExactlyElementsOf(queueB);
+        assertThat(store.messages().loadQueue("a"))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("receivedAtMillis")
+                .containsExactlyElementsOf(queueA);
+        assertThat(store.messages().loadQueue("b"))
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("receivedAtMillis")
+                .containsExactlyElementsOf(queueB);
         // Writes by the new key: a message goes with its last reference, not before.
         await(store.messages().remove("a", 1), store.messages().remove("a", 2));
         assertThat(store.messages().storedMessageCount()).isEqualTo(2);
         await(store.messages().remove("b", 1));
         reopen();
         assertThat(store.messages().storedMessageCount()).isEqualTo(1);
-        assertThat(store.messages().loadQueue("b")).extracting(QueuedMessage::messageId).containsExactly(3L);
+        assertThat(store.messages().loadQueue("b"))
+                .extracting(QueuedMessage::messageId)
+                .containsExactly(3L);
     }
 
     /** On H2 each DDL statement commits by itself: a start stopped after the old key was dropped is completed. */
@@ -529,7 +624,9 @@ abstract class StoreContractTest {
         JpaStores.open(settings, TestDatabases.THREADS).close();
         assertThat(queueKey()).containsExactly("MESSAGE_ID", "CLIENT_ID");
         store = JpaStores.open(settings, TestDatabases.THREADS);
-        assertThat(store.messages().loadQueue("a")).extracting(QueuedMessage::messageId).containsExactly(1L);
+        assertThat(store.messages().loadQueue("a"))
+                .extracting(QueuedMessage::messageId)
+                .containsExactly(1L);
     }
 
     private Connection connect() throws Exception {
@@ -539,23 +636,27 @@ abstract class StoreContractTest {
     /** Gives the queue table version 2's key and MESSAGE_ID index (with {@code oldKey}), or no key at all. */
     private void downgradeQueueKeyToVersion2(boolean oldKey) throws Exception {
         String pkName;
-        try (Connection c = connect(); ResultSet rs = c.getMetaData().getPrimaryKeys(null, null, queueTable(c))) {
+        try (Connection c = connect();
+                ResultSet rs = c.getMetaData().getPrimaryKeys(null, null, queueTable(c))) {
             assertThat(rs.next()).isTrue();
             pkName = rs.getString("PK_NAME");
         }
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.executeUpdate("ALTER TABLE MQTT_QUEUE_ENTRY DROP CONSTRAINT \"" + pkName + "\"");
             if (oldKey) {
                 s.executeUpdate("ALTER TABLE MQTT_QUEUE_ENTRY ADD PRIMARY KEY (CLIENT_ID, MESSAGE_ID)");
                 s.executeUpdate("CREATE INDEX MQTT_QUEUE_ENTRY_MESSAGE ON MQTT_QUEUE_ENTRY (MESSAGE_ID)");
             }
-            assertThat(s.executeUpdate("UPDATE MQTT_SCHEMA_VERSION SET VERSION = 2")).isEqualTo(1);
+            assertThat(s.executeUpdate("UPDATE MQTT_SCHEMA_VERSION SET VERSION = 2"))
+                    .isEqualTo(1);
         }
     }
 
     /** The queue table's primary key columns in key order, upper case. */
     private List<String> queueKey() throws Exception {
-        try (Connection c = connect(); ResultSet rs = c.getMetaData().getPrimaryKeys(null, null, queueTable(c))) {
+        try (Connection c = connect();
+                ResultSet rs = c.getMetaData().getPrimaryKeys(null, null, queueTable(c))) {
             Map<Short, String> columns = new TreeMap<>();
             while (rs.next()) {
                 columns.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME").toUpperCase(Locale.ROOT));
@@ -566,7 +667,7 @@ abstract class StoreContractTest {
 
     private boolean hasMessageIdIndex() throws Exception {
         try (Connection c = connect();
-             ResultSet rs = c.getMetaData().getIndexInfo(null, null, queueTable(c), false, false)) {
+                ResultSet rs = c.getMetaData().getIndexInfo(null, null, queueTable(c), false, false)) {
             while (rs.next()) {
                 if ("MQTT_QUEUE_ENTRY_MESSAGE".equalsIgnoreCase(rs.getString("INDEX_NAME"))) {
                     return true;
@@ -582,8 +683,9 @@ abstract class StoreContractTest {
     }
 
     private int schemaVersion() throws Exception {
-        try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT VERSION FROM MQTT_SCHEMA_VERSION")) {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT VERSION FROM MQTT_SCHEMA_VERSION")) {
             assertThat(rs.next()).isTrue();
             return rs.getInt(1);
         }
@@ -597,13 +699,18 @@ abstract class StoreContractTest {
     void aRoutedPreparedMessageLeavesThePreparedRecordInTheSameCommitAsItsCopies() {
         TransactionId xid = new TransactionId(7, new byte[] {1, 2, 3}, new byte[] {4});
         await(store.sessions().saveSession(session("sub", null)));
-        await(store.transactions().prepare(xid, List.of(message("a", "0", 1), message("b", "1", 1),
-                message("c", "2", 1)), List.of(new Acknowledgement("mdb", 9L))));
-        await(store.messages().enqueuePrepared(11, message("b", "1", 1), List.of(new Reference("sub", 1, false, null)),
-                xid, 1));
+        await(store.transactions()
+                .prepare(
+                        xid,
+                        List.of(message("a", "0", 1), message("b", "1", 1), message("c", "2", 1)),
+                        List.of(new Acknowledgement("mdb", 9L))));
+        await(store.messages()
+                .enqueuePrepared(11, message("b", "1", 1), List.of(new Reference("sub", 1, false, null)), xid, 1));
         await(store.messages().enqueuePrepared(12, message("c", "2", 1), List.of(), xid, 2));
         reopen();
-        assertThat(store.messages().loadQueue("sub")).extracting(QueuedMessage::messageId).containsExactly(11L);
+        assertThat(store.messages().loadQueue("sub"))
+                .extracting(QueuedMessage::messageId)
+                .containsExactly(11L);
         assertThat(store.transactions().loadPrepared()).singleElement().satisfies(p -> {
             assertThat(p.messages()).extracting(ApplicationMessage::topic).containsExactly("a");
             assertThat(p.messageSeqs()).containsExactly(0);
@@ -619,27 +726,36 @@ abstract class StoreContractTest {
     void aOnePhaseCommitRecordKeepsItsMessagesUntilRoutedAndItsAcknowledgementsAsTaken() {
         TransactionId xid = new TransactionId(8, new byte[] {5, 6}, new byte[] {7});
         await(store.sessions().saveSession(session("sub", null)));
-        await(store.transactions().commitOnePhase(xid, List.of(message("answers/1", "a-1", 2),
-                message("answers/2", "a-2", 1)), List.of(new Acknowledgement("mdb", 10L))));
-        await(store.messages().enqueuePrepared(21, message("answers/1", "a-1", 2),
-                List.of(new Reference("sub", 2, false, null)), xid, 0));
+        await(store.transactions()
+                .commitOnePhase(
+                        xid,
+                        List.of(message("answers/1", "a-1", 2), message("answers/2", "a-2", 1)),
+                        List.of(new Acknowledgement("mdb", 10L))));
+        await(store.messages()
+                .enqueuePrepared(
+                        21, message("answers/1", "a-1", 2), List.of(new Reference("sub", 2, false, null)), xid, 0));
         // Recorded and routed without waiting in between: likely one batch of the writer, which must not write the
         // row at all (a row left behind would be routed again at the next start).
         TransactionId folded = new TransactionId(9, new byte[] {8}, new byte[] {9});
-        CompletableFuture<Void> recorded = store.transactions().commitOnePhase(folded,
-                List.of(message("answers/3", "a-3", 1)), List.of());
-        CompletableFuture<Void> routed = store.messages().enqueuePrepared(22, message("answers/3", "a-3", 1),
-                List.of(new Reference("sub", 1, false, null)), folded, 0);
+        CompletableFuture<Void> recorded =
+                store.transactions().commitOnePhase(folded, List.of(message("answers/3", "a-3", 1)), List.of());
+        CompletableFuture<Void> routed = store.messages()
+                .enqueuePrepared(
+                        22, message("answers/3", "a-3", 1), List.of(new Reference("sub", 1, false, null)), folded, 0);
         await(recorded, routed);
         await(store.transactions().purgeCommitted(System.currentTimeMillis() + 1));
         reopen();
         assertThat(store.transactions().loadPrepared()).as("never in doubt").isEmpty();
-        assertThat(store.messages().loadQueue("sub")).extracting(QueuedMessage::messageId).containsExactly(21L, 22L);
+        assertThat(store.messages().loadQueue("sub"))
+                .extracting(QueuedMessage::messageId)
+                .containsExactly(21L, 22L);
         assertThat(store.transactions().loadUnrouted()).singleElement().satisfies(p -> {
             assertThat(p.xid()).isEqualTo(xid);
             assertThat(p.messages()).extracting(ApplicationMessage::topic).containsExactly("answers/2");
             assertThat(p.messageSeqs()).containsExactly(1);
         });
-        assertThat(store.transactions().loadCommittedAcknowledgements()).as("purged").isEmpty();
+        assertThat(store.transactions().loadCommittedAcknowledgements())
+                .as("purged")
+                .isEmpty();
     }
 }

@@ -51,12 +51,18 @@ class StoreDurabilityTest {
         Set<Long> retained = new HashSet<>();
         Set<Long> delivered = new HashSet<>();
         Path log = Path.of("target", "durability-child-" + database + ".log");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), DurabilityChild.class.getName(),
-                settings.jdbcUrl(), settings.user(), settings.password() == null ? "" : settings.password())
-                .redirectError(log.toFile()).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DurabilityChild.class.getName(),
+                        settings.jdbcUrl(),
+                        settings.user(),
+                        settings.password() == null ? "" : settings.password())
+                .redirectError(log.toFile())
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null && queued.size() < KILL_AFTER) {
                 if (line.equals("READY")) {
@@ -109,12 +115,14 @@ class StoreDurabilityTest {
                     throw new AssertionError("completed delivery of " + id + " would be repeated");
                 }
             }
-            Set<String> retainedTopics = store.retained().loadAll().stream().map(ApplicationMessage::topic)
+            Set<String> retainedTopics = store.retained().loadAll().stream()
+                    .map(ApplicationMessage::topic)
                     .collect(Collectors.toSet());
             for (long id : retained) {
                 assertThat(retainedTopics).contains("retained/" + id);
             }
-            System.out.printf("%s: %d acknowledged before kill -9, %d stored after restart, %d delivered%n",
+            System.out.printf(
+                    "%s: %d acknowledged before kill -9, %d stored after restart, %d delivered%n",
                     database, queued.size(), qos2.size(), delivered.size());
         } finally {
             store.close();

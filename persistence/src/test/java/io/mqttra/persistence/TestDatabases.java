@@ -19,7 +19,9 @@ enum TestDatabases {
         @Override
         StoreSettings fresh(String name) {
             LocalPostgres pg = LocalPostgres.get();
-            String db = (name + "_" + COUNTER.incrementAndGet()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+            String db = (name + "_" + COUNTER.incrementAndGet())
+                    .toLowerCase(Locale.ROOT)
+                    .replaceAll("[^a-z0-9_]", "_");
             return StoreSettings.jdbc(pg.newDatabase(db), pg.user(), "");
         }
     };

@@ -41,8 +41,8 @@ public final class LocalPostgres {
             try {
                 instance = start();
             } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException("Could not start PostgreSQL "
-                        + "(apt-get install postgresql): " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "Could not start PostgreSQL " + "(apt-get install postgresql): " + e.getMessage(), e);
             }
         }
         return instance;
@@ -59,7 +59,7 @@ public final class LocalPostgres {
     /** Creates an empty database (dropping one of that name) and returns its JDBC URL. */
     public String newDatabase(String name) {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl(), user(), "");
-             java.sql.Statement s = c.createStatement()) {
+                java.sql.Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name);
             s.execute("CREATE DATABASE " + name);
         } catch (java.sql.SQLException e) {
@@ -78,28 +78,50 @@ public final class LocalPostgres {
             base = Files.createTempDirectory("mqtt-ra-postgres");
             run(List.of("chown", "-R", "postgres:postgres", base.toString()), true);
         } else {
-            base = Path.of(System.getProperty(DIRECTORY_PROPERTY, "target/postgres")).toAbsolutePath();
+            base = Path.of(System.getProperty(DIRECTORY_PROPERTY, "target/postgres"))
+                    .toAbsolutePath();
             deleteTree(base);
             Files.createDirectories(base);
         }
         Path dataDir = base.resolve("data");
         int port = freePort();
         LocalPostgres pg = new LocalPostgres(bin, dataDir, port, root);
-        pg.exec(List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres",
-                "--auth=trust", "-E", "UTF8", "--no-sync"));
-        pg.exec(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60",
-                "-l", base.resolve("server.log").toString(),
-                "-o", "-p " + port + " -h 127.0.0.1 -k " + base + " -c max_connections=50", "start"));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            pg.stop();
-            if (root) {
-                try {
-                    deleteTree(base);
-                } catch (IOException e) {
-                    // A leftover directory in the temporary directory; nothing more to do as the JVM ends.
-                }
-            }
-        }, "stop-local-postgres"));
+        pg.exec(List.of(
+                bin.resolve("initdb").toString(),
+                "-D",
+                dataDir.toString(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync"));
+        pg.exec(List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dataDir.toString(),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                base.resolve("server.log").toString(),
+                "-o",
+                "-p " + port + " -h 127.0.0.1 -k " + base + " -c max_connections=50",
+                "start"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            pg.stop();
+                            if (root) {
+                                try {
+                                    deleteTree(base);
+                                } catch (IOException e) {
+                                    // A leftover directory in the temporary directory; nothing more to do as the JVM
+                                    // ends.
+                                }
+                            }
+                        },
+                        "stop-local-postgres"));
         return pg;
     }
 
@@ -122,8 +144,10 @@ public final class LocalPostgres {
 
     private static void run(List<String> command, boolean mustSucceed) throws IOException, InterruptedException {
         // The working directory must be one every user can enter (runuser keeps it; postgres cannot enter /root).
-        Process p = new ProcessBuilder(command).directory(new java.io.File(System.getProperty("java.io.tmpdir")))
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(new java.io.File(System.getProperty("java.io.tmpdir")))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -31,8 +31,11 @@ public class BrokerAdminLocator {
                 found = (MqttBrokerAdmin) new InitialContext().lookup(JNDI_NAME);
             } catch (NamingException | ClassCastException e) {
                 LOG.warning(() -> "MQTT broker admin object " + JNDI_NAME + " not available: " + e);
-                throw new BrokerUnavailableException("the MQTT broker's admin object " + JNDI_NAME
-                        + " is not available; is mqtt-ra.rar deployed and " + JNDI_NAME + " created? (" + e + ")", e);
+                throw new BrokerUnavailableException(
+                        "the MQTT broker's admin object " + JNDI_NAME
+                                + " is not available; is mqtt-ra.rar deployed and " + JNDI_NAME + " created? (" + e
+                                + ")",
+                        e);
             }
             admin = found;
         }

@@ -8,16 +8,19 @@ public final class PayaraProcessGuard {
 
     private static boolean installed;
 
-    private PayaraProcessGuard() {
-    }
+    private PayaraProcessGuard() {}
 
     public static synchronized void install() {
         if (installed) {
             return;
         }
         installed = true;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
-                .filter(ProcessHandle::isAlive)
-                .forEach(ProcessHandle::destroyForcibly), "payara-process-guard"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> ProcessHandle.current()
+                                .descendants()
+                                .filter(ProcessHandle::isAlive)
+                                .forEach(ProcessHandle::destroyForcibly),
+                        "payara-process-guard"));
     }
 }

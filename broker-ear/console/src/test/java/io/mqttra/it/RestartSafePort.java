@@ -15,8 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RestartSafePort {
 
-    private RestartSafePort() {
-    }
+    private RestartSafePort() {}
 
     public static int pick() {
         int below = ephemeralRangeStart();
@@ -39,7 +38,8 @@ public final class RestartSafePort {
 
     private static int ephemeralRangeStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim();
             int low = Integer.parseInt(range.split("\\s+")[0]);
             return low > 11_000 ? low : 32_768;
         } catch (IOException | RuntimeException notLinux) {

@@ -29,7 +29,9 @@ public final class ServerLog {
     /** What was written after {@code offset} bytes, so that a restarted server's lines are told from earlier ones. */
     public String since(long offset) throws IOException {
         byte[] all = Files.readAllBytes(file);
-        return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+        return offset >= all.length
+                ? ""
+                : new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
     }
 
     public long size() throws IOException {

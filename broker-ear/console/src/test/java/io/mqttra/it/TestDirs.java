@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 /** Directories the integration tests leave under target/ and must empty before a run that starts from nothing. */
 public final class TestDirs {
 
-    private TestDirs() {
-    }
+    private TestDirs() {}
 
     /** Deletes {@code dir} and all below it; nothing when it does not exist. */
     public static void deleteRecursively(Path dir) throws IOException {

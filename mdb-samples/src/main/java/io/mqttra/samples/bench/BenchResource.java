@@ -49,18 +49,27 @@ public class BenchResource {
 
     @POST
     @Path("transactions")
-    public Response transactions(@QueryParam("topic") String topic, @QueryParam("count") @DefaultValue("1000") int count,
-                                 @QueryParam("concurrency") @DefaultValue("8") int concurrency,
-                                 @QueryParam("qos") @DefaultValue("2") int qos,
-                                 @QueryParam("order") @DefaultValue("false") boolean withOrderRow)
+    public Response transactions(
+            @QueryParam("topic") String topic,
+            @QueryParam("count") @DefaultValue("1000") int count,
+            @QueryParam("concurrency") @DefaultValue("8") int concurrency,
+            @QueryParam("qos") @DefaultValue("2") int qos,
+            @QueryParam("order") @DefaultValue("false") boolean withOrderRow)
             throws InterruptedException {
         if (!ConfigProvider.getConfig().getOptionalValue(ENABLED, Boolean.class).orElse(false)) {
             return Response.status(Response.Status.NOT_FOUND).build();
         }
-        if (topic == null || topic.isBlank() || count < 1 || qos < 0 || qos > 2
-                || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-            return Response.status(Response.Status.BAD_REQUEST).entity("{\"error\":\"topic, count ≥ 1, qos 0-2 and "
-                    + "concurrency 1-" + MAX_CONCURRENCY + " are required\"}").build();
+        if (topic == null
+                || topic.isBlank()
+                || count < 1
+                || qos < 0
+                || qos > 2
+                || concurrency < 1
+                || concurrency > MAX_CONCURRENCY) {
+            return Response.status(Response.Status.BAD_REQUEST)
+                    .entity("{\"error\":\"topic, count ≥ 1, qos 0-2 and " + "concurrency 1-" + MAX_CONCURRENCY
+                            + " are required\"}")
+                    .build();
         }
         AtomicLong next = new AtomicLong();
         AtomicLong committed = new AtomicLong();
@@ -90,12 +99,23 @@ public class BenchResource {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         String error = firstError.get();
-        return Response.ok(String.format(Locale.ROOT,
-                "{\"committed\":%d,\"failed\":%d,\"seconds\":%.3f,\"firstError\":%s}", committed.get(), failed.get(),
-                seconds, error == null ? "null" : "\"" + error.replace("\\", "\\\\").replace("\"", "'") + "\"")).build();
+        return Response.ok(String.format(
+                        Locale.ROOT,
+                        "{\"committed\":%d,\"failed\":%d,\"seconds\":%.3f,\"firstError\":%s}",
+                        committed.get(),
+                        failed.get(),
+                        seconds,
+                        error == null
+                                ? "null"
+                                : "\"" + error.replace("\\", "\\\\").replace("\"", "'") + "\""))
+                .build();
     }
 
     private static byte[] payload(long seq) {
-        return ByteBuffer.allocate(Integer.BYTES + 2 * Long.BYTES).putInt(0).putLong(seq).putLong(0).array();
+        return ByteBuffer.allocate(Integer.BYTES + 2 * Long.BYTES)
+                .putInt(0)
+                .putLong(seq)
+                .putLong(0)
+                .array();
     }
 }

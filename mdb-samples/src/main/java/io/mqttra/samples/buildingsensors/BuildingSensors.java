@@ -21,12 +21,13 @@ import java.util.logging.Logger;
  * at once. A payload that is not a reading (not JSON, wrong types) cannot be bound to {@link SensorReading}: the
  * adapter moves it to the dead-letter topic {@code $dead-letter/mdb:building-sensors}.
  */
-@MessageDriven(activationConfig = {
-        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
-        @ActivationConfigProperty(propertyName = "clientId", propertyValue = "mdb:building-sensors"),
-        // Summaries of a room must leave in the order they were added up, or an older one could end up retained.
-        @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "1")
-})
+@MessageDriven(
+        activationConfig = {
+            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
+            @ActivationConfigProperty(propertyName = "clientId", propertyValue = "mdb:building-sensors"),
+            // Summaries of a room must leave in the order they were added up, or an older one could end up retained.
+            @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "1")
+        })
 public class BuildingSensors implements MqttMessageListener {
 
     public static final String READINGS_FILTER = "house/+/sensor";

@@ -32,7 +32,10 @@ public class RoomAggregates {
 
     /** Every room's summary, by room name. */
     public List<RoomSummary> all() {
-        return rooms.values().stream().map(Room::summary).sorted(Comparator.comparing(RoomSummary::room)).toList();
+        return rooms.values().stream()
+                .map(Room::summary)
+                .sorted(Comparator.comparing(RoomSummary::room))
+                .toList();
     }
 
     private static final class Room {

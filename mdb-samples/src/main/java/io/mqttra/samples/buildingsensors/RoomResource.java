@@ -25,7 +25,8 @@ public class RoomResource {
     @GET
     @Path("{room}")
     public Response one(@PathParam("room") String room) {
-        return rooms.summary(room).map(s -> Response.ok(s).build())
+        return rooms.summary(room)
+                .map(s -> Response.ok(s).build())
                 .orElseGet(() -> Response.status(Response.Status.NOT_FOUND).build());
     }
 }

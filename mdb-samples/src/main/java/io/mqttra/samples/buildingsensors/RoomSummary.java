@@ -10,5 +10,4 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
  * @param readings how many readings were added up
  */
 @JsonbPropertyOrder({"room", "readings", "temperature", "humidity"})
-public record RoomSummary(String room, long readings, Range temperature, Range humidity) {
-}
+public record RoomSummary(String room, long readings, Range temperature, Range humidity) {}

@@ -7,5 +7,4 @@ package io.mqttra.samples.buildingsensors;
  * @param temperature degrees Celsius
  * @param humidity    relative humidity in percent
  */
-public record SensorReading(Double temperature, Double humidity) {
-}
+public record SensorReading(Double temperature, Double humidity) {}

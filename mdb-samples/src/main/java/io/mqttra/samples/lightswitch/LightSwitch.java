@@ -18,12 +18,13 @@ import java.util.logging.Logger;
  * retained message {@code {"status":"ON"}} / {@code {"status":"OFF"}} on {@code light-switch/status}, so that every
  * client that subscribes later learns the current state at once.
  */
-@MessageDriven(activationConfig = {
-        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
-        @ActivationConfigProperty(propertyName = "clientId", propertyValue = "mdb:light-switch"),
-        // The order of commands matters for a switch: one at a time.
-        @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "1")
-})
+@MessageDriven(
+        activationConfig = {
+            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
+            @ActivationConfigProperty(propertyName = "clientId", propertyValue = "mdb:light-switch"),
+            // The order of commands matters for a switch: one at a time.
+            @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "1")
+        })
 public class LightSwitch implements MqttMessageListener {
 
     public static final String SET_TOPIC = "light-switch/set";

@@ -6,8 +6,7 @@ public class SwitchStatus {
     /** Public for JSON-B. */
     public SwitchState status;
 
-    public SwitchStatus() {
-    }
+    public SwitchStatus() {}
 
     public SwitchStatus(SwitchState status) {
         this.status = status;

@@ -24,17 +24,24 @@ public class OrderResource {
     OrderService orders;
 
     @POST
-    public Response create(@QueryParam("item") String item, @QueryParam("quantity") @DefaultValue("1") int quantity,
-                           @QueryParam("rollback") @DefaultValue("false") boolean rollback) {
+    public Response create(
+            @QueryParam("item") String item,
+            @QueryParam("quantity") @DefaultValue("1") int quantity,
+            @QueryParam("rollback") @DefaultValue("false") boolean rollback) {
         if (item == null || item.isBlank() || quantity < 1) {
             return Response.status(Response.Status.BAD_REQUEST)
-                    .entity("{\"error\":\"item and a positive quantity are required\"}").build();
+                    .entity("{\"error\":\"item and a positive quantity are required\"}")
+                    .build();
         }
         try {
             PurchaseOrder order = orders.create(item, quantity, rollback);
-            return Response.status(Response.Status.CREATED).entity(new OrderCreated(order.getId(), item, quantity)).build();
+            return Response.status(Response.Status.CREATED)
+                    .entity(new OrderCreated(order.getId(), item, quantity))
+                    .build();
         } catch (OrderRejected e) {
-            return Response.status(Response.Status.CONFLICT).entity("{\"rolledBack\":true}").build();
+            return Response.status(Response.Status.CONFLICT)
+                    .entity("{\"rolledBack\":true}")
+                    .build();
         }
     }
 
@@ -42,7 +49,9 @@ public class OrderResource {
     @Path("{id}")
     public Response find(@PathParam("id") String id) {
         PurchaseOrder order = orders.find(id);
-        return order == null ? Response.status(Response.Status.NOT_FOUND).build()
-                : Response.ok(new OrderCreated(order.getId(), order.getItem(), order.getQuantity())).build();
+        return order == null
+                ? Response.status(Response.Status.NOT_FOUND).build()
+                : Response.ok(new OrderCreated(order.getId(), order.getItem(), order.getQuantity()))
+                        .build();
     }
 }

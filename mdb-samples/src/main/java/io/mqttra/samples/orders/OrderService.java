@@ -40,12 +40,21 @@ public class OrderService {
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public PurchaseOrder create(String item, int quantity, boolean rollback) {
-        PurchaseOrder order = new PurchaseOrder(UUID.randomUUID().toString(), item, quantity, System.currentTimeMillis());
+        PurchaseOrder order =
+                new PurchaseOrder(UUID.randomUUID().toString(), item, quantity, System.currentTimeMillis());
         em.persist(order);
-        byte[] event = JSON.toJson(new OrderCreated(order.getId(), item, quantity)).getBytes(StandardCharsets.UTF_8);
+        byte[] event =
+                JSON.toJson(new OrderCreated(order.getId(), item, quantity)).getBytes(StandardCharsets.UTF_8);
         try (MqttConnection connection = mqtt.getConnection()) {
-            connection.publish(CREATED_TOPIC, event, 1, false, PublishProperties.builder()
-                    .payloadUtf8(true).contentType("application/json").build());
+            connection.publish(
+                    CREATED_TOPIC,
+                    event,
+                    1,
+                    false,
+                    PublishProperties.builder()
+                            .payloadUtf8(true)
+                            .contentType("application/json")
+                            .build());
         }
         if (rollback) {
             throw new OrderRejected("order " + order.getId() + " rejected on request: nothing is stored or published");

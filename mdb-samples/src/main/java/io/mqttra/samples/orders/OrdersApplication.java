@@ -5,5 +5,4 @@ import jakarta.ws.rs.core.Application;
 
 /** The samples' REST endpoints live under {@code /api}. */
 @ApplicationPath("api")
-public class OrdersApplication extends Application {
-}
+public class OrdersApplication extends Application {}

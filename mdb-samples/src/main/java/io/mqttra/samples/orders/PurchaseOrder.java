@@ -23,8 +23,7 @@ public class PurchaseOrder {
     @Column(name = "CREATED_AT", nullable = false)
     private long createdAt;
 
-    protected PurchaseOrder() {
-    }
+    protected PurchaseOrder() {}
 
     public PurchaseOrder(String id, String item, int quantity, long createdAt) {
         this.id = id;

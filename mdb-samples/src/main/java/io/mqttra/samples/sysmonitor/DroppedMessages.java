@@ -11,8 +11,7 @@ final class DroppedMessages {
 
     static final String TOPIC = "$SYS/broker/publish/messages/dropped";
 
-    private DroppedMessages() {
-    }
+    private DroppedMessages() {}
 
     /**
      * @param previous the value seen before, or null when this is the first one seen (it may be a retained total
@@ -31,8 +30,10 @@ final class DroppedMessages {
         if (now <= before) {
             return Optional.empty(); // unchanged, or the broker restarted and counts from 0 again
         }
-        return Optional.of(previous == null
-                ? "The MQTT broker has dropped " + now + " message(s) so far"
-                : "The MQTT broker dropped " + (now - before) + " more message(s) (" + now + " since it started)");
+        return Optional.of(
+                previous == null
+                        ? "The MQTT broker has dropped " + now + " message(s) so far"
+                        : "The MQTT broker dropped " + (now - before) + " more message(s) (" + now
+                                + " since it started)");
     }
 }

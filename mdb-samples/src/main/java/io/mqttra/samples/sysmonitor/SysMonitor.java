@@ -14,12 +14,13 @@ import java.util.logging.Logger;
  * each for {@code GET /api/sys} and logs a warning whenever the count of dropped messages grows. Wildcards at the
  * first level never match {@code $} topics, which is why the filter names {@code $SYS} itself.
  */
-@MessageDriven(activationConfig = {
-        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
-        @ActivationConfigProperty(propertyName = "clientId", propertyValue = "mdb:sys-monitor"),
-        // Values of one topic must be applied in the order they were published, or an old one would win.
-        @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "1")
-})
+@MessageDriven(
+        activationConfig = {
+            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
+            @ActivationConfigProperty(propertyName = "clientId", propertyValue = "mdb:sys-monitor"),
+            // Values of one topic must be applied in the order they were published, or an old one would win.
+            @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "1")
+        })
 public class SysMonitor implements MqttMessageListener {
 
     public static final String FILTER = "$SYS/broker/#";

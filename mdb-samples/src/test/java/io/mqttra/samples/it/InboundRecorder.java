@@ -8,9 +8,8 @@ import jakarta.ejb.MessageDriven;
 import jakarta.inject.Inject;
 
 /** Test bean: records what the resource adapter delivers, for {@link ReceivedResource} to show to the test. */
-@MessageDriven(activationConfig = {
-        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra")
-})
+@MessageDriven(
+        activationConfig = {@ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra")})
 public class InboundRecorder implements MqttMessageListener {
 
     @Inject

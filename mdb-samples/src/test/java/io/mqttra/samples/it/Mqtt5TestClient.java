@@ -22,8 +22,14 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 public final class Mqtt5TestClient implements AutoCloseable {
 
     /** A message as the client received it, with the MQTT 5 properties the tests look at. */
-    public record Received(String topic, String payload, int qos, boolean retained, String contentType,
-                           byte[] correlationData, List<String> userProperties) {
+    public record Received(
+            String topic,
+            String payload,
+            int qos,
+            boolean retained,
+            String contentType,
+            byte[] correlationData,
+            List<String> userProperties) {
 
         /** The user properties by name (no name here holds "="); a name sent twice keeps its last value. */
         public Map<String, String> userPropertyMap() {
@@ -103,31 +109,34 @@ public final class Mqtt5TestClient implements AutoCloseable {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             MqttProperties p = message.getProperties();
-            List<String> user = p == null || p.getUserProperties() == null ? List.of()
-                    : p.getUserProperties().stream().map(u -> u.getKey() + "=" + u.getValue()).toList();
-            received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
-                    message.getQos(), message.isRetained(), p == null ? null : p.getContentType(),
-                    p == null ? null : p.getCorrelationData(), user));
+            List<String> user = p == null || p.getUserProperties() == null
+                    ? List.of()
+                    : p.getUserProperties().stream()
+                            .map(u -> u.getKey() + "=" + u.getValue())
+                            .toList();
+            received.add(new Received(
+                    topic,
+                    new String(message.getPayload(), StandardCharsets.UTF_8),
+                    message.getQos(),
+                    message.isRetained(),
+                    p == null ? null : p.getContentType(),
+                    p == null ? null : p.getCorrelationData(),
+                    user));
         }
 
         @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
+        public void disconnected(MqttDisconnectResponse response) {}
 
         @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
+        public void mqttErrorOccurred(MqttException exception) {}
 
         @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
+        public void deliveryComplete(IMqttToken token) {}
 
         @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
+        public void connectComplete(boolean reconnect, String serverURI) {}
 
         @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }

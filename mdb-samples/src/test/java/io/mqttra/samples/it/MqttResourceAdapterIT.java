@@ -69,8 +69,13 @@ class MqttResourceAdapterIT {
                 .addPackage(LightSwitch.class.getPackage())
                 .addPackage(RoomAggregates.class.getPackage())
                 .addPackage(SysValues.class.getPackage())
-                .addClasses(InboundRecorder.class, SlowRecorder.class, Responder.class, ReceivedMessages.class,
-                        ReceivedResource.class, ItApplication.class)
+                .addClasses(
+                        InboundRecorder.class,
+                        SlowRecorder.class,
+                        Responder.class,
+                        ReceivedMessages.class,
+                        ReceivedResource.class,
+                        ItApplication.class)
                 .addAsWebInfResource("it/glassfish-ejb-jar.xml", "glassfish-ejb-jar.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }
@@ -108,7 +113,7 @@ class MqttResourceAdapterIT {
     @Order(3)
     void lightSwitchPublishesRetainedStatusThroughConnectionFactory() throws Exception {
         try (Mqtt5TestClient watcher = new Mqtt5TestClient(MQTT_PORT, "it-watcher");
-             Mqtt5TestClient remote = new Mqtt5TestClient(MQTT_PORT, "it-remote")) {
+                Mqtt5TestClient remote = new Mqtt5TestClient(MQTT_PORT, "it-remote")) {
             watcher.subscribe(LightSwitch.STATUS_TOPIC, 1);
             drain(watcher); // a status retained by an earlier run of the switch
 
@@ -132,7 +137,7 @@ class MqttResourceAdapterIT {
     @Order(4)
     void lightSwitchIgnoresInvalidCommands() throws Exception {
         try (Mqtt5TestClient watcher = new Mqtt5TestClient(MQTT_PORT, "it-watcher-2");
-             Mqtt5TestClient remote = new Mqtt5TestClient(MQTT_PORT, "it-remote-2")) {
+                Mqtt5TestClient remote = new Mqtt5TestClient(MQTT_PORT, "it-remote-2")) {
             watcher.subscribe(LightSwitch.STATUS_TOPIC, 1);
             drain(watcher);
             remote.publish(LightSwitch.SET_TOPIC, "not json", 1, false);
@@ -143,7 +148,9 @@ class MqttResourceAdapterIT {
             Mqtt5TestClient.Received status = watcher.next(WAIT_SECONDS, TimeUnit.SECONDS);
             assertThat(status).as("status after {\"set\":\"OFF\"}").isNotNull();
             assertThat(status.payload()).isEqualTo("{\"status\":\"OFF\"}");
-            assertThat(watcher.next(500, TimeUnit.MILLISECONDS)).as("no status for invalid commands").isNull();
+            assertThat(watcher.next(500, TimeUnit.MILLISECONDS))
+                    .as("no status for invalid commands")
+                    .isNull();
         }
     }
 
@@ -157,10 +164,14 @@ class MqttResourceAdapterIT {
                 device.publish("it/slow/" + (i % 4), "burst-" + i, 1, false);
             }
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(received().stream().filter(l -> l.startsWith("slow|")).count())
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(received().stream()
+                                .filter(l -> l.startsWith("slow|"))
+                                .count())
                         .isEqualTo(count));
-        List<String> slow = received().stream().filter(l -> l.startsWith("slow|")).toList();
+        List<String> slow =
+                received().stream().filter(l -> l.startsWith("slow|")).toList();
         for (int i = 0; i < count; i++) {
             assertThat(slow).contains("slow||-1|burst-" + i);
         }
@@ -201,10 +212,10 @@ class MqttResourceAdapterIT {
         String kitchen = "{\"room\":\"kitchen\",\"readings\":2,"
                 + "\"temperature\":{\"min\":21.0,\"max\":23.0,\"mean\":22.0},"
                 + "\"humidity\":{\"min\":40.0,\"max\":50.0,\"mean\":45.0}}";
-        String bedroom = "{\"room\":\"bedroom\",\"readings\":1,"
-                + "\"temperature\":{\"min\":18.5,\"max\":18.5,\"mean\":18.5}}";
+        String bedroom =
+                "{\"room\":\"bedroom\",\"readings\":1," + "\"temperature\":{\"min\":18.5,\"max\":18.5,\"mean\":18.5}}";
         try (Mqtt5TestClient dashboard = new Mqtt5TestClient(MQTT_PORT, "it-dashboard");
-             Mqtt5TestClient sensors = new Mqtt5TestClient(MQTT_PORT, "it-sensors")) {
+                Mqtt5TestClient sensors = new Mqtt5TestClient(MQTT_PORT, "it-sensors")) {
             dashboard.subscribe("house/+/summary", 1);
             drain(dashboard);
             sensors.publish("house/kitchen/sensor", "{\"temperature\":21.0,\"humidity\":40}", 1, false);
@@ -215,7 +226,8 @@ class MqttResourceAdapterIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
             while (latest.size() < 2 || !kitchen.equals(latest.get("house/kitchen/summary"))) {
                 Mqtt5TestClient.Received summary = dashboard.next(
-                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                        TimeUnit.MILLISECONDS);
                 assertThat(summary).as("summaries so far: " + latest).isNotNull();
                 latest.put(summary.topic(), summary.payload());
             }
@@ -240,14 +252,17 @@ class MqttResourceAdapterIT {
     @Order(8)
     void sysMonitorSeesTheBrokerVersionAndConnectedClients() throws Exception {
         String connected = "$SYS/broker/clients/connected";
-        await().atMost(Duration.ofSeconds(WAIT_SECONDS)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS))
+                .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(get("api/sys")).contains("\"$SYS/broker/version\":\"mqtt-ra version "));
         try (Mqtt5TestClient a = new Mqtt5TestClient(MQTT_PORT, "it-sys-a");
-             Mqtt5TestClient b = new Mqtt5TestClient(MQTT_PORT, "it-sys-b")) {
-            await().atMost(Duration.ofSeconds(WAIT_SECONDS)).pollInterval(Duration.ofMillis(500))
+                Mqtt5TestClient b = new Mqtt5TestClient(MQTT_PORT, "it-sys-b")) {
+            await().atMost(Duration.ofSeconds(WAIT_SECONDS))
+                    .pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> assertThat(get("api/sys")).contains("\"" + connected + "\":\"2\""));
         }
-        await().atMost(Duration.ofSeconds(WAIT_SECONDS)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS))
+                .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(get("api/sys")).contains("\"" + connected + "\":\"0\""));
     }
 
@@ -259,21 +274,26 @@ class MqttResourceAdapterIT {
     @Order(9)
     void aReadingThatIsNotJsonIsDeadLetteredAtOnce() throws Exception {
         try (Mqtt5TestClient operator = new Mqtt5TestClient(MQTT_PORT, "it-operator");
-             Mqtt5TestClient sensor = new Mqtt5TestClient(MQTT_PORT, "it-attic-sensor")) {
+                Mqtt5TestClient sensor = new Mqtt5TestClient(MQTT_PORT, "it-attic-sensor")) {
             operator.subscribe("$dead-letter/mdb:building-sensors", 1);
             sensor.publish("house/attic/sensor", "warm", 1, false);
             Mqtt5TestClient.Received dead = operator.next(WAIT_SECONDS, TimeUnit.SECONDS);
             assertThat(dead).as("dead letter of a reading that is not JSON").isNotNull();
             assertThat(dead.payload()).isEqualTo("warm");
-            assertThat(dead.userProperties()).contains("mqtt-ra-original-topic=house/attic/sensor",
-                    "mqtt-ra-delivery-attempts=1");
-            assertThat(dead.userProperties()).anyMatch(p -> p.startsWith("mqtt-ra-dead-letter-reason=the payload cannot"));
+            assertThat(dead.userProperties())
+                    .contains("mqtt-ra-original-topic=house/attic/sensor", "mqtt-ra-delivery-attempts=1");
+            assertThat(dead.userProperties())
+                    .anyMatch(p -> p.startsWith("mqtt-ra-dead-letter-reason=the payload cannot"));
             sensor.publish("house/attic/sensor", "{\"temperature\":30.5}", 1, false);
-            assertThat(operator.next(1, TimeUnit.SECONDS)).as("a good reading is no dead letter").isNull();
+            assertThat(operator.next(1, TimeUnit.SECONDS))
+                    .as("a good reading is no dead letter")
+                    .isNull();
         }
-        await().atMost(Duration.ofSeconds(WAIT_SECONDS)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(get("api/rooms/attic")).isEqualTo("{\"room\":\"attic\",\"readings\":1,"
-                        + "\"temperature\":{\"min\":30.5,\"max\":30.5,\"mean\":30.5}}"));
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(get("api/rooms/attic"))
+                        .isEqualTo("{\"room\":\"attic\",\"readings\":1,"
+                                + "\"temperature\":{\"min\":30.5,\"max\":30.5,\"mean\":30.5}}"));
     }
 
     private static void drain(Mqtt5TestClient client) throws InterruptedException {
@@ -283,7 +303,8 @@ class MqttResourceAdapterIT {
     }
 
     private void awaitReceived(String line) {
-        await().atMost(Duration.ofSeconds(WAIT_SECONDS)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS))
+                .pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(received()).contains(line));
     }
 
@@ -293,11 +314,13 @@ class MqttResourceAdapterIT {
     }
 
     private String get(String path) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + deployed.getPort() + "/" + CONTEXT_ROOT + "/" + path))
-                        .GET().build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + deployed.getPort() + "/" + CONTEXT_ROOT + "/" + path))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }

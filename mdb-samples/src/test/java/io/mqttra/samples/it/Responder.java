@@ -17,9 +17,8 @@ import java.util.stream.Collectors;
  * Test bean for MQTT 5 request/response: records the request's properties and answers on its response topic with
  * its correlation data, through the connection factory.
  */
-@MessageDriven(activationConfig = {
-        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra")
-})
+@MessageDriven(
+        activationConfig = {@ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra")})
 public class Responder implements MqttMessageListener {
 
     @Resource(lookup = "mqtt/ConnectionFactory")
@@ -31,8 +30,14 @@ public class Responder implements MqttMessageListener {
     @OnMqttMessage(value = "it/request", qos = 1)
     public void onRequest(MqttMessage request) {
         PublishProperties properties = request.properties();
-        received.add("request", request.topic(), request.qos(), properties.contentType() + ";"
-                + request.userProperties().stream().map(u -> u.name() + "=" + u.value()).collect(Collectors.joining(",")));
+        received.add(
+                "request",
+                request.topic(),
+                request.qos(),
+                properties.contentType() + ";"
+                        + request.userProperties().stream()
+                                .map(u -> u.name() + "=" + u.value())
+                                .collect(Collectors.joining(",")));
         if (properties.responseTopic() == null) {
             return;
         }
@@ -42,8 +47,12 @@ public class Responder implements MqttMessageListener {
                 .userProperty("handled-by", "Responder")
                 .build();
         try (MqttConnection connection = mqtt.getConnection()) {
-            connection.publish(properties.responseTopic(),
-                    ("echo:" + request.payloadAsString()).getBytes(StandardCharsets.UTF_8), 1, false, reply);
+            connection.publish(
+                    properties.responseTopic(),
+                    ("echo:" + request.payloadAsString()).getBytes(StandardCharsets.UTF_8),
+                    1,
+                    false,
+                    reply);
         }
     }
 }

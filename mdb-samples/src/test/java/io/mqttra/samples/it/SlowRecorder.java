@@ -10,10 +10,11 @@ import jakarta.inject.Inject;
  * Test bean with a pool of 4 instances (glassfish-ejb-jar.xml) but 16 deliveries at a time: the container refuses
  * endpoints beyond its pool, and the adapter must wait and retry rather than lose messages.
  */
-@MessageDriven(activationConfig = {
-        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
-        @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "16")
-})
+@MessageDriven(
+        activationConfig = {
+            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
+            @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "16")
+        })
 public class SlowRecorder implements MqttMessageListener {
 
     @Inject

@@ -28,11 +28,13 @@ final class AdminConsole implements AutoCloseable {
 
     /** The console is deployed lazily on the first request, which takes a while on a loaded machine. */
     private static final Duration FIRST_LOAD = Duration.ofMinutes(3);
+
     private static final Duration PAGE_LOAD = Duration.ofSeconds(30);
 
     /** Held so that the levels stick: Selenium warns on every start that it has no DevTools for this Chromium. */
     private static final Logger[] DEVTOOLS_LOGS = {
-        Logger.getLogger("org.openqa.selenium.devtools"), Logger.getLogger("org.openqa.selenium.chromium")};
+        Logger.getLogger("org.openqa.selenium.devtools"), Logger.getLogger("org.openqa.selenium.chromium")
+    };
 
     static {
         for (Logger log : DEVTOOLS_LOGS) {
@@ -54,7 +56,8 @@ final class AdminConsole implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000");
         // The Debian driver matches the Debian browser; no Selenium Manager download.
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(FIRST_LOAD);
     }
@@ -69,9 +72,11 @@ final class AdminConsole implements AutoCloseable {
     /** Clicks a link (tree node or page link) by its text and waits for the page it leads to. */
     void click(String linkText, String expectedTitle) {
         // The same text can be both a tree node and a link on the page; the hidden one cannot be clicked.
-        driver.findElements(By.linkText(linkText)).stream().filter(WebElement::isDisplayed).findFirst()
-                .orElseThrow(() -> new IllegalStateException("No visible link '" + linkText + "' on "
-                        + driver.getTitle()))
+        driver.findElements(By.linkText(linkText)).stream()
+                .filter(WebElement::isDisplayed)
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalStateException("No visible link '" + linkText + "' on " + driver.getTitle()))
                 .click();
         new WebDriverWait(driver, PAGE_LOAD).until(ExpectedConditions.titleIs(expectedTitle));
     }

@@ -21,8 +21,7 @@ final class Mosquitto {
 
     private static final Path MOSQUITTO_SUB = Path.of("/usr/bin/mosquitto_sub");
 
-    private Mosquitto() {
-    }
+    private Mosquitto() {}
 
     static boolean available() {
         return Files.isExecutable(MOSQUITTO_SUB);
@@ -32,9 +31,19 @@ final class Mosquitto {
     static Path exportCertificate(Path keyStore, String alias, String storePassword, Path pem)
             throws IOException, InterruptedException {
         Files.deleteIfExists(pem);
-        Result result = run(Duration.ofSeconds(60), Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-exportcert", "-rfc", "-alias", alias, "-keystore", keyStore.toString(), "-storepass", storePassword,
-                "-file", pem.toString());
+        Result result = run(
+                Duration.ofSeconds(60),
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                alias,
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                storePassword,
+                "-file",
+                pem.toString());
         if (result.exitCode() != 0) {
             throw new IllegalStateException("keytool -exportcert failed: " + result.output());
         }
@@ -57,19 +66,42 @@ final class Mosquitto {
      * {@code mosquitto_sub --cafile} for one message over TLS; its output ({@code -v}: topic and payload) or, when
      * it failed, its exit code and error.
      */
-    static Result subscribeOnce(String host, int port, Path caFile, String user, String password, String topic,
-                                Duration wait) throws IOException, InterruptedException {
-        return run(wait.plusSeconds(10), MOSQUITTO_SUB.toString(), "-h", host, "-p", Integer.toString(port),
-                "--cafile", caFile.toString(), "-u", user, "-P", password, "-t", topic, "-q", "1", "-v", "-C", "1",
-                "-W", Long.toString(wait.toSeconds()));
+    static Result subscribeOnce(
+            String host, int port, Path caFile, String user, String password, String topic, Duration wait)
+            throws IOException, InterruptedException {
+        return run(
+                wait.plusSeconds(10),
+                MOSQUITTO_SUB.toString(),
+                "-h",
+                host,
+                "-p",
+                Integer.toString(port),
+                "--cafile",
+                caFile.toString(),
+                "-u",
+                user,
+                "-P",
+                password,
+                "-t",
+                topic,
+                "-q",
+                "1",
+                "-v",
+                "-C",
+                "1",
+                "-W",
+                Long.toString(wait.toSeconds()));
     }
 
     private static Result run(Duration timeout, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process process =
+                new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         Thread reader = new Thread(() -> {
             try {
-                lines.addAll(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+                lines.addAll(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                        .lines()
+                        .toList());
             } catch (IOException e) {
                 lines.add("(output unreadable: " + e + ")");
             }
@@ -83,6 +115,5 @@ final class Mosquitto {
         return new Result(finished ? process.exitValue() : -1, String.join("\n", lines));
     }
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 }

@@ -24,12 +24,13 @@ final class MqttLogins {
 
     private static final int TIMEOUT_SECONDS = 20; // refused logins are answered ever more slowly per address
 
-    private MqttLogins() {
-    }
+    private MqttLogins() {}
 
     static int mqtt5(String host, int port, String user, String password) throws MqttException {
-        var client = new org.eclipse.paho.mqttv5.client.MqttClient("tcp://" + host + ":" + port,
-                "server-it-" + UUID.randomUUID(), new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        var client = new org.eclipse.paho.mqttv5.client.MqttClient(
+                "tcp://" + host + ":" + port,
+                "server-it-" + UUID.randomUUID(),
+                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
         client.setTimeToWait(TIMEOUT_SECONDS * 1000L);
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setConnectionTimeout(TIMEOUT_SECONDS);
@@ -53,8 +54,8 @@ final class MqttLogins {
 
     static int mqtt311(String host, int port, String user, String password)
             throws org.eclipse.paho.client.mqttv3.MqttException {
-        var client = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://" + host + ":" + port,
-                "server-it-" + UUID.randomUUID(), new MemoryPersistence());
+        var client = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://" + host + ":" + port, "server-it-" + UUID.randomUUID(), new MemoryPersistence());
         client.setTimeToWait(TIMEOUT_SECONDS * 1000L);
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);

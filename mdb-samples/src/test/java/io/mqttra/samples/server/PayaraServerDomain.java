@@ -34,6 +34,7 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
     private static final String DOMAIN_NAME = "mqtt-it";
     /** Minutes on an idle machine; a machine shared by parallel builds has taken five. */
     private static final long SETUP_TIMEOUT_MINUTES = 10;
+
     private static final long STOP_TIMEOUT_MINUTES = 2;
     private static final long ASADMIN_TIMEOUT_MINUTES = 4;
     static final String MQTT_USER = "device-1";
@@ -90,17 +91,31 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
      */
     void restartWithAdapterProperty(String name, String value) throws IOException, InterruptedException {
         Path log = workDir.resolve("reconfigure.log");
-        asadmin(log, "--interactive=false", "--host", "127.0.0.1", "--port", Integer.toString(adminPort()), "set",
+        asadmin(
+                log,
+                "--interactive=false",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(adminPort()),
+                "set",
                 "resources.resource-adapter-config.mqtt-ra.property." + name + "=" + value);
-        asadmin(log, "restart-domain", "--timeout", Long.toString(TimeUnit.MINUTES.toSeconds(ASADMIN_TIMEOUT_MINUTES) - 20),
-                "--domaindir", domainDir.toString(), DOMAIN_NAME);
+        asadmin(
+                log,
+                "restart-domain",
+                "--timeout",
+                Long.toString(TimeUnit.MINUTES.toSeconds(ASADMIN_TIMEOUT_MINUTES) - 20),
+                "--domaindir",
+                domainDir.toString(),
+                DOMAIN_NAME);
     }
 
     private void asadmin(Path log, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(required("it.server.payaraHome"), "bin", "asadmin").toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("MQTT_"));
         await(builder.start(), String.join(" ", args), log, ASADMIN_TIMEOUT_MINUTES);
@@ -108,10 +123,23 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        reservePorts("ADMIN_PORT", "HTTP_PORT", "HTTPS_PORT", "IIOP_PORT", "IIOPS_PORT", "IIOP_MUTUALAUTH_PORT",
-                "JMS_PORT", "JMX_PORT", "OSGI_PORT", "DEBUG_PORT", "HAZELCAST_DAS_PORT", "HAZELCAST_START_PORT",
-                "MQTT_PORT", "MQTT_TLS_PORT");
-        TestDirs.deleteRecursively(workDir.resolve("data")); // retained messages of an earlier run would blur the results
+        reservePorts(
+                "ADMIN_PORT",
+                "HTTP_PORT",
+                "HTTPS_PORT",
+                "IIOP_PORT",
+                "IIOPS_PORT",
+                "IIOP_MUTUALAUTH_PORT",
+                "JMS_PORT",
+                "JMX_PORT",
+                "OSGI_PORT",
+                "DEBUG_PORT",
+                "HAZELCAST_DAS_PORT",
+                "HAZELCAST_START_PORT",
+                "MQTT_PORT",
+                "MQTT_TLS_PORT");
+        TestDirs.deleteRecursively(
+                workDir.resolve("data")); // retained messages of an earlier run would blur the results
         Files.createDirectories(workDir);
 
         Map<String, String> env = new LinkedHashMap<>();
@@ -143,7 +171,8 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
         Runtime.getRuntime().addShutdownHook(killOnExit);
         long start = System.nanoTime();
         run(required("it.server.setupScript"), env, workDir.resolve("setup-domain.log"), SETUP_TIMEOUT_MINUTES);
-        LOG.info(() -> String.format("Payara Server domain ready in %d s, ports %s",
+        LOG.info(() -> String.format(
+                "Payara Server domain ready in %d s, ports %s",
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), ports));
 
         System.setProperty("adminHost", "127.0.0.1");
@@ -153,8 +182,13 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         try {
-            Map<String, String> env = Map.of("PAYARA_HOME", required("it.server.payaraHome"),
-                    "DOMAIN_DIR", domainDir.toString(), "DOMAIN_NAME", DOMAIN_NAME);
+            Map<String, String> env = Map.of(
+                    "PAYARA_HOME",
+                    required("it.server.payaraHome"),
+                    "DOMAIN_DIR",
+                    domainDir.toString(),
+                    "DOMAIN_NAME",
+                    DOMAIN_NAME);
             run(required("it.server.stopScript"), env, workDir.resolve("stop-domain.log"), STOP_TIMEOUT_MINUTES);
         } finally {
             killServerProcess();
@@ -200,8 +234,8 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
 
     private static void run(String script, Map<String, String> env, Path log, long timeoutMinutes)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", script).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder("bash", script).redirectErrorStream(true).redirectOutput(log.toFile());
         // The adapter reads MQTT_* variables as overrides: only the ones given here may reach the domain.
         builder.environment().keySet().removeIf(name -> name.startsWith("MQTT_"));
         builder.environment().putAll(env);
@@ -216,8 +250,8 @@ public final class PayaraServerDomain implements BeforeAllCallback, AfterAllCall
             throw new IllegalStateException(what + " did not finish in " + timeoutMinutes + " min; see " + log);
         }
         if (process.exitValue() != 0) {
-            throw new IllegalStateException(what + " failed (exit " + process.exitValue() + "):\n"
-                    + tail(log, 60) + "\nsee " + log);
+            throw new IllegalStateException(
+                    what + " failed (exit " + process.exitValue() + "):\n" + tail(log, 60) + "\nsee " + log);
         }
     }
 

@@ -68,7 +68,8 @@ class PayaraServerIT {
      */
     @Test
     void lightSwitchReceivesCommandAndPublishesRetainedStatus() throws Exception {
-        try (Client watcher = new Client("server-it-watcher"); Client remote = new Client("server-it-remote")) {
+        try (Client watcher = new Client("server-it-watcher");
+                Client remote = new Client("server-it-remote")) {
             watcher.subscribe(LightSwitch.STATUS_TOPIC);
             remote.publish(LightSwitch.SET_TOPIC, "{\"set\":\"ON\"}");
 
@@ -98,14 +99,18 @@ class PayaraServerIT {
         // The adapter config carries the MQTT port the broker listens on: the one the light switch test used.
         Map<String, Object> properties = get(domain, "resource-adapter-config/mqtt-ra/property");
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> list = (List<Map<String, Object>>) extraProperties(properties).get("properties");
-        assertThat(list).contains(Map.of("name", "port", "value", Integer.toString(domain.mqttPort())),
-                Map.of("name", "authMode", "value", "realm"));
+        List<Map<String, Object>> list =
+                (List<Map<String, Object>>) extraProperties(properties).get("properties");
+        assertThat(list)
+                .contains(
+                        Map.of("name", "port", "value", Integer.toString(domain.mqttPort())),
+                        Map.of("name", "authMode", "value", "realm"));
     }
 
     @Test
     void adminConsoleListsAdapterConfigAndConnectorResources() throws Exception {
-        Assumptions.assumeTrue(AdminConsole.available(),
+        Assumptions.assumeTrue(
+                AdminConsole.available(),
                 "headless Chromium and its driver are needed: apt-get install chromium chromium-driver");
         PayaraServerDomain domain = PayaraServerDomain.current();
         Path screenshots = Path.of("target", "screenshots", "payara-server");
@@ -115,13 +120,16 @@ class PayaraServerIT {
 
             console.click("Resource Adapter Configs", "Resource Adapter Configs");
             console.screenshot("02-resource-adapter-configs");
-            assertThat(console.showsLink("mqtt-ra")).as("mqtt-ra under Resources > Resource Adapter Configs").isTrue();
+            assertThat(console.showsLink("mqtt-ra"))
+                    .as("mqtt-ra under Resources > Resource Adapter Configs")
+                    .isTrue();
 
             console.click("Connectors", "Connectors");
             console.click("Connector Resources", "Connector Resources");
             console.screenshot("03-connector-resources");
             assertThat(console.showsLink("mqtt/ConnectionFactory"))
-                    .as("mqtt/ConnectionFactory under Resources > Connectors > Connector Resources").isTrue();
+                    .as("mqtt/ConnectionFactory under Resources > Connectors > Connector Resources")
+                    .isTrue();
         }
     }
 
@@ -131,11 +139,14 @@ class PayaraServerIT {
         String user = PayaraServerDomain.MQTT_USER;
         String wrong = wrongPassword();
         assertThat(MqttLogins.mqtt5("127.0.0.1", domain.mqttPort(), user, domain.mqttPassword()))
-                .as("MQTT 5 CONNACK reason code for the realm user's password").isZero();
+                .as("MQTT 5 CONNACK reason code for the realm user's password")
+                .isZero();
         // MQTT 5 section 3.2.2.2.1: 0x86 Bad User Name or Password.
-        assertThat(MqttLogins.mqtt5("127.0.0.1", domain.mqttPort(), user, wrong)).isEqualTo(0x86);
+        assertThat(MqttLogins.mqtt5("127.0.0.1", domain.mqttPort(), user, wrong))
+                .isEqualTo(0x86);
         assertThat(MqttLogins.mqtt5("127.0.0.1", domain.mqttPort(), "nobody", domain.mqttPassword()))
-                .as("a user the realm does not know").isEqualTo(0x86);
+                .as("a user the realm does not know")
+                .isEqualTo(0x86);
         assertNoPasswordLogged(domain, wrong);
     }
 
@@ -144,9 +155,11 @@ class PayaraServerIT {
         PayaraServerDomain domain = PayaraServerDomain.current();
         String user = PayaraServerDomain.MQTT_USER;
         String wrong = wrongPassword();
-        assertThat(MqttLogins.mqtt311("127.0.0.1", domain.mqttPort(), user, domain.mqttPassword())).isZero();
+        assertThat(MqttLogins.mqtt311("127.0.0.1", domain.mqttPort(), user, domain.mqttPassword()))
+                .isZero();
         // MQTT 3.1.1 section 3.2.2.3, table 3.1: return code 4, bad user name or password.
-        assertThat(MqttLogins.mqtt311("127.0.0.1", domain.mqttPort(), user, wrong)).isEqualTo(4);
+        assertThat(MqttLogins.mqtt311("127.0.0.1", domain.mqttPort(), user, wrong))
+                .isEqualTo(4);
         assertNoPasswordLogged(domain, wrong);
     }
 
@@ -156,9 +169,11 @@ class PayaraServerIT {
         PayaraServerDomain domain = PayaraServerDomain.current();
         String address = MqttLogins.nonLoopbackAddress();
         assertThat(MqttLogins.mqtt5(address, domain.mqttPort(), PayaraServerDomain.MQTT_USER, domain.mqttPassword()))
-                .as("login over " + address).isZero();
+                .as("login over " + address)
+                .isZero();
         assertThat(MqttLogins.mqtt5(address, domain.mqttPort(), PayaraServerDomain.MQTT_USER, wrongPassword()))
-                .as("refused login over " + address).isEqualTo(0x86);
+                .as("refused login over " + address)
+                .isEqualTo(0x86);
     }
 
     /**
@@ -170,19 +185,27 @@ class PayaraServerIT {
     void tlsListenerPresentsTheDomainCertificateToMosquitto() throws Exception {
         Assumptions.assumeTrue(Mosquitto.available(), "mosquitto_sub is needed: apt-get install mosquitto-clients");
         PayaraServerDomain domain = PayaraServerDomain.current();
-        Path caFile = Mosquitto.exportCertificate(domain.keyStore(), "s1as", "changeit",
-                domain.workDir().resolve("s1as.pem"));
+        Path caFile = Mosquitto.exportCertificate(
+                domain.keyStore(), "s1as", "changeit", domain.workDir().resolve("s1as.pem"));
         String host = Mosquitto.commonName(caFile); // the host name create-domain put in the certificate
         String topic = "server-it/tls/" + UUID.randomUUID();
         try (Client publisher = new Client("server-it-tls-publisher")) {
             publisher.publish(topic, "over TLS", true);
         }
-        Mosquitto.Result sub = Mosquitto.subscribeOnce(host, domain.tlsPort(), caFile, PayaraServerDomain.MQTT_USER,
-                domain.mqttPassword(), topic, Duration.ofSeconds(WAIT_SECONDS));
-        assertThat(sub.output()).as("mosquitto_sub --cafile s1as.pem -h " + host + " (exit " + sub.exitCode() + ")")
+        Mosquitto.Result sub = Mosquitto.subscribeOnce(
+                host,
+                domain.tlsPort(),
+                caFile,
+                PayaraServerDomain.MQTT_USER,
+                domain.mqttPassword(),
+                topic,
+                Duration.ofSeconds(WAIT_SECONDS));
+        assertThat(sub.output())
+                .as("mosquitto_sub --cafile s1as.pem -h " + host + " (exit " + sub.exitCode() + ")")
                 .isEqualTo(topic + " over TLS");
         assertThat(sub.exitCode()).isZero();
-        assertThat(read(domain.serverLog())).contains("MQTT TLS listeners use the server key store " + domain.keyStore());
+        assertThat(read(domain.serverLog()))
+                .contains("MQTT TLS listeners use the server key store " + domain.keyStore());
     }
 
     /**
@@ -196,11 +219,16 @@ class PayaraServerIT {
         PayaraServerDomain domain = PayaraServerDomain.current();
         String address = MqttLogins.nonLoopbackAddress();
         domain.restartWithAdapterProperty("authMode", "none");
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions()
                 .untilAsserted(() -> assertThat(MqttLogins.mqtt5("127.0.0.1", domain.mqttPort(), null, null))
-                        .as("anonymous login on loopback").isZero());
+                        .as("anonymous login on loopback")
+                        .isZero());
         assertThat(MqttLogins.accepts(address, domain.mqttPort()))
-                .as("TCP connection to " + address + ":" + domain.mqttPort()).isFalse();
+                .as("TCP connection to " + address + ":" + domain.mqttPort())
+                .isFalse();
         String log = read(domain.serverLog());
         assertThat(log).contains("listening on 127.0.0.1 instead of the configured 0.0.0.0");
         assertThat(log).as("the server log, complete since the restart").doesNotContain(domain.mqttPassword());
@@ -215,8 +243,10 @@ class PayaraServerIT {
 
     /** Waits until the refusals are in the log (it is written asynchronously), then looks for the passwords. */
     private static void assertNoPasswordLogged(PayaraServerDomain domain, String wrongPassword) {
-        Awaitility.await().atMost(Duration.ofSeconds(WAIT_SECONDS)).untilAsserted(() ->
-                assertThat(Files.readString(domain.serverLog())).contains("refused the user name or password"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(WAIT_SECONDS))
+                .untilAsserted(() ->
+                        assertThat(Files.readString(domain.serverLog())).contains("refused the user name or password"));
         assertThat(read(domain.serverLog())).doesNotContain(wrongPassword).doesNotContain(domain.mqttPassword());
         assertThat(read(domain.workDir().resolve("setup-domain.log"))).doesNotContain(domain.mqttPassword());
     }
@@ -232,8 +262,8 @@ class PayaraServerIT {
     private static Map<String, Object> childResources(PayaraServerDomain domain, String resource)
             throws IOException, InterruptedException {
         @SuppressWarnings("unchecked")
-        Map<String, Object> children = (Map<String, Object>) extraProperties(get(domain, resource))
-                .get("childResources");
+        Map<String, Object> children =
+                (Map<String, Object>) extraProperties(get(domain, resource)).get("childResources");
         return children == null ? Map.of() : children;
     }
 
@@ -245,16 +275,17 @@ class PayaraServerIT {
     /** GET on Payara's admin REST interface, below /management/domain/resources/. */
     private static Map<String, Object> get(PayaraServerDomain domain, String path)
             throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + domain.adminPort()
-                        + "/management/domain/resources/" + path))
-                .header("Accept", "application/json").timeout(Duration.ofSeconds(30)).build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + domain.adminPort() + "/management/domain/resources/" + path))
+                .header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET " + request.uri()).isEqualTo(200);
         return new Json().toType(response.body(), Json.MAP_TYPE);
     }
 
-    private record Received(String topic, String payload, int qos, boolean retained) {
-    }
+    private record Received(String topic, String payload, int qos, boolean retained) {}
 
     /** An MQTT 3.1.1 client (Paho) that queues what it receives. */
     private static final class Client implements AutoCloseable {
@@ -263,8 +294,8 @@ class PayaraServerIT {
         private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
         Client(String clientId) throws MqttException {
-            client = new MqttClient("tcp://127.0.0.1:" + PayaraServerDomain.current().mqttPort(), clientId,
-                    new MemoryPersistence());
+            client = new MqttClient(
+                    "tcp://127.0.0.1:" + PayaraServerDomain.current().mqttPort(), clientId, new MemoryPersistence());
             client.setTimeToWait(10_000);
             MqttConnectOptions options = new MqttConnectOptions();
             options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -274,8 +305,14 @@ class PayaraServerIT {
         }
 
         void subscribe(String filter) throws MqttException {
-            client.subscribe(filter, 1, (topic, message) -> received.add(new Received(topic,
-                    new String(message.getPayload(), StandardCharsets.UTF_8), message.getQos(), message.isRetained())));
+            client.subscribe(
+                    filter,
+                    1,
+                    (topic, message) -> received.add(new Received(
+                            topic,
+                            new String(message.getPayload(), StandardCharsets.UTF_8),
+                            message.getQos(),
+                            message.isRetained())));
         }
 
         void publish(String topic, String payload) throws MqttException {

@@ -8,7 +8,8 @@ class DroppedMessagesTest {
 
     @Test
     void growingTotalIsReportedWithTheDifference() {
-        assertThat(DroppedMessages.warning("3", "5")).contains("The MQTT broker dropped 2 more message(s) (5 since it started)");
+        assertThat(DroppedMessages.warning("3", "5"))
+                .contains("The MQTT broker dropped 2 more message(s) (5 since it started)");
     }
 
     @Test

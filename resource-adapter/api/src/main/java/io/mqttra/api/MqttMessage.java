@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param dup        true when this is a redelivery
  * @param properties the MQTT 5 publish properties (empty for MQTT 3.1.1 publishers)
  */
-public record MqttMessage(String topic, byte[] payload, int qos, boolean retain, boolean dup,
-                          PublishProperties properties) {
+public record MqttMessage(
+        String topic, byte[] payload, int qos, boolean retain, boolean dup, PublishProperties properties) {
 
     public MqttMessage {
         Objects.requireNonNull(topic, "topic");
@@ -35,7 +35,7 @@ public record MqttMessage(String topic, byte[] payload, int qos, boolean retain,
 
     @Override
     public String toString() {
-        return "MqttMessage[topic=" + topic + ", qos=" + qos + ", retain=" + retain + ", dup=" + dup
-                + ", payload=" + payload.length + " bytes]";
+        return "MqttMessage[topic=" + topic + ", qos=" + qos + ", retain=" + retain + ", dup=" + dup + ", payload="
+                + payload.length + " bytes]";
     }
 }

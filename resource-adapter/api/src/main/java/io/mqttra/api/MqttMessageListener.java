@@ -6,5 +6,4 @@ package io.mqttra.api;
  * <p>It has no methods on purpose: every public method of the bean that carries {@link OnMqttMessage}
  * subscribes to that annotation's topic filter and is invoked with each matching message.
  */
-public interface MqttMessageListener {
-}
+public interface MqttMessageListener {}

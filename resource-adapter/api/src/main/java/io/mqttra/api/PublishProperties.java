@@ -71,8 +71,12 @@ public final class PublishProperties implements Serializable {
     }
 
     public boolean isEmpty() {
-        return payloadUtf8 == null && messageExpiryInterval == null && contentType == null
-                && responseTopic == null && correlationData == null && userProperties.isEmpty();
+        return payloadUtf8 == null
+                && messageExpiryInterval == null
+                && contentType == null
+                && responseTopic == null
+                && correlationData == null
+                && userProperties.isEmpty();
     }
 
     /** Builds {@link PublishProperties}. */
@@ -84,8 +88,7 @@ public final class PublishProperties implements Serializable {
         private byte[] correlationData;
         private final List<UserProperty> userProperties = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder payloadUtf8(boolean utf8) {
             this.payloadUtf8 = utf8;

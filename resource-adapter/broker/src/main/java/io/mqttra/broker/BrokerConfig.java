@@ -330,8 +330,7 @@ public final class BrokerConfig {
         private String trustStoreType = "PKCS12";
         private int sysIntervalSeconds = 10;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder bindAddress(String bindAddress) {
             this.bindAddress = bindAddress;
@@ -348,7 +347,8 @@ public final class BrokerConfig {
 
         public Builder maxPacketSize(int maxPacketSize) {
             if (maxPacketSize < 64 || maxPacketSize > 268_435_455) {
-                throw new IllegalArgumentException("max packet size must be between 64 and 268435455: " + maxPacketSize);
+                throw new IllegalArgumentException(
+                        "max packet size must be between 64 and 268435455: " + maxPacketSize);
             }
             this.maxPacketSize = maxPacketSize;
             return this;

@@ -95,18 +95,29 @@ public final class MqttBroker implements AutoCloseable {
             if (group != null) {
                 return;
             }
-            int n = config.ioThreads() > 0 ? config.ioThreads() : Math.max(1, Runtime.getRuntime().availableProcessors());
+            int n = config.ioThreads() > 0
+                    ? config.ioThreads()
+                    : Math.max(1, Runtime.getRuntime().availableProcessors());
             EventLoopGroup g = threads != null
                     ? new MultiThreadIoEventLoopGroup(n, threads, NioIoHandler.newFactory())
-                    : new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("mqtt-broker"), NioIoHandler.newFactory());
+                    : new MultiThreadIoEventLoopGroup(
+                            n, new DefaultThreadFactory("mqtt-broker"), NioIoHandler.newFactory());
             SubscriptionTree tree = new SubscriptionTree();
             RetainedMessages retained = new RetainedMessages();
             SessionRegistry registry = new SessionRegistry();
             List<StoredSession> storedSessions = stores.sessions().loadSessions();
             long firstMessageId = System.currentTimeMillis() << 20;
-            Router router = new Router(tree, retained, stores.messages(), stores.retained(), stores.sessions(), metrics,
-                    firstMessageId);
-            BrokerContext ctx = new BrokerContext(config, metrics, stores, tree, retained, router, registry, g,
+            Router router = new Router(
+                    tree, retained, stores.messages(), stores.retained(), stores.sessions(), metrics, firstMessageId);
+            BrokerContext ctx = new BrokerContext(
+                    config,
+                    metrics,
+                    stores,
+                    tree,
+                    retained,
+                    router,
+                    registry,
+                    g,
                     io.mqttra.broker.auth.BrokerSecurity.of(config, metrics));
             metrics.bindGauges(retained::size, tree::size, registry::size);
             restore(ctx, storedSessions);
@@ -127,7 +138,9 @@ public final class MqttBroker implements AutoCloseable {
                     });
             String where = config.bindAddress() + ":" + config.port();
             try {
-                Channel ch = b.bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
+                Channel ch = b.bind(new InetSocketAddress(config.bindAddress(), config.port()))
+                        .sync()
+                        .channel();
                 this.serverChannel = ch;
             } catch (Exception e) {
                 g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
@@ -146,8 +159,8 @@ public final class MqttBroker implements AutoCloseable {
             this.context = ctx;
             this.localSessions = new LocalSessions(ctx);
             this.group = g;
-            LOG.info(() -> "MQTT broker listening on " + config.bindAddress() + ":" + port()
-                    + " (" + n + " event loops, " + storedSessions.size() + " stored sessions)");
+            LOG.info(() -> "MQTT broker listening on " + config.bindAddress() + ":" + port() + " (" + n
+                    + " event loops, " + storedSessions.size() + " stored sessions)");
             ctx.security().logListener(config.bindAddress());
         }
     }
@@ -229,8 +242,8 @@ public final class MqttBroker implements AutoCloseable {
     }
 
     /** @param route routes with the subscriptions it is given, or matches them again when given null */
-    private CompletableFuture<Void> publish(ApplicationMessage message,
-                                            BiFunction<Router, Router.Matches, CompletableFuture<Void>> route) {
+    private CompletableFuture<Void> publish(
+            ApplicationMessage message, BiFunction<Router, Router.Matches, CompletableFuture<Void>> route) {
         BrokerContext ctx = context;
         if (ctx == null) {
             return CompletableFuture.failedFuture(new BrokerException("broker not started"));
@@ -239,8 +252,8 @@ public final class MqttBroker implements AutoCloseable {
             return CompletableFuture.failedFuture(new BrokerException("invalid topic name: '" + message.topic() + "'"));
         }
         if (message.qos() > config.maxQos()) {
-            return CompletableFuture.failedFuture(new BrokerException(
-                    "QoS " + message.qos() + " above the broker's maximum QoS " + config.maxQos()));
+            return CompletableFuture.failedFuture(
+                    new BrokerException("QoS " + message.qos() + " above the broker's maximum QoS " + config.maxQos()));
         }
         // The topic is matched once for the congestion check and the routing, not twice per message.
         Router.Matches matched = ctx.router().match(message.topic());
@@ -254,13 +267,16 @@ public final class MqttBroker implements AutoCloseable {
         return congested.thenCompose(ignored -> routeNow(ctx, message, route, null));
     }
 
-    private static CompletableFuture<Void> routeNow(BrokerContext ctx, ApplicationMessage message,
-                                                    BiFunction<Router, Router.Matches, CompletableFuture<Void>> route,
-                                                    Router.Matches matched) {
+    private static CompletableFuture<Void> routeNow(
+            BrokerContext ctx,
+            ApplicationMessage message,
+            BiFunction<Router, Router.Matches, CompletableFuture<Void>> route,
+            Router.Matches matched) {
         try {
             return route.apply(ctx.router(), matched);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new BrokerException("could not route message on " + message.topic(), e));
+            return CompletableFuture.failedFuture(
+                    new BrokerException("could not route message on " + message.topic(), e));
         }
     }
 

@@ -24,7 +24,8 @@ class AckOrderTest extends BrokerTestSupport {
         try (LocalSession slow = broker.openLocalSession("slow-mdb", held::add)) {
             slow.subscribe("slow", 1, 0);
             for (int i = 0; i < 4; i++) { // 1 in flight + 3 queued: above half of the queue limit
-                broker.publish(new ApplicationMessage("slow", bytes("fill" + i), 1, false, null)).join();
+                broker.publish(new ApplicationMessage("slow", bytes("fill" + i), 1, false, null))
+                        .join();
                 // One at a time: an internal publish that found the queue already congested would wait for it
                 // (and, as nobody drains it, the hold would expire before the network publisher below came).
                 int queued = i;
@@ -49,7 +50,10 @@ class AckOrderTest extends BrokerTestSupport {
     }
 
     private int queued(String clientId) {
-        return broker.administration().sessions().stream().filter(s -> s.clientId().equals(clientId))
-                .mapToInt(io.mqttra.api.admin.SessionInfo::queued).findFirst().orElse(-1);
+        return broker.administration().sessions().stream()
+                .filter(s -> s.clientId().equals(clientId))
+                .mapToInt(io.mqttra.api.admin.SessionInfo::queued)
+                .findFirst()
+                .orElse(-1);
     }
 }

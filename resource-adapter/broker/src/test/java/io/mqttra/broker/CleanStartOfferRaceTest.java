@@ -44,20 +44,26 @@ class CleanStartOfferRaceTest extends BrokerTestSupport {
         restartWithStores();
         AtomicBoolean streaming = new AtomicBoolean(true);
         AtomicInteger published = new AtomicInteger();
-        CompletableFuture<Void> stream = CompletableFuture.runAsync(
-                () -> TestTraffic.streamQos1(port, streaming, published));
+        CompletableFuture<Void> stream =
+                CompletableFuture.runAsync(() -> TestTraffic.streamQos1(port, streaming, published));
         List<String> leaks = new ArrayList<>();
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                assertThat(TestTraffic.takeFromStream(client(), 200)).as("the stream reaches the subscriber")
+                assertThat(TestTraffic.takeFromStream(client(), 200))
+                        .as("the stream reaches the subscriber")
                         .isGreaterThanOrEqualTo(200);
 
                 AtomicInteger late = new AtomicInteger();
                 Mqtt5AsyncClient fresh = client();
                 fresh.publishes(MqttGlobalPublishFilter.ALL, p -> late.incrementAndGet());
                 try {
-                    assertThat(fresh.connectWith().cleanStart(true).sessionExpiryInterval(newSessionPersists ? 600 : 0)
-                            .send().get(10, TimeUnit.SECONDS).isSessionPresent()).isFalse();
+                    assertThat(fresh.connectWith()
+                                    .cleanStart(true)
+                                    .sessionExpiryInterval(newSessionPersists ? 600 : 0)
+                                    .send()
+                                    .get(10, TimeUnit.SECONDS)
+                                    .isSessionPresent())
+                            .isFalse();
                 } catch (java.util.concurrent.ExecutionException e) {
                     // A late message written before the CONNACK makes the client give up [MQTT-3.2.0-1].
                     leaks.add("round " + round + ": " + e.getCause().getMessage());
@@ -65,7 +71,8 @@ class CleanStartOfferRaceTest extends BrokerTestSupport {
                 }
                 Thread.sleep(200);
                 fresh.disconnect().get(10, TimeUnit.SECONDS);
-                int stored = newSessionPersists ? stores.messages().loadQueue("sub").size() : 0;
+                int stored =
+                        newSessionPersists ? stores.messages().loadQueue("sub").size() : 0;
                 if (late.get() > 0 || stored > 0) {
                     leaks.add("round " + round + ": " + late.get() + " received, " + stored + " stored");
                 }
@@ -75,7 +82,9 @@ class CleanStartOfferRaceTest extends BrokerTestSupport {
             stream.get(30, TimeUnit.SECONDS);
         }
         assertThat(published.get()).as("messages streamed").isGreaterThan(ROUNDS * 200);
-        assertThat(leaks).as("rounds whose new session got messages of the discarded one").isEmpty();
+        assertThat(leaks)
+                .as("rounds whose new session got messages of the discarded one")
+                .isEmpty();
     }
 
     /** The broker anew, with stores the test can look into. */
@@ -87,7 +96,11 @@ class CleanStartOfferRaceTest extends BrokerTestSupport {
     }
 
     private Mqtt5AsyncClient client() {
-        return MqttClient.builder().useMqttVersion5().identifier("sub").serverHost("127.0.0.1").serverPort(port)
+        return MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("sub")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
                 .buildAsync();
     }
 }

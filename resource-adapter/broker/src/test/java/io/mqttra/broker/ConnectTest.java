@@ -3,24 +3,23 @@ package io.mqttra.broker;
 import static io.mqttra.broker.PubSubTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
-import com.hivemq.client.mqtt.MqttClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
-
-import static org.awaitility.Awaitility.await;
 
 class ConnectTest extends BrokerTestSupport {
 
@@ -40,7 +39,8 @@ class ConnectTest extends BrokerTestSupport {
 
     @Test
     void pahoV3_connects() throws Exception {
-        var paho = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://127.0.0.1:" + port, "paho3", new MemoryPersistence());
+        var paho = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + port, "paho3", new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         paho.connect(o);
@@ -51,7 +51,8 @@ class ConnectTest extends BrokerTestSupport {
 
     @Test
     void mqtt31_MQIsdp_connects() throws Exception {
-        var paho = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://127.0.0.1:" + port, "paho31", new MemoryPersistence());
+        var paho = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + port, "paho31", new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1);
         paho.connect(o);
@@ -62,8 +63,8 @@ class ConnectTest extends BrokerTestSupport {
 
     @Test
     void pahoV5_connects() throws Exception {
-        var paho = new org.eclipse.paho.mqttv5.client.MqttClient("tcp://127.0.0.1:" + port, "paho5",
-                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        var paho = new org.eclipse.paho.mqttv5.client.MqttClient(
+                "tcp://127.0.0.1:" + port, "paho5", new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
         paho.connect();
         assertThat(paho.isConnected()).isTrue();
         paho.disconnect();
@@ -72,7 +73,11 @@ class ConnectTest extends BrokerTestSupport {
 
     @Test
     void emptyClientId5_getsAssignedClientIdentifier_MQTT_3_1_3_6_MQTT_3_2_2_16() {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildBlocking();
         Mqtt5ConnAck ack = c.connect();
         assertThat(ack.getAssignedClientIdentifier()).isPresent();
         assertThat(ack.getAssignedClientIdentifier().get().toString()).isNotEmpty();
@@ -99,9 +104,11 @@ class ConnectTest extends BrokerTestSupport {
     @Test
     void sessionPresent_whenResumingPersistentSession_MQTT_3_2_2_2() {
         Mqtt3BlockingClient c = v3("resume");
-        assertThat(c.connectWith().cleanSession(false).send().isSessionPresent()).isFalse();
+        assertThat(c.connectWith().cleanSession(false).send().isSessionPresent())
+                .isFalse();
         c.disconnect();
-        assertThat(c.connectWith().cleanSession(false).send().isSessionPresent()).isTrue();
+        assertThat(c.connectWith().cleanSession(false).send().isSessionPresent())
+                .isTrue();
         c.disconnect();
         assertThat(c.connectWith().cleanSession(true).send().isSessionPresent()).isFalse();
     }
@@ -110,8 +117,11 @@ class ConnectTest extends BrokerTestSupport {
     void sessionTakeover_closesOldConnection_withReason0x8E_MQTT_3_1_4_3() {
         Mqtt5BlockingClient first = v5("twin");
         CompletableFuture<Throwable> disconnected = new CompletableFuture<>();
-        Mqtt5BlockingClient firstWithListener = MqttClient.builder().useMqttVersion5().identifier("twin")
-                .serverHost("127.0.0.1").serverPort(port)
+        Mqtt5BlockingClient firstWithListener = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("twin")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
                 .addDisconnectedListener(ctx -> disconnected.complete(ctx.getCause()))
                 .buildBlocking();
         firstWithListener.connect();
@@ -136,7 +146,8 @@ class ConnectTest extends BrokerTestSupport {
         second.send(RawClient.connect311("twin-311", false, 60));
         assertThat(second.readPacket()).containsExactly(0x20, 2, 1, 0); // the same session: present
         assertThat(first.closedByBroker()).isTrue();
-        broker.publish(new ApplicationMessage("twin/t", bytes("x"), 1, false, null)).join();
+        broker.publish(new ApplicationMessage("twin/t", bytes("x"), 1, false, null))
+                .join();
         assertThat(second.readPacket()[0] & 0xF0).isEqualTo(0x30);
     }
 
@@ -170,7 +181,8 @@ class ConnectTest extends BrokerTestSupport {
     void bindFailure_namesAddressAndPort() {
         BrokerConfig cfg = BrokerConfig.builder().port(port).build();
         try (MqttBroker second = new MqttBroker(cfg)) {
-            assertThatThrownBy(second::start).isInstanceOf(BrokerException.class)
+            assertThatThrownBy(second::start)
+                    .isInstanceOf(BrokerException.class)
                     .hasMessageContaining("127.0.0.1:" + port);
         }
     }
@@ -194,20 +206,26 @@ class ConnectTest extends BrokerTestSupport {
     @Test
     void withAnExecutor_everyEventLoopRunsOnIt_andStopEndsThem() throws Exception {
         java.util.concurrent.atomic.AtomicInteger loops = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ExecutorService workManager = java.util.concurrent.Executors.newCachedThreadPool(
-                r -> new Thread(r, "work-manager-" + loops.get()));
+        java.util.concurrent.ExecutorService workManager =
+                java.util.concurrent.Executors.newCachedThreadPool(r -> new Thread(r, "work-manager-" + loops.get()));
         java.util.concurrent.Executor asWork = task -> {
             loops.incrementAndGet();
             workManager.execute(task);
         };
-        MqttBroker managed = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).build(), asWork);
+        MqttBroker managed =
+                new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).build(), asWork);
         managed.start();
         try {
             java.util.concurrent.BlockingQueue<String> threads = new java.util.concurrent.LinkedBlockingQueue<>();
-            LocalSession s = managed.openLocalSession("thread-check", d -> threads.add(Thread.currentThread().getName()));
+            LocalSession s = managed.openLocalSession(
+                    "thread-check", d -> threads.add(Thread.currentThread().getName()));
             s.subscribe("t", 0, 0);
-            var c = MqttClient.builder().useMqttVersion5().identifier("thread-pub").serverHost("127.0.0.1")
-                    .serverPort(managed.port()).buildBlocking();
+            var c = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier("thread-pub")
+                    .serverHost("127.0.0.1")
+                    .serverPort(managed.port())
+                    .buildBlocking();
             c.connect();
             c.publishWith().topic("t").payload(new byte[] {1}).send();
             assertThat(threads.poll(5, TimeUnit.SECONDS)).startsWith("work-manager-");
@@ -226,7 +244,8 @@ class ConnectTest extends BrokerTestSupport {
             r.send(RawClient.connect5("asker", true, 60, new byte[] {0x19, 1}));
             byte[] connack = r.readPacket();
             assertThat(connack[3]).isZero();
-            assertThat(new String(connack, java.nio.charset.StandardCharsets.UTF_8)).contains("response/asker");
+            assertThat(new String(connack, java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("response/asker");
         }
     }
 
@@ -236,7 +255,8 @@ class ConnectTest extends BrokerTestSupport {
      */
     @Test
     void brokerStop_mqtt5ClientsGetDisconnectServerShuttingDown() throws Exception {
-        try (RawClient v5 = raw(); RawClient v311 = raw()) {
+        try (RawClient v5 = raw();
+                RawClient v311 = raw()) {
             v5.send(RawClient.connect5("leaving-5", true, 60, new byte[0]));
             assertThat(v5.readPacket()[0] & 0xFF).isEqualTo(0x20);
             v311.send(RawClient.connect311("leaving-311", true, 60));

@@ -70,21 +70,26 @@ class DecoderFuzzTest {
             try {
                 open = feeder.feed(input, () -> 1 + random.nextInt(random.nextBoolean() ? 8 : 512));
             } catch (Throwable t) {
-                throw new AssertionError("seed " + SEED + ", run " + runs + ": exception escaped for input "
-                        + ByteBufUtil.hexDump(input), t);
+                throw new AssertionError(
+                        "seed " + SEED + ", run " + runs + ": exception escaped for input "
+                                + ByteBufUtil.hexDump(input),
+                        t);
             }
             long took = System.nanoTime() - t0;
             slowest = Math.max(slowest, took);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(took)).as("run %d took too long on %s", runs,
-                    ByteBufUtil.hexDump(input)).isLessThan(2000);
-            assertThat(feeder.internalErrors()).as("internal errors, seed %d run %d input %s", SEED, runs,
-                    ByteBufUtil.hexDump(input)).isEmpty();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(took))
+                    .as("run %d took too long on %s", runs, ByteBufUtil.hexDump(input))
+                    .isLessThan(2000);
+            assertThat(feeder.internalErrors())
+                    .as("internal errors, seed %d run %d input %s", SEED, runs, ByteBufUtil.hexDump(input))
+                    .isEmpty();
             runs++;
             if (!open) {
                 closed++;
             }
         }
-        System.out.printf("decoder fuzz: %d inputs (%d closed the connection), slowest %d ms, seed %d%n",
+        System.out.printf(
+                "decoder fuzz: %d inputs (%d closed the connection), slowest %d ms, seed %d%n",
                 runs, closed, TimeUnit.NANOSECONDS.toMillis(slowest), SEED);
         assertThat(runs).isGreaterThan(100);
 
@@ -114,16 +119,29 @@ class DecoderFuzzTest {
             }
         }
         assertLiveBrokerServes();
-        assertThat(feeder.internalErrors()).as("internal errors on the live broker (seed %d)", SEED).isEmpty();
+        assertThat(feeder.internalErrors())
+                .as("internal errors on the live broker (seed %d)", SEED)
+                .isEmpty();
     }
 
     private void assertLiveBrokerServes() throws Exception {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier("after-fuzz")
-                .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("after-fuzz")
+                .serverHost("127.0.0.1")
+                .serverPort(broker.port())
+                .buildBlocking();
         c.connect();
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
-            c.subscribeWith().topicFilter("after/fuzz").qos(MqttQos.EXACTLY_ONCE).send();
-            c.publishWith().topic("after/fuzz").payload("ok".getBytes(UTF_8)).qos(MqttQos.EXACTLY_ONCE).send();
+            c.subscribeWith()
+                    .topicFilter("after/fuzz")
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .send();
+            c.publishWith()
+                    .topic("after/fuzz")
+                    .payload("ok".getBytes(UTF_8))
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .send();
             Optional<Mqtt5Publish> got = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(got).isPresent();
             assertThat(new String(got.get().getPayloadAsBytes(), UTF_8)).isEqualTo("ok");
@@ -157,7 +175,9 @@ class DecoderFuzzTest {
         return b;
     }
 
-    private static final int[] INTERESTING = {0x00, 0x01, 0x02, 0x7F, 0x80, 0xFF, 0xFE, 0x10, 0x30, 0x3F, 0x82, 0xE0, 0xF0};
+    private static final int[] INTERESTING = {
+        0x00, 0x01, 0x02, 0x7F, 0x80, 0xFF, 0xFE, 0x10, 0x30, 0x3F, 0x82, 0xE0, 0xF0
+    };
 
     private static byte[] setInteresting(Random r, byte[] b) {
         b[r.nextInt(b.length)] = (byte) INTERESTING[r.nextInt(INTERESTING.length)];
@@ -230,9 +250,15 @@ class DecoderFuzzTest {
                 RawClient.packet(0x82, concat(new byte[] {0, 1, 3, 0x0B, 7}, str("fuzz/+/x"), new byte[] {0x2D})),
                 RawClient.packet(0x82, concat(new byte[] {0, 2, 0}, str("$share/g/fuzz/#"), new byte[] {1})),
                 RawClient.packet(0x30, concat(str("fuzz/a/x"), new byte[] {0}, "v5".getBytes(UTF_8))),
-                RawClient.packet(0x32, concat(str("fuzz/a/x"), new byte[] {0, 9},
-                        new byte[] {11, 0x01, 1, 0x23, 0, 1, 0x02, 0, 0, 0, 60}, "alias".getBytes(UTF_8))),
-                RawClient.packet(0x34, concat(new byte[] {0, 0, 0, 10}, new byte[] {3, 0x23, 0, 1}, "by alias".getBytes(UTF_8))),
+                RawClient.packet(
+                        0x32,
+                        concat(
+                                str("fuzz/a/x"),
+                                new byte[] {0, 9},
+                                new byte[] {11, 0x01, 1, 0x23, 0, 1, 0x02, 0, 0, 0, 60},
+                                "alias".getBytes(UTF_8))),
+                RawClient.packet(
+                        0x34, concat(new byte[] {0, 0, 0, 10}, new byte[] {3, 0x23, 0, 1}, "by alias".getBytes(UTF_8))),
                 RawClient.packet(0x62, new byte[] {0, 10, 0, 0}), // PUBREL with reason and no properties
                 RawClient.packet(0xA2, concat(new byte[] {0, 3, 0}, str("fuzz/+/x"))),
                 RawClient.packet(0xF0, new byte[] {0x18, 0}), // AUTH continue
@@ -252,12 +278,19 @@ class DecoderFuzzTest {
         b.write(5);
         b.write(0b1110_1110); // user, password, will retain, will QoS 1, will, clean start
         b.writeBytes(new byte[] {0, 30});
-        byte[] props = concat(new byte[] {0x11, 0, 0, 0, 60}, new byte[] {0x21, 0, 10}, new byte[] {0x22, 0, 5},
-                new byte[] {0x27, 0, 0, 0x40, 0}, new byte[] {0x26}, str("k"), str("v"));
+        byte[] props = concat(
+                new byte[] {0x11, 0, 0, 0, 60},
+                new byte[] {0x21, 0, 10},
+                new byte[] {0x22, 0, 5},
+                new byte[] {0x27, 0, 0, 0x40, 0},
+                new byte[] {0x26},
+                str("k"),
+                str("v"));
         b.write(props.length);
         b.writeBytes(props);
         b.writeBytes(str("fuzz-5"));
-        byte[] willProps = concat(new byte[] {0x18, 0, 0, 0, 1}, new byte[] {0x01, 1}, new byte[] {0x03}, str("text/plain"));
+        byte[] willProps =
+                concat(new byte[] {0x18, 0, 0, 0, 1}, new byte[] {0x01, 1}, new byte[] {0x03}, str("text/plain"));
         b.write(willProps.length);
         b.writeBytes(willProps);
         b.writeBytes(str("fuzz/will"));

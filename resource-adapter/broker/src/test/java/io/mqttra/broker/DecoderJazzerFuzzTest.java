@@ -36,6 +36,8 @@ class DecoderJazzerFuzzTest {
         // The first byte picks the chunk size, so splits at every position get explored too.
         int chunk = input.length == 0 ? 1 : 1 + (input[0] & 0x3F);
         feeder.feed(input, () -> chunk);
-        assertThat(feeder.internalErrors()).as("internal errors for input %s", ByteBufUtil.hexDump(input)).isEmpty();
+        assertThat(feeder.internalErrors())
+                .as("internal errors for input %s", ByteBufUtil.hexDump(input))
+                .isEmpty();
     }
 }

@@ -25,9 +25,13 @@ class EnhancedAuthTest extends BrokerTestSupport {
                 public Step evaluate(byte[] data) {
                     String text = new String(data, StandardCharsets.UTF_8);
                     if (step++ == 0) {
-                        return text.equals("hello") ? Step.challenge("knock".getBytes(StandardCharsets.UTF_8)) : Step.failure();
+                        return text.equals("hello")
+                                ? Step.challenge("knock".getBytes(StandardCharsets.UTF_8))
+                                : Step.failure();
                     }
-                    return text.equals("open") ? Step.success("welcome".getBytes(StandardCharsets.UTF_8)) : Step.failure();
+                    return text.equals("open")
+                            ? Step.success("welcome".getBytes(StandardCharsets.UTF_8))
+                            : Step.failure();
                 }
             };
         }
@@ -68,7 +72,9 @@ class EnhancedAuthTest extends BrokerTestSupport {
             byte[] connack = r.readPacket();
             assertThat(connack[0] & 0xFF).isEqualTo(0x20);
             assertThat(connack[3] & 0xFF).isEqualTo(0x00);
-            assertThat(new String(connack, StandardCharsets.UTF_8)).contains("KNOCK").contains("welcome");
+            assertThat(new String(connack, StandardCharsets.UTF_8))
+                    .contains("KNOCK")
+                    .contains("welcome");
         }
     }
 

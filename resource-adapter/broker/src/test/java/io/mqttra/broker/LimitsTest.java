@@ -4,7 +4,6 @@ import static io.mqttra.broker.PubSubTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -67,10 +66,14 @@ class LimitsTest extends BrokerTestSupport {
     void metrics_countMessagesInAndOut() throws Exception {
         BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
         long inBefore = broker.metrics().messagesIn();
-        try (LocalSession s = broker.openLocalSession("metered", d -> { got.add(d); d.acknowledge(); })) {
+        try (LocalSession s = broker.openLocalSession("metered", d -> {
+            got.add(d);
+            d.acknowledge();
+        })) {
             s.subscribe("m/#", 1, 0);
             for (int i = 0; i < 5; i++) {
-                broker.publish(new ApplicationMessage("m/x", bytes("12345"), 1, false, null)).join();
+                broker.publish(new ApplicationMessage("m/x", bytes("12345"), 1, false, null))
+                        .join();
             }
             for (int i = 0; i < 5; i++) {
                 assertThat(got.poll(5, TimeUnit.SECONDS)).isNotNull();
@@ -86,11 +89,15 @@ class LimitsTest extends BrokerTestSupport {
         BlockingQueue<Delivery> neverAcks = new LinkedBlockingQueue<>();
         BlockingQueue<Delivery> acks = new LinkedBlockingQueue<>();
         LocalSession a = broker.openLocalSession("leaver", neverAcks::add);
-        try (LocalSession b = broker.openLocalSession("stayer", d -> { acks.add(d); d.acknowledge(); })) {
+        try (LocalSession b = broker.openLocalSession("stayer", d -> {
+            acks.add(d);
+            d.acknowledge();
+        })) {
             a.subscribe("$share/grp/jobs", 1, 0);
             b.subscribe("$share/grp/jobs", 1, 0);
             for (int i = 0; i < 6; i++) {
-                broker.publish(new ApplicationMessage("jobs", bytes("j" + i), 1, false, null)).join();
+                broker.publish(new ApplicationMessage("jobs", bytes("j" + i), 1, false, null))
+                        .join();
             }
             // round robin: three each; the leaver holds two in flight (maxInflight 2) and one queued
             await().atMost(Duration.ofSeconds(5)).until(() -> neverAcks.size() == 2 && acks.size() == 3);
@@ -98,7 +105,8 @@ class LimitsTest extends BrokerTestSupport {
             await().atMost(Duration.ofSeconds(5)).until(() -> acks.size() == 6);
             assertThat(LocalSessionTest.payloads(acks)).containsExactlyInAnyOrder("j0", "j1", "j2", "j3", "j4", "j5");
         }
-        assertThat(broker.publish(new ApplicationMessage("jobs", bytes("after"), 0, false, null))).isNotNull();
+        assertThat(broker.publish(new ApplicationMessage("jobs", bytes("after"), 0, false, null)))
+                .isNotNull();
     }
 
     /**
@@ -110,8 +118,13 @@ class LimitsTest extends BrokerTestSupport {
     void aStuckSubscriber_holdsPublishersBackOnlyBriefly() throws Exception {
         broker.stop();
         // Receive Maximum 20: the healthy subscriber's own back-pressure then keeps its queue within the limit.
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).maxQueuedMessages(100).maxInflight(10)
-                .receiveMaximum(20).build());
+        broker = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .ioThreads(2)
+                .maxQueuedMessages(100)
+                .maxInflight(10)
+                .receiveMaximum(20)
+                .build());
         broker.start();
         port = broker.port();
         try (RawClient stuck = raw()) {
@@ -122,8 +135,13 @@ class LimitsTest extends BrokerTestSupport {
             Mqtt5BlockingClient healthy = v5("healthy");
             healthy.connect();
             AtomicInteger got = new AtomicInteger();
-            healthy.toAsync().subscribeWith().topicFilter("feed").qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(p -> got.incrementAndGet()).send().get(5, TimeUnit.SECONDS);
+            healthy.toAsync()
+                    .subscribeWith()
+                    .topicFilter("feed")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> got.incrementAndGet())
+                    .send()
+                    .get(5, TimeUnit.SECONDS);
             Mqtt5BlockingClient pub = v5("feeder");
             pub.connect();
             int n = 1000;
@@ -148,8 +166,14 @@ class LimitsTest extends BrokerTestSupport {
     void aCongestedSessionThatGetsATopicAtQos0_neverHoldsItsQos1PublisherBack() throws Exception {
         broker.stop();
         // Receive Maximum 20: the healthy subscriber's own back-pressure then keeps its queue within the limit.
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).maxQueuedMessages(100).maxInflight(10)
-                .receiveMaximum(20).outboundBufferBytes(64 * 1024).build());
+        broker = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .ioThreads(2)
+                .maxQueuedMessages(100)
+                .maxInflight(10)
+                .receiveMaximum(20)
+                .outboundBufferBytes(64 * 1024)
+                .build());
         broker.start();
         port = broker.port();
         // A small fixed receive buffer: the kernel's autotuned one would absorb the QoS 0 stream itself.
@@ -166,15 +190,23 @@ class LimitsTest extends BrokerTestSupport {
             // window of 20 covers the publishes held once the session is congested.
             int backlog = 70;
             for (int i = 0; i < backlog; i++) {
-                orders.publishWith().topic("orders").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("o" + i)).send();
+                orders.publishWith()
+                        .topic("orders")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(bytes("o" + i))
+                        .send();
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> queued("stuck") == backlog - 10);
 
             AtomicInteger got = new AtomicInteger();
             Mqtt5AsyncClient healthy = v5("healthy").toAsync();
             healthy.connect().get(5, TimeUnit.SECONDS);
-            healthy.subscribeWith().topicFilter("feed").qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(p -> got.incrementAndGet()).send().get(5, TimeUnit.SECONDS);
+            healthy.subscribeWith()
+                    .topicFilter("feed")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> got.incrementAndGet())
+                    .send()
+                    .get(5, TimeUnit.SECONDS);
             Mqtt5AsyncClient feeder = v5("feeder").toAsync();
             feeder.connect().get(5, TimeUnit.SECONDS);
             int n = 20_000;
@@ -184,7 +216,11 @@ class LimitsTest extends BrokerTestSupport {
             acked[0] = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 int slot = i + 1;
-                acks.add(feeder.publishWith().topic("feed").qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
+                acks.add(feeder.publishWith()
+                        .topic("feed")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(payload)
+                        .send()
                         .whenComplete((r, e) -> acked[slot] = System.nanoTime()));
             }
             CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
@@ -194,10 +230,13 @@ class LimitsTest extends BrokerTestSupport {
                 longestPause = Math.max(longestPause, acked[i] - acked[i - 1]);
             }
             // PUBACKs at full pace from the first on: no pause anywhere near the hold.
-            assertThat(TimeUnit.NANOSECONDS.toMillis(longestPause)).as("longest pause between PUBACKs (ms)")
+            assertThat(TimeUnit.NANOSECONDS.toMillis(longestPause))
+                    .as("longest pause between PUBACKs (ms)")
                     .isLessThan(io.mqttra.broker.session.Session.MAX_HOLD_MILLIS / 2);
             await().atMost(Duration.ofSeconds(20)).until(() -> got.get() == n);
-            assertThat(queued("stuck")).as("the stuck session's QoS 1 queue is untouched").isEqualTo(backlog - 10);
+            assertThat(queued("stuck"))
+                    .as("the stuck session's QoS 1 queue is untouched")
+                    .isEqualTo(backlog - 10);
 
             // What the stuck session gets at QoS 0 and its connection did not take was dropped, and counted.
             long qos0Delivered = 0;
@@ -217,8 +256,11 @@ class LimitsTest extends BrokerTestSupport {
     }
 
     private int queued(String clientId) {
-        return broker.administration().sessions().stream().filter(s -> s.clientId().equals(clientId))
-                .mapToInt(io.mqttra.api.admin.SessionInfo::queued).findFirst().orElse(-1);
+        return broker.administration().sessions().stream()
+                .filter(s -> s.clientId().equals(clientId))
+                .mapToInt(io.mqttra.api.admin.SessionInfo::queued)
+                .findFirst()
+                .orElse(-1);
     }
 
     /**
@@ -228,7 +270,11 @@ class LimitsTest extends BrokerTestSupport {
     @Test
     void internalPublishes_waitForASlowSubscriber_insteadOfBeingDropped() throws Exception {
         broker.stop();
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).maxQueuedMessages(100).maxInflight(10)
+        broker = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .ioThreads(2)
+                .maxQueuedMessages(100)
+                .maxInflight(10)
                 .build());
         broker.start();
         port = broker.port();
@@ -237,16 +283,23 @@ class LimitsTest extends BrokerTestSupport {
         try {
             var sub = v5("slow-device").toAsync();
             sub.connect().get(5, TimeUnit.SECONDS);
-            sub.subscribeWith().topicFilter("commands").qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(p -> slowAcks.schedule(() -> {
-                        received.incrementAndGet();
-                        p.acknowledge();
-                    }, 1, TimeUnit.MILLISECONDS))
+            sub.subscribeWith()
+                    .topicFilter("commands")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> slowAcks.schedule(
+                            () -> {
+                                received.incrementAndGet();
+                                p.acknowledge();
+                            },
+                            1,
+                            TimeUnit.MILLISECONDS))
                     .manualAcknowledgement(true)
-                    .send().get(5, TimeUnit.SECONDS);
+                    .send()
+                    .get(5, TimeUnit.SECONDS);
             int n = 1000;
             for (int i = 0; i < n; i++) {
-                broker.publish(new ApplicationMessage("commands", bytes("c" + i), 1, false, null)).get(10, TimeUnit.SECONDS);
+                broker.publish(new ApplicationMessage("commands", bytes("c" + i), 1, false, null))
+                        .get(10, TimeUnit.SECONDS);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> received.get() == n);
             assertThat(broker.metrics().messagesDropped()).isZero();
@@ -273,7 +326,10 @@ class LimitsTest extends BrokerTestSupport {
     /** Publishes {@code burst} QoS 0 messages while a raw subscriber does not read; returns how many it then gets. */
     private long qos0BurstDelivered(int outboundBufferBytes, int burst, byte[] payload) throws Exception {
         broker.stop();
-        broker = new MqttBroker(BrokerConfig.builder().port(0).outboundBufferBytes(outboundBufferBytes).build());
+        broker = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .outboundBufferBytes(outboundBufferBytes)
+                .build());
         broker.start();
         port = broker.port();
         // A small fixed receive buffer: the kernel's autotuned one would absorb megabytes of the burst itself.
@@ -307,27 +363,38 @@ class LimitsTest extends BrokerTestSupport {
         broker.stop();
         int queueLimit = 100;
         int publisherWindow = 20;
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).maxQueuedMessages(queueLimit).maxInflight(10)
-                .receiveMaximum(publisherWindow).build());
+        broker = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .ioThreads(2)
+                .maxQueuedMessages(queueLimit)
+                .maxInflight(10)
+                .receiveMaximum(publisherWindow)
+                .build());
         broker.start();
         port = broker.port();
         ExecutorService slowPool = Executors.newSingleThreadExecutor();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger received = new AtomicInteger();
         AtomicInteger maxQueued = new AtomicInteger();
-        try (LocalSession consumer = broker.openLocalSession("slow-consumer", d -> slowPool.execute(() -> {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            received.incrementAndGet();
-            d.acknowledge();
-        }))) {
+        try (LocalSession consumer = broker.openLocalSession(
+                "slow-consumer",
+                d -> slowPool.execute(() -> {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    received.incrementAndGet();
+                    d.acknowledge();
+                }))) {
             consumer.subscribe("flood", 1, 0);
-            sampler.scheduleAtFixedRate(() -> broker.administration().sessions().stream()
-                    .filter(s -> s.clientId().equals("slow-consumer"))
-                    .forEach(s -> maxQueued.accumulateAndGet(s.queued(), Math::max)), 0, 2, TimeUnit.MILLISECONDS);
+            sampler.scheduleAtFixedRate(
+                    () -> broker.administration().sessions().stream()
+                            .filter(s -> s.clientId().equals("slow-consumer"))
+                            .forEach(s -> maxQueued.accumulateAndGet(s.queued(), Math::max)),
+                    0,
+                    2,
+                    TimeUnit.MILLISECONDS);
             Mqtt5BlockingClient pub = v5("fast-publisher");
             pub.connect();
             int n = 1000;
@@ -344,11 +411,15 @@ class LimitsTest extends BrokerTestSupport {
     }
 
     /** Publishes {@code n} QoS 1 messages (payload prefix + number) at once and waits for every PUBACK. */
-    static void publishAllQos1(Mqtt5AsyncClient client, String topic, String prefix, int n,
-                                       int timeoutSeconds) throws Exception {
+    static void publishAllQos1(Mqtt5AsyncClient client, String topic, String prefix, int n, int timeoutSeconds)
+            throws Exception {
         List<CompletableFuture<?>> acks = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            acks.add(client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(bytes(prefix + i)).send());
+            acks.add(client.publishWith()
+                    .topic(topic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(bytes(prefix + i))
+                    .send());
         }
         CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(timeoutSeconds, TimeUnit.SECONDS);
     }

@@ -29,7 +29,11 @@ class LocalSessionTest extends BrokerTestSupport {
             ls.subscribe("house/+/light", 2, 7);
             Mqtt5BlockingClient pub = v5("dev");
             pub.connect();
-            pub.publishWith().topic("house/hall/light").qos(MqttQos.EXACTLY_ONCE).payload(bytes("on")).send();
+            pub.publishWith()
+                    .topic("house/hall/light")
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .payload(bytes("on"))
+                    .send();
             Delivery d = got.poll(5, TimeUnit.SECONDS);
             assertThat(d).isNotNull();
             assertThat(d.message().topic()).isEqualTo("house/hall/light");
@@ -45,7 +49,8 @@ class LocalSessionTest extends BrokerTestSupport {
         try (LocalSession ls = broker.openLocalSession("mdb-2", got::add)) {
             ls.subscribe("work", 1, 1);
             for (int i = 0; i < 5; i++) {
-                broker.publish(new ApplicationMessage("work", bytes("job" + i), 1, false, null)).join();
+                broker.publish(new ApplicationMessage("work", bytes("job" + i), 1, false, null))
+                        .join();
             }
             // window of 2 (maxInflight): only two deliveries until acknowledged
             Delivery a = got.poll(5, TimeUnit.SECONDS);
@@ -73,8 +78,12 @@ class LocalSessionTest extends BrokerTestSupport {
         sub.connect();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.subscribeWith().topicFilter("app/out").qos(MqttQos.EXACTLY_ONCE).send();
-            var props = io.mqttra.api.PublishProperties.builder().contentType("text/plain").userProperty("k", "v").build();
-            broker.publish(new ApplicationMessage("app/out", bytes("hello"), 2, false, props)).get(5, TimeUnit.SECONDS);
+            var props = io.mqttra.api.PublishProperties.builder()
+                    .contentType("text/plain")
+                    .userProperty("k", "v")
+                    .build();
+            broker.publish(new ApplicationMessage("app/out", bytes("hello"), 2, false, props))
+                    .get(5, TimeUnit.SECONDS);
             var p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
             assertThat(p.getQos()).isEqualTo(MqttQos.EXACTLY_ONCE);
             assertThat(p.getContentType().orElseThrow().toString()).isEqualTo("text/plain");
@@ -84,7 +93,7 @@ class LocalSessionTest extends BrokerTestSupport {
 
     @Test
     void closedLocalSession_removesItsSubscriptions() {
-        LocalSession ls = broker.openLocalSession("mdb-3", d -> { });
+        LocalSession ls = broker.openLocalSession("mdb-3", d -> {});
         ls.subscribe("a/#", 0, 0);
         assertThat(broker.metrics().subscriptions()).isEqualTo(1);
         ls.close();
@@ -93,7 +102,7 @@ class LocalSessionTest extends BrokerTestSupport {
 
     @Test
     void invalidFilter_isRejected() {
-        try (LocalSession ls = broker.openLocalSession("mdb-4", d -> { })) {
+        try (LocalSession ls = broker.openLocalSession("mdb-4", d -> {})) {
             assertThatThrownBy(() -> ls.subscribe("a/#/b", 0, 0)).isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -108,12 +117,19 @@ class LocalSessionTest extends BrokerTestSupport {
     void sharedLocalSubscriptions_eachMessageToOneMember() throws Exception {
         BlockingQueue<Delivery> one = new LinkedBlockingQueue<>();
         BlockingQueue<Delivery> two = new LinkedBlockingQueue<>();
-        try (LocalSession a = broker.openLocalSession("pool-a", d -> { one.add(d); d.acknowledge(); });
-             LocalSession b = broker.openLocalSession("pool-b", d -> { two.add(d); d.acknowledge(); })) {
+        try (LocalSession a = broker.openLocalSession("pool-a", d -> {
+                    one.add(d);
+                    d.acknowledge();
+                });
+                LocalSession b = broker.openLocalSession("pool-b", d -> {
+                    two.add(d);
+                    d.acknowledge();
+                })) {
             a.subscribe("$share/pool/jobs/#", 1, 0);
             b.subscribe("$share/pool/jobs/#", 1, 0);
             for (int i = 0; i < 10; i++) {
-                broker.publish(new ApplicationMessage("jobs/x", bytes("j" + i), 1, false, null)).join();
+                broker.publish(new ApplicationMessage("jobs/x", bytes("j" + i), 1, false, null))
+                        .join();
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> one.size() + two.size() == 10);
             Thread.sleep(200);

@@ -39,10 +39,15 @@ class MalformedInputRobustnessTest extends BrokerTestSupport {
     /** The HiveMQ client's first connect loads many classes: do it once before the short connect timeouts apply. */
     @BeforeAll
     static void warmUpClient() {
-        try (MqttBroker warm = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(1).build())) {
+        try (MqttBroker warm =
+                new MqttBroker(BrokerConfig.builder().port(0).ioThreads(1).build())) {
             warm.start();
-            var c = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier("warm-up")
-                    .serverHost("127.0.0.1").serverPort(warm.port()).buildBlocking();
+            var c = com.hivemq.client.mqtt.MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier("warm-up")
+                    .serverHost("127.0.0.1")
+                    .serverPort(warm.port())
+                    .buildBlocking();
             c.connect();
             c.disconnect();
         }
@@ -53,7 +58,11 @@ class MalformedInputRobustnessTest extends BrokerTestSupport {
         bystander = v5("bystander");
         bystander.connect();
         bystanderInbox = bystander.publishes(MqttGlobalPublishFilter.ALL);
-        bystander.subscribeWith().topicFilter("bystander/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        bystander
+                .subscribeWith()
+                .topicFilter("bystander/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
     }
 
     @AfterEach
@@ -65,7 +74,12 @@ class MalformedInputRobustnessTest extends BrokerTestSupport {
 
     private void assertBystanderStillWorks() throws InterruptedException {
         String payload = "alive-" + System.nanoTime();
-        bystander.publishWith().topic("bystander/check").payload(payload.getBytes(UTF_8)).qos(MqttQos.AT_LEAST_ONCE).send();
+        bystander
+                .publishWith()
+                .topic("bystander/check")
+                .payload(payload.getBytes(UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         Optional<Mqtt5Publish> got = bystanderInbox.receive(5, TimeUnit.SECONDS);
         assertThat(got).as("bystander's own message comes back").isPresent();
         assertThat(new String(got.get().getPayloadAsBytes(), UTF_8)).isEqualTo(payload);
@@ -186,7 +200,9 @@ class MalformedInputRobustnessTest extends BrokerTestSupport {
         RawClient c = connected311("nul-topic");
         c.send(RawClient.publish(0, false, "bystander/a\u0000b", 0, "x".getBytes(UTF_8)));
         assertThat(c.closedByBroker()).isTrue();
-        assertThat(bystanderInbox.receive(300, TimeUnit.MILLISECONDS)).as("nothing routed").isEmpty();
+        assertThat(bystanderInbox.receive(300, TimeUnit.MILLISECONDS))
+                .as("nothing routed")
+                .isEmpty();
         assertBystanderStillWorks();
     }
 
@@ -233,7 +249,9 @@ class MalformedInputRobustnessTest extends BrokerTestSupport {
         RawClient c = connected311("big-311");
         c.send(RawClient.publish(0, false, "bystander/big", 0, new byte[MAX_PACKET + 100]));
         assertThat(c.closedByBroker()).isTrue();
-        assertThat(bystanderInbox.receive(300, TimeUnit.MILLISECONDS)).as("nothing routed").isEmpty();
+        assertThat(bystanderInbox.receive(300, TimeUnit.MILLISECONDS))
+                .as("nothing routed")
+                .isEmpty();
         assertBystanderStillWorks();
     }
 
@@ -302,7 +320,9 @@ class MalformedInputRobustnessTest extends BrokerTestSupport {
         long start = System.nanoTime();
         assertThat(c.closedByBroker()).isTrue();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(4000);
-        assertThat(bystanderInbox.receive(100, TimeUnit.MILLISECONDS)).as("nothing routed").isEmpty();
+        assertThat(bystanderInbox.receive(100, TimeUnit.MILLISECONDS))
+                .as("nothing routed")
+                .isEmpty();
         assertBystanderStillWorks();
     }
 

@@ -23,19 +23,41 @@ class MaximumPacketSizeTest extends BrokerTestSupport {
 
     @Test
     void smallLimit_messageThatFitsArrives_largerOneIsDiscarded_MQTT_3_1_2_25() throws Exception {
-        Mqtt5BlockingClient small = MqttClient.builder().useMqttVersion5().identifier("limit-64")
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        small.connectWith().cleanStart(true).restrictions().maximumPacketSize(64).applyRestrictions().send();
+        Mqtt5BlockingClient small = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("limit-64")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildBlocking();
+        small.connectWith()
+                .cleanStart(true)
+                .restrictions()
+                .maximumPacketSize(64)
+                .applyRestrictions()
+                .send();
         try (var publishes = small.publishes(MqttGlobalPublishFilter.ALL)) {
             small.subscribeWith().topicFilter(TOPIC).qos(MqttQos.EXACTLY_ONCE).send();
             // 32 bytes of payload: a PUBLISH of 56 bytes (59 with a topic alias), within the 64
             small.publishWith().topic(TOPIC).payload(new byte[32]).send();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS)).as("the packet that fits").isPresent();
-            small.publishWith().topic(TOPIC).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[64]).send();
-            assertThat(publishes.receive(1, TimeUnit.SECONDS)).as("the packet that does not fit").isEmpty();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS))
+                    .as("the packet that fits")
+                    .isPresent();
+            small.publishWith()
+                    .topic(TOPIC)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(new byte[64])
+                    .send();
+            assertThat(publishes.receive(1, TimeUnit.SECONDS))
+                    .as("the packet that does not fit")
+                    .isEmpty();
             // discarded as if sent: the connection and the flow go on
-            small.publishWith().topic(TOPIC).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[8]).send();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes()).hasSize(8);
+            small.publishWith()
+                    .topic(TOPIC)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(new byte[8])
+                    .send();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes())
+                    .hasSize(8);
         } finally {
             small.disconnect();
         }
@@ -56,8 +78,12 @@ class MaximumPacketSizeTest extends BrokerTestSupport {
         publishWithProperties(pub, 200);
         publishWithProperties(pub, 201);
         publishWithProperties(pub, 50);
-        assertThat(limited.readPacket()).as("the PUBLISH of exactly the maximum size").hasSize(limit);
-        assertThat(limited.readPacket()).as("the one a byte too large is skipped, the next one comes").hasSize(base - 50);
+        assertThat(limited.readPacket())
+                .as("the PUBLISH of exactly the maximum size")
+                .hasSize(limit);
+        assertThat(limited.readPacket())
+                .as("the one a byte too large is skipped, the next one comes")
+                .hasSize(base - 50);
         assertThat(limited.silentFor(300)).isTrue();
     }
 
@@ -66,15 +92,33 @@ class MaximumPacketSizeTest extends BrokerTestSupport {
         Mqtt5BlockingClient pub = v5("alias-size-pub");
         pub.connect();
         RawClient probe = subscriber("alias-size-probe", 0, 0); // no aliases: the size without one
-        pub.publishWith().topic(TOPIC).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[40]).send();
+        pub.publishWith()
+                .topic(TOPIC)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[40])
+                .send();
         int exact = probe.readPacket().length;
         RawClient limited = subscriber("alias-size-limited", exact, 4);
-        pub.publishWith().topic(TOPIC).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[40]).send();
+        pub.publishWith()
+                .topic(TOPIC)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[40])
+                .send();
         byte[] first = limited.readPacket();
-        assertThat(first).as("sent with its topic name and no alias, which would have cost three bytes").hasSize(exact);
+        assertThat(first)
+                .as("sent with its topic name and no alias, which would have cost three bytes")
+                .hasSize(exact);
         // a smaller one on the same topic has room for the alias, and then travels as the alias only
-        pub.publishWith().topic(TOPIC).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[8]).send();
-        pub.publishWith().topic(TOPIC).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[8]).send();
+        pub.publishWith()
+                .topic(TOPIC)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[8])
+                .send();
+        pub.publishWith()
+                .topic(TOPIC)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[8])
+                .send();
         byte[] second = limited.readPacket();
         byte[] third = limited.readPacket();
         assertThat(second).hasSize(exact - 32 + 3);
@@ -86,7 +130,10 @@ class MaximumPacketSizeTest extends BrokerTestSupport {
         Mqtt5BlockingClient pub = v5("alias-drop-pub");
         pub.connect();
         RawClient sub = raw();
-        sub.send(RawClient.connect5("alias-drop", true, 60,
+        sub.send(RawClient.connect5(
+                "alias-drop",
+                true,
+                60,
                 concat(RawClient.fourByteProperty(0x27, 100), RawClient.twoByteProperty(0x22, 1))));
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x20);
         sub.send(RawClient.subscribe5(1, "alias/#", 0));
@@ -136,10 +183,19 @@ class MaximumPacketSizeTest extends BrokerTestSupport {
     private static void publishWithProperties(Mqtt5BlockingClient pub, int payloadLength) {
         byte[] text = new byte[payloadLength];
         java.util.Arrays.fill(text, (byte) 'x');
-        pub.publishWith().topic(TOPIC).qos(MqttQos.AT_LEAST_ONCE).payload(text)
-                .payloadFormatIndicator(Mqtt5PayloadFormatIndicator.UTF_8).messageExpiryInterval(3600)
-                .contentType("application/octet-stream").responseTopic("client_test5/reply/é")
-                .correlationData(bytes("corr-1")).userProperties().add("a", "2").add("c", "3").applyUserProperties()
+        pub.publishWith()
+                .topic(TOPIC)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(text)
+                .payloadFormatIndicator(Mqtt5PayloadFormatIndicator.UTF_8)
+                .messageExpiryInterval(3600)
+                .contentType("application/octet-stream")
+                .responseTopic("client_test5/reply/é")
+                .correlationData(bytes("corr-1"))
+                .userProperties()
+                .add("a", "2")
+                .add("c", "3")
+                .applyUserProperties()
                 .send();
     }
 

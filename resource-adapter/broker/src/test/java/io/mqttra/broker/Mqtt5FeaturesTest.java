@@ -22,7 +22,11 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
 
     @Override
     protected BrokerConfig.Builder config() {
-        return super.config().serverKeepAliveSeconds(30).topicAliasMaximum(4).receiveMaximum(2).maxPacketSize(4096);
+        return super.config()
+                .serverKeepAliveSeconds(30)
+                .topicAliasMaximum(4)
+                .receiveMaximum(2)
+                .maxPacketSize(4096);
     }
 
     @Test
@@ -33,10 +37,19 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
         pub.connect();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.subscribeWith().topicFilter("req").qos(MqttQos.AT_LEAST_ONCE).send();
-            pub.publishWith().topic("req").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("{}"))
-                    .payloadFormatIndicator(Mqtt5PayloadFormatIndicator.UTF_8).contentType("application/json")
-                    .responseTopic("resp/1").correlationData(bytes("corr"))
-                    .userProperties().add("a", "1").add("a", "2").add("b", "3").applyUserProperties()
+            pub.publishWith()
+                    .topic("req")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(bytes("{}"))
+                    .payloadFormatIndicator(Mqtt5PayloadFormatIndicator.UTF_8)
+                    .contentType("application/json")
+                    .responseTopic("resp/1")
+                    .correlationData(bytes("corr"))
+                    .userProperties()
+                    .add("a", "1")
+                    .add("a", "2")
+                    .add("b", "3")
+                    .applyUserProperties()
                     .send();
             Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
             assertThat(p.getPayloadFormatIndicator()).contains(Mqtt5PayloadFormatIndicator.UTF_8);
@@ -44,7 +57,8 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
             assertThat(p.getResponseTopic().orElseThrow().toString()).isEqualTo("resp/1");
             assertThat(p.getCorrelationData().orElseThrow()).isEqualTo(ByteBuffer.wrap(bytes("corr")));
             // order of user properties is kept [MQTT-3.3.2-18]
-            assertThat(p.getUserProperties().asList()).extracting(u -> u.getName() + "=" + u.getValue())
+            assertThat(p.getUserProperties().asList())
+                    .extracting(u -> u.getName() + "=" + u.getValue())
                     .containsExactly("a=1", "a=2", "b=3");
         }
     }
@@ -74,7 +88,8 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
             c.publishWith().topic("chat").payload(bytes("mine")).send();
             other.publishWith().topic("chat").payload(bytes("theirs")).send();
             Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
-            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("theirs");
+            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("theirs");
             assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
         }
     }
@@ -86,24 +101,38 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
         try (var publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
             c.subscribeWith().topicFilter("rap/keep").retainAsPublished(true).send();
             c.subscribeWith().topicFilter("rap/clear").send();
-            broker.publish(new ApplicationMessage("rap/keep", bytes("k"), 0, true, null)).join();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isTrue();
-            broker.publish(new ApplicationMessage("rap/clear", bytes("c"), 0, true, null)).join();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isFalse();
+            broker.publish(new ApplicationMessage("rap/keep", bytes("k"), 0, true, null))
+                    .join();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain())
+                    .isTrue();
+            broker.publish(new ApplicationMessage("rap/clear", bytes("c"), 0, true, null))
+                    .join();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain())
+                    .isFalse();
         }
     }
 
     @Test
     void retainHandling_1_sendsOnlyForNewSubscription_2_never_MQTT_3_3_1_10_11() throws Exception {
-        broker.publish(new ApplicationMessage("rh/x", bytes("r"), 0, true, null)).join();
+        broker.publish(new ApplicationMessage("rh/x", bytes("r"), 0, true, null))
+                .join();
         Mqtt5BlockingClient c = v5("rh");
         c.connect();
         try (var publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
-            c.subscribeWith().topicFilter("rh/+").retainHandling(Mqtt5RetainHandling.DO_NOT_SEND).send();
+            c.subscribeWith()
+                    .topicFilter("rh/+")
+                    .retainHandling(Mqtt5RetainHandling.DO_NOT_SEND)
+                    .send();
             assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
-            c.subscribeWith().topicFilter("rh/#").retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).send();
+            c.subscribeWith()
+                    .topicFilter("rh/#")
+                    .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
+                    .send();
             assertThat(publishes.receive(5, TimeUnit.SECONDS)).isPresent();
-            c.subscribeWith().topicFilter("rh/#").retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).send();
+            c.subscribeWith()
+                    .topicFilter("rh/#")
+                    .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
+                    .send();
             assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
         }
     }
@@ -115,9 +144,21 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
         try (var publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("wills/+").send();
             Mqtt5BlockingClient c = v5("w04");
-            c.connectWith().willPublish().topic("wills/w04").payload(bytes("bye")).applyWillPublish().send();
-            c.disconnectWith().reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE).send();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString()).isEqualTo("wills/w04");
+            c.connectWith()
+                    .willPublish()
+                    .topic("wills/w04")
+                    .payload(bytes("bye"))
+                    .applyWillPublish()
+                    .send();
+            c.disconnectWith()
+                    .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE)
+                    .send();
+            assertThat(publishes
+                            .receive(5, TimeUnit.SECONDS)
+                            .orElseThrow()
+                            .getTopic()
+                            .toString())
+                    .isEqualTo("wills/w04");
         }
     }
 
@@ -133,7 +174,12 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
                 assertThat(r.readPacket()[0] & 0xFF).isEqualTo(0x20);
             }
             assertThat(publishes.receive(1000, TimeUnit.MILLISECONDS)).isEmpty();
-            assertThat(publishes.receive(4, TimeUnit.SECONDS).orElseThrow().getTopic().toString()).isEqualTo("wills/delayed");
+            assertThat(publishes
+                            .receive(4, TimeUnit.SECONDS)
+                            .orElseThrow()
+                            .getTopic()
+                            .toString())
+                    .isEqualTo("wills/delayed");
             // connection dropped, client returns within the delay: no will
             try (RawClient r = raw()) {
                 r.send(connect5WithWill("returning", 60, 2));
@@ -149,16 +195,29 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
     void sharedSubscription_getsNoRetainedMessagesOnSubscribe_liveOnesStillArrive() throws Exception {
         Mqtt5BlockingClient pub = v5("share-retain-pub");
         pub.connect();
-        pub.publishWith().topic("shr/x").retain(true).qos(MqttQos.AT_LEAST_ONCE).payload(bytes("old")).send();
+        pub.publishWith()
+                .topic("shr/x")
+                .retain(true)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(bytes("old"))
+                .send();
         Mqtt5BlockingClient member = v5("share-retain-member");
         member.connect();
         try (var publishes = member.publishes(MqttGlobalPublishFilter.ALL)) {
             // retained messages go to new non-shared subscriptions only (MQTT 5.0 section 3.3.1.3)
-            member.subscribeWith().topicFilter("$share/g/shr/+").qos(MqttQos.AT_LEAST_ONCE).send();
+            member.subscribeWith()
+                    .topicFilter("$share/g/shr/+")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
-            pub.publishWith().topic("shr/x").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("new")).send();
+            pub.publishWith()
+                    .topic("shr/x")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(bytes("new"))
+                    .send();
             Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
-            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("new");
+            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("new");
         }
     }
 
@@ -173,14 +232,22 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
                 r.send(connect5WithWill("no-session", 0, 30));
                 assertThat(r.readPacket()[0] & 0xFF).isEqualTo(0x20);
             }
-            assertThat(publishes.receive(2, TimeUnit.SECONDS).orElseThrow().getTopic().toString())
+            assertThat(publishes
+                            .receive(2, TimeUnit.SECONDS)
+                            .orElseThrow()
+                            .getTopic()
+                            .toString())
                     .isEqualTo("wills/no-session");
             try (RawClient r = raw()) {
                 r.send(connect5WithWill("short-session", 2, 30));
                 assertThat(r.readPacket()[0] & 0xFF).isEqualTo(0x20);
             }
             long start = System.nanoTime();
-            assertThat(publishes.receive(6, TimeUnit.SECONDS).orElseThrow().getTopic().toString())
+            assertThat(publishes
+                            .receive(6, TimeUnit.SECONDS)
+                            .orElseThrow()
+                            .getTopic()
+                            .toString())
                     .isEqualTo("wills/short-session");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(1500L, 5000L);
         }
@@ -217,10 +284,16 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
                 r.readPacket();
                 r.send(RawClient.publish5(0, "alias/topic", 0, RawClient.twoByteProperty(0x23, 1), bytes("first")));
                 r.send(RawClient.publish5(0, "", 0, RawClient.twoByteProperty(0x23, 1), bytes("second")));
-                assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString()).isEqualTo("alias/topic");
+                assertThat(publishes
+                                .receive(5, TimeUnit.SECONDS)
+                                .orElseThrow()
+                                .getTopic()
+                                .toString())
+                        .isEqualTo("alias/topic");
                 Mqtt5Publish second = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
                 assertThat(second.getTopic().toString()).isEqualTo("alias/topic");
-                assertThat(new String(second.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("second");
+                assertThat(new String(second.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("second");
             }
         }
     }
@@ -269,14 +342,29 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
 
     @Test
     void messagesAboveClientMaximumPacketSize_areNotSent_MQTT_3_1_2_25() throws Exception {
-        Mqtt5BlockingClient small = MqttClient.builder().useMqttVersion5().identifier("small")
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        small.connectWith().restrictions().maximumPacketSize(200).applyRestrictions().send();
+        Mqtt5BlockingClient small = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("small")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildBlocking();
+        small.connectWith()
+                .restrictions()
+                .maximumPacketSize(200)
+                .applyRestrictions()
+                .send();
         try (var publishes = small.publishes(MqttGlobalPublishFilter.ALL)) {
             small.subscribeWith().topicFilter("size/#").send();
-            broker.publish(new ApplicationMessage("size/big", new byte[1000], 0, false, null)).join();
-            broker.publish(new ApplicationMessage("size/small", new byte[10], 0, false, null)).join();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString()).isEqualTo("size/small");
+            broker.publish(new ApplicationMessage("size/big", new byte[1000], 0, false, null))
+                    .join();
+            broker.publish(new ApplicationMessage("size/small", new byte[10], 0, false, null))
+                    .join();
+            assertThat(publishes
+                            .receive(5, TimeUnit.SECONDS)
+                            .orElseThrow()
+                            .getTopic()
+                            .toString())
+                    .isEqualTo("size/small");
         } finally {
             small.disconnect();
         }
@@ -291,7 +379,8 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
             r.readPacket();
             r.send(RawClient.subscribe5(2, "ids/#", 0, 22));
             r.readPacket();
-            broker.publish(new ApplicationMessage("ids/x", bytes("p"), 1, false, null)).join();
+            broker.publish(new ApplicationMessage("ids/x", bytes("p"), 1, false, null))
+                    .join();
             byte[] p = r.readPacket();
             assertThat((p[0] & 0x06) >> 1).isEqualTo(1); // the highest granted QoS [MQTT-3.3.4-2]
             String hex = java.util.HexFormat.of().formatHex(p);
@@ -324,11 +413,19 @@ class Mqtt5FeaturesTest extends BrokerTestSupport {
         a.connect();
         Mqtt5BlockingClient b = v5("share-b");
         b.connect();
-        try (var pa = a.publishes(MqttGlobalPublishFilter.ALL); var pb = b.publishes(MqttGlobalPublishFilter.ALL)) {
-            a.subscribeWith().topicFilter("$share/g/work/+").qos(MqttQos.AT_LEAST_ONCE).send();
-            b.subscribeWith().topicFilter("$share/g/work/+").qos(MqttQos.AT_LEAST_ONCE).send();
+        try (var pa = a.publishes(MqttGlobalPublishFilter.ALL);
+                var pb = b.publishes(MqttGlobalPublishFilter.ALL)) {
+            a.subscribeWith()
+                    .topicFilter("$share/g/work/+")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            b.subscribeWith()
+                    .topicFilter("$share/g/work/+")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             for (int i = 0; i < 20; i++) {
-                broker.publish(new ApplicationMessage("work/" + i, bytes("j"), 1, false, null)).join();
+                broker.publish(new ApplicationMessage("work/" + i, bytes("j"), 1, false, null))
+                        .join();
             }
             int na = 0;
             int nb = 0;

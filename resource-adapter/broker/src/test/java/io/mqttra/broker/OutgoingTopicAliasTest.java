@@ -46,7 +46,8 @@ class OutgoingTopicAliasTest extends BrokerTestSupport {
     }
 
     @Test
-    void neverMoreAliasesThanTheClientAllows_leastRecentlyUsedIsReassigned_MQTT_3_1_2_26_MQTT_3_3_2_11() throws Exception {
+    void neverMoreAliasesThanTheClientAllows_leastRecentlyUsedIsReassigned_MQTT_3_1_2_26_MQTT_3_3_2_11()
+            throws Exception {
         RawClient sub = subscribedRawClient("raw-alias-max", 2);
         Mqtt5BlockingClient pub = connectedPublisher();
         String[] topics = {"dev/aaaa", "dev/bbbb", "dev/cccc", "dev/aaaa", "dev/cccc"};
@@ -98,7 +99,9 @@ class OutgoingTopicAliasTest extends BrokerTestSupport {
             pub.publishWith().topic(LONG_TOPIC).payload(bytes("a")).send();
             pub.publishWith().topic(LONG_TOPIC).payload(bytes("b")).send();
             Publish first = Publish.parse(sub.readPacket());
-            assertThat(first.topic()).as("first PUBLISH on connection %d", connection).isEqualTo(LONG_TOPIC);
+            assertThat(first.topic())
+                    .as("first PUBLISH on connection %d", connection)
+                    .isEqualTo(LONG_TOPIC);
             assertThat(Publish.parse(sub.readPacket()).topic()).isEmpty();
             sub.close();
         }
@@ -107,38 +110,56 @@ class OutgoingTopicAliasTest extends BrokerTestSupport {
     @Test
     void hiveMqClient_acceptingAliases_seesEveryTopicRight() throws Exception {
         Mqtt5BlockingClient sub = v5("hive-alias");
-        sub.connectWith().restrictions().topicAliasMaximum(3).applyRestrictions().send();
+        sub.connectWith()
+                .restrictions()
+                .topicAliasMaximum(3)
+                .applyRestrictions()
+                .send();
         Mqtt5BlockingClient pub = connectedPublisher();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
-            sub.subscribeWith().topicFilter("fleet/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            sub.subscribeWith()
+                    .topicFilter("fleet/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             List<String> sent = fleetTopics(200);
             for (String t : sent) {
-                pub.publishWith().topic(t).qos(MqttQos.AT_LEAST_ONCE).payload(bytes(t)).send();
+                pub.publishWith()
+                        .topic(t)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(bytes(t))
+                        .send();
             }
             for (String t : sent) {
                 Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
                 assertThat(p.getTopic().toString()).isEqualTo(t);
-                assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo(t);
+                assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo(t);
             }
         }
     }
 
     @Test
     void pahoV5Client_acceptingAliases_seesEveryTopicRight() throws Exception {
-        var sub = new org.eclipse.paho.mqttv5.client.MqttClient("tcp://127.0.0.1:" + port, "paho-alias",
-                new MemoryPersistence());
+        var sub = new org.eclipse.paho.mqttv5.client.MqttClient(
+                "tcp://127.0.0.1:" + port, "paho-alias", new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setTopicAliasMaximum(3);
         sub.connect(options);
         BlockingQueue<String> got = new LinkedBlockingQueue<>();
         try {
-            sub.subscribe(new MqttSubscription[] {new MqttSubscription("fleet/#", 1)},
+            sub.subscribe(
+                    new MqttSubscription[] {new MqttSubscription("fleet/#", 1)},
                     new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
-                        (topic, m) -> got.add(topic + " " + new String(m.getPayload(), StandardCharsets.UTF_8))});
+                        (topic, m) -> got.add(topic + " " + new String(m.getPayload(), StandardCharsets.UTF_8))
+                    });
             Mqtt5BlockingClient pub = connectedPublisher();
             List<String> sent = fleetTopics(200);
             for (String t : sent) {
-                pub.publishWith().topic(t).qos(MqttQos.AT_LEAST_ONCE).payload(bytes(t)).send();
+                pub.publishWith()
+                        .topic(t)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(bytes(t))
+                        .send();
             }
             for (String t : sent) {
                 assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo(t + " " + t);
@@ -168,8 +189,8 @@ class OutgoingTopicAliasTest extends BrokerTestSupport {
     private RawClient subscribedRawClient(String clientId, int aliasMaximum) throws Exception {
         RawClient sub = raw();
         sub.timeout(5000);
-        sub.send(RawClient.connect5(clientId, true, 60,
-                aliasMaximum == 0 ? new byte[0] : RawClient.twoByteProperty(0x22, aliasMaximum)));
+        sub.send(RawClient.connect5(
+                clientId, true, 60, aliasMaximum == 0 ? new byte[0] : RawClient.twoByteProperty(0x22, aliasMaximum)));
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x20);
         sub.send(RawClient.subscribe5(1, "#", 0));
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x90);
@@ -202,12 +223,14 @@ class OutgoingTopicAliasTest extends BrokerTestSupport {
             int alias = 0;
             while (i < end) {
                 int id = packet[i] & 0xFF;
-                assertThat(id).as("only a topic alias is expected among the properties").isEqualTo(0x23);
+                assertThat(id)
+                        .as("only a topic alias is expected among the properties")
+                        .isEqualTo(0x23);
                 alias = ((packet[i + 1] & 0xFF) << 8) | (packet[i + 2] & 0xFF);
                 i += 3;
             }
-            return new Publish(topic, alias, new String(packet, end, packet.length - end, StandardCharsets.UTF_8),
-                    packet.length);
+            return new Publish(
+                    topic, alias, new String(packet, end, packet.length - end, StandardCharsets.UTF_8), packet.length);
         }
     }
 }

@@ -38,18 +38,31 @@ class PagedQueueTest extends BrokerTestSupport {
         sub.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
         sub.subscribeWith().topicFilter("paged/#").qos(MqttQos.AT_LEAST_ONCE).send();
         sub.disconnect();
-        Mqtt5AsyncClient pub = MqttClient.builder().useMqttVersion5().identifier("paged-pub")
-                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        Mqtt5AsyncClient pub = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("paged-pub")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
         pub.connect().get(10, TimeUnit.SECONDS);
         publish(pub, 0, OFFLINE).get(60, TimeUnit.SECONDS);
 
         AtomicInteger next = new AtomicInteger();
         AtomicReference<String> wrong = new AtomicReference<>();
-        Mqtt5AsyncClient again = MqttClient.builder().useMqttVersion5().identifier("paged")
-                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        Mqtt5AsyncClient again = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("paged")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
         again.publishes(MqttGlobalPublishFilter.ALL, TestTraffic.inOrderOnce(next, wrong));
-        assertThat(again.connectWith().cleanStart(false).sessionExpiryInterval(600).send()
-                .get(10, TimeUnit.SECONDS).isSessionPresent()).isTrue();
+        assertThat(again.connectWith()
+                        .cleanStart(false)
+                        .sessionExpiryInterval(600)
+                        .send()
+                        .get(10, TimeUnit.SECONDS)
+                        .isSessionPresent())
+                .isTrue();
         // Published while the backlog drains: queued behind it, never ahead of it or twice.
         publish(pub, OFFLINE, LIVE).get(60, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -67,8 +80,11 @@ class PagedQueueTest extends BrokerTestSupport {
     private static CompletableFuture<Void> publish(Mqtt5AsyncClient pub, int from, int n) {
         List<CompletableFuture<?>> acks = new ArrayList<>(n);
         for (int i = from; i < from + n; i++) {
-            acks.add(pub.publishWith().topic("paged/t").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(ByteBuffer.allocate(16).putInt(i).array()).send());
+            acks.add(pub.publishWith()
+                    .topic("paged/t")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(ByteBuffer.allocate(16).putInt(i).array())
+                    .send());
         }
         return CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]));
     }

@@ -27,11 +27,14 @@ class PersistentSessionTest extends BrokerTestSupport {
         c.subscribeWith().topicFilter("q/#").qos(MqttQos.AT_LEAST_ONCE).send();
         c.disconnect();
         for (int i = 0; i < 3; i++) {
-            broker.publish(new ApplicationMessage("q/" + i, bytes("m" + i), 1, false, null)).join();
+            broker.publish(new ApplicationMessage("q/" + i, bytes("m" + i), 1, false, null))
+                    .join();
         }
-        broker.publish(new ApplicationMessage("q/zero", bytes("qos0"), 0, false, null)).join(); // QoS 0 is not queued
+        broker.publish(new ApplicationMessage("q/zero", bytes("qos0"), 0, false, null))
+                .join(); // QoS 0 is not queued
         try (var publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
-            assertThat(c.connectWith().cleanSession(false).send().isSessionPresent()).isTrue();
+            assertThat(c.connectWith().cleanSession(false).send().isSessionPresent())
+                    .isTrue();
             for (int i = 0; i < 3; i++) {
                 var p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
                 assertThat(p.getTopic().toString()).isEqualTo("q/" + i);
@@ -47,7 +50,8 @@ class PersistentSessionTest extends BrokerTestSupport {
             assertThat(r.readPacket()).containsExactly(0x20, 2, 0, 0);
             r.send(RawClient.subscribe(1, "dup/t", 1));
             r.readPacket(); // SUBACK
-            broker.publish(new ApplicationMessage("dup/t", bytes("x"), 1, false, null)).join();
+            broker.publish(new ApplicationMessage("dup/t", bytes("x"), 1, false, null))
+                    .join();
             byte[] first = r.readPacket();
             assertThat(first[0] & 0xFF).isEqualTo(0x32); // QoS 1, DUP 0
         } // closed without PUBACK
@@ -64,7 +68,8 @@ class PersistentSessionTest extends BrokerTestSupport {
     }
 
     @Test
-    void qos2InBothStates_resentOnReconnect_pubrelForTheReceivedOne_dupPublishForTheOther_MQTT_4_4_0_1() throws Exception {
+    void qos2InBothStates_resentOnReconnect_pubrelForTheReceivedOne_dupPublishForTheOther_MQTT_4_4_0_1()
+            throws Exception {
         int received;
         int unanswered;
         try (RawClient r = raw()) {
@@ -72,8 +77,10 @@ class PersistentSessionTest extends BrokerTestSupport {
             assertThat(r.readPacket()).containsExactly(0x20, 2, 0, 0);
             r.send(RawClient.subscribe(1, "r2/#", 2));
             r.readPacket(); // SUBACK
-            broker.publish(new ApplicationMessage("r2/a", bytes("a"), 2, false, null)).join();
-            broker.publish(new ApplicationMessage("r2/b", bytes("b"), 2, false, null)).join();
+            broker.publish(new ApplicationMessage("r2/a", bytes("a"), 2, false, null))
+                    .join();
+            broker.publish(new ApplicationMessage("r2/b", bytes("b"), 2, false, null))
+                    .join();
             received = publishPacketId(r.readPacket());
             unanswered = publishPacketId(r.readPacket());
             r.send(0x50, 2, received >> 8, received & 0xFF); // PUBREC for the first only
@@ -105,7 +112,8 @@ class PersistentSessionTest extends BrokerTestSupport {
             r.send(RawClient.subscribe5(1, "rm/t", 1));
             r.readPacket(); // SUBACK
             for (int i = 0; i < 5; i++) {
-                broker.publish(new ApplicationMessage("rm/t", bytes("m" + i), 1, false, null)).join();
+                broker.publish(new ApplicationMessage("rm/t", bytes("m" + i), 1, false, null))
+                        .join();
             }
             for (int i = 0; i < 5; i++) {
                 assertThat(r.readPacket()[0] & 0xFF).isEqualTo(0x32);
@@ -124,7 +132,9 @@ class PersistentSessionTest extends BrokerTestSupport {
                 unacknowledged.add(publishPacketId(p));
                 payloads.add(v5PublishPayload(p));
             }
-            assertThat(r.silentFor(300)).as("no third PUBLISH while two are unacknowledged").isTrue();
+            assertThat(r.silentFor(300))
+                    .as("no third PUBLISH while two are unacknowledged")
+                    .isTrue();
             while (payloads.size() < 5) {
                 int id = unacknowledged.poll();
                 r.send(0x40, 2, id >> 8, id & 0xFF); // PUBACK: room for one more
@@ -159,12 +169,25 @@ class PersistentSessionTest extends BrokerTestSupport {
         a.disconnect();
         Mqtt3BlockingClient b = v3("queue-311-b");
         b.connect();
-        b.publishWith().topic("TopicA/B").qos(MqttQos.AT_MOST_ONCE).payload(bytes("qos 0")).send();
-        b.publishWith().topic("Topic/C").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("qos 1")).send();
-        b.publishWith().topic("TopicA/C").qos(MqttQos.EXACTLY_ONCE).payload(bytes("qos 2")).send();
+        b.publishWith()
+                .topic("TopicA/B")
+                .qos(MqttQos.AT_MOST_ONCE)
+                .payload(bytes("qos 0"))
+                .send();
+        b.publishWith()
+                .topic("Topic/C")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(bytes("qos 1"))
+                .send();
+        b.publishWith()
+                .topic("TopicA/C")
+                .qos(MqttQos.EXACTLY_ONCE)
+                .payload(bytes("qos 2"))
+                .send();
         b.disconnect();
         try (var publishes = a.publishes(MqttGlobalPublishFilter.ALL)) {
-            assertThat(a.connectWith().cleanSession(false).send().isSessionPresent()).isTrue();
+            assertThat(a.connectWith().cleanSession(false).send().isSessionPresent())
+                    .isTrue();
             java.util.List<String> got = new java.util.ArrayList<>();
             java.util.Optional<com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish> p;
             while ((p = publishes.receive(1, TimeUnit.SECONDS)).isPresent()) {
@@ -191,8 +214,11 @@ class PersistentSessionTest extends BrokerTestSupport {
             byte[] connAck = second.readPacket();
             assertThat(connAck[2]).as("session present").isZero();
             assertThat(first.closedByBroker()).isTrue();
-            broker.publish(new ApplicationMessage("eph/" + id, bytes("x"), 1, false, null)).join();
-            assertThat(second.silentFor(500)).as("the old session's subscription is gone").isTrue();
+            broker.publish(new ApplicationMessage("eph/" + id, bytes("x"), 1, false, null))
+                    .join();
+            assertThat(second.silentFor(500))
+                    .as("the old session's subscription is gone")
+                    .isTrue();
         }
     }
 
@@ -208,7 +234,9 @@ class PersistentSessionTest extends BrokerTestSupport {
             first.close();
             try (RawClient second = raw()) {
                 second.send(RawClient.connect5("quick", false, 60, new byte[0]));
-                assertThat(second.readPacket()[2]).as("session present, attempt " + i).isZero();
+                assertThat(second.readPacket()[2])
+                        .as("session present, attempt " + i)
+                        .isZero();
                 second.send(RawClient.disconnect5(0, new byte[0]));
             }
         }
@@ -220,10 +248,12 @@ class PersistentSessionTest extends BrokerTestSupport {
         c.connectWith().cleanSession(false).send();
         c.subscribeWith().topicFilter("clean/#").qos(MqttQos.AT_LEAST_ONCE).send();
         c.disconnect();
-        broker.publish(new ApplicationMessage("clean/1", bytes("x"), 1, false, null)).join();
+        broker.publish(new ApplicationMessage("clean/1", bytes("x"), 1, false, null))
+                .join();
         Mqtt3BlockingClient fresh = v3("clean-after"); // a new client object: the old one expects its session back
         try (var publishes = fresh.publishes(MqttGlobalPublishFilter.ALL)) {
-            assertThat(fresh.connectWith().cleanSession(true).send().isSessionPresent()).isFalse();
+            assertThat(fresh.connectWith().cleanSession(true).send().isSessionPresent())
+                    .isFalse();
             assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
         }
         assertThat(broker.metrics().subscriptions()).isZero();
@@ -235,7 +265,12 @@ class PersistentSessionTest extends BrokerTestSupport {
         c.connectWith().cleanStart(true).sessionExpiryInterval(1).send();
         c.subscribeWith().topicFilter("exp").send();
         c.disconnect();
-        assertThat(c.connectWith().cleanStart(false).sessionExpiryInterval(1).send().isSessionPresent()).isTrue();
+        assertThat(c.connectWith()
+                        .cleanStart(false)
+                        .sessionExpiryInterval(1)
+                        .send()
+                        .isSessionPresent())
+                .isTrue();
         c.disconnect();
         Thread.sleep(2500);
         assertThat(c.connectWith().cleanStart(false).send().isSessionPresent()).isFalse();
@@ -248,7 +283,12 @@ class PersistentSessionTest extends BrokerTestSupport {
         c.subscribeWith().topicFilter("eod").send();
         c.disconnectWith().sessionExpiryInterval(5).send(); // MQTT 5.0 section 3.14.2.2.2
         Thread.sleep(2000); // past the second the CONNECT asked for
-        assertThat(c.connectWith().cleanStart(false).sessionExpiryInterval(60).send().isSessionPresent()).isTrue();
+        assertThat(c.connectWith()
+                        .cleanStart(false)
+                        .sessionExpiryInterval(60)
+                        .send()
+                        .isSessionPresent())
+                .isTrue();
         c.disconnectWith().sessionExpiryInterval(0).send();
         assertThat(c.connectWith().cleanStart(false).send().isSessionPresent()).isFalse();
     }
@@ -265,26 +305,36 @@ class PersistentSessionTest extends BrokerTestSupport {
             assertThat(r.closedByBroker()).isTrue();
         }
         Mqtt5BlockingClient again = v5("expiry-0");
-        assertThat(again.connectWith().cleanStart(false).send().isSessionPresent()).isFalse(); // it ended at 0
+        assertThat(again.connectWith().cleanStart(false).send().isSessionPresent())
+                .isFalse(); // it ended at 0
     }
 
     @Test
     void fullQueue_dropsNewestMessages_andCountsThem() throws Exception {
         Mqtt5BlockingClient c = v5("bounded");
-        c.connectWith().cleanStart(true).sessionExpiryInterval(60).restrictions().receiveMaximum(1).applyRestrictions().send();
+        c.connectWith()
+                .cleanStart(true)
+                .sessionExpiryInterval(60)
+                .restrictions()
+                .receiveMaximum(1)
+                .applyRestrictions()
+                .send();
         c.subscribeWith().topicFilter("bounded").qos(MqttQos.AT_LEAST_ONCE).send();
         c.disconnect();
         long droppedBefore = broker.metrics().messagesDropped();
         for (int i = 0; i < 10; i++) {
-            broker.publish(new ApplicationMessage("bounded", bytes(Integer.toString(i)), 1, false, null)).join();
+            broker.publish(new ApplicationMessage("bounded", bytes(Integer.toString(i)), 1, false, null))
+                    .join();
         }
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
                 .until(() -> broker.metrics().messagesDropped() - droppedBefore == 5);
         try (var publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
             c.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
             for (int i = 0; i < 5; i++) {
                 Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
-                assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(i));
+                assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo(Integer.toString(i));
             }
             assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
         }
@@ -296,10 +346,16 @@ class PersistentSessionTest extends BrokerTestSupport {
         c.connectWith().cleanStart(true).sessionExpiryInterval(60).send();
         c.subscribeWith().topicFilter("me/#").qos(MqttQos.AT_LEAST_ONCE).send();
         c.disconnect();
-        var shortLived = io.mqttra.api.PublishProperties.builder().messageExpiryInterval(1).build();
-        var longLived = io.mqttra.api.PublishProperties.builder().messageExpiryInterval(100).build();
-        broker.publish(new ApplicationMessage("me/short", bytes("x"), 1, false, shortLived)).join();
-        broker.publish(new ApplicationMessage("me/long", bytes("y"), 1, false, longLived)).join();
+        var shortLived = io.mqttra.api.PublishProperties.builder()
+                .messageExpiryInterval(1)
+                .build();
+        var longLived = io.mqttra.api.PublishProperties.builder()
+                .messageExpiryInterval(100)
+                .build();
+        broker.publish(new ApplicationMessage("me/short", bytes("x"), 1, false, shortLived))
+                .join();
+        broker.publish(new ApplicationMessage("me/long", bytes("y"), 1, false, longLived))
+                .join();
         Thread.sleep(2200);
         try (var publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
             c.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
@@ -316,35 +372,52 @@ class PersistentSessionTest extends BrokerTestSupport {
         Stores stores = Stores.inMemory();
         MqttBroker first = new MqttBroker(config().build(), null, stores);
         first.start();
-        Mqtt3BlockingClient c = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion3().identifier("survivor")
-                .serverHost("127.0.0.1").serverPort(first.port()).buildBlocking();
+        Mqtt3BlockingClient c = com.hivemq.client.mqtt.MqttClient.builder()
+                .useMqttVersion3()
+                .identifier("survivor")
+                .serverHost("127.0.0.1")
+                .serverPort(first.port())
+                .buildBlocking();
         c.connectWith().cleanSession(false).send();
         c.subscribeWith().topicFilter("keep/#").qos(MqttQos.EXACTLY_ONCE).send();
         c.disconnect();
-        first.publish(new ApplicationMessage("keep/1", bytes("one"), 2, false, null)).join();
-        first.publish(new ApplicationMessage("keep/r", bytes("retained"), 1, true, null)).join();
+        first.publish(new ApplicationMessage("keep/1", bytes("one"), 2, false, null))
+                .join();
+        first.publish(new ApplicationMessage("keep/r", bytes("retained"), 1, true, null))
+                .join();
         first.stop();
 
         MqttBroker second = new MqttBroker(config().build(), null, stores);
         second.start();
         try {
-            Mqtt3BlockingClient again = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion3()
-                    .identifier("survivor").serverHost("127.0.0.1").serverPort(second.port()).buildBlocking();
+            Mqtt3BlockingClient again = com.hivemq.client.mqtt.MqttClient.builder()
+                    .useMqttVersion3()
+                    .identifier("survivor")
+                    .serverHost("127.0.0.1")
+                    .serverPort(second.port())
+                    .buildBlocking();
             try (var publishes = again.publishes(MqttGlobalPublishFilter.ALL)) {
-                assertThat(again.connectWith().cleanSession(false).send().isSessionPresent()).isTrue();
+                assertThat(again.connectWith().cleanSession(false).send().isSessionPresent())
+                        .isTrue();
                 var got1 = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
                 var got2 = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
-                assertThat(java.util.List.of(got1.getTopic().toString(), got2.getTopic().toString()))
+                assertThat(java.util.List.of(
+                                got1.getTopic().toString(), got2.getTopic().toString()))
                         .containsExactly("keep/1", "keep/r");
                 again.disconnect();
             }
             // the retained message was restored too
-            Mqtt3BlockingClient late = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion3()
-                    .identifier("late").serverHost("127.0.0.1").serverPort(second.port()).buildBlocking();
+            Mqtt3BlockingClient late = com.hivemq.client.mqtt.MqttClient.builder()
+                    .useMqttVersion3()
+                    .identifier("late")
+                    .serverHost("127.0.0.1")
+                    .serverPort(second.port())
+                    .buildBlocking();
             try (var publishes = late.publishes(MqttGlobalPublishFilter.ALL)) {
                 late.connect();
                 late.subscribeWith().topicFilter("keep/r").send();
-                assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isTrue();
+                assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain())
+                        .isTrue();
                 late.disconnect();
             }
         } finally {
@@ -364,16 +437,30 @@ class PersistentSessionTest extends BrokerTestSupport {
         first.start();
         java.util.List<String> watchers = java.util.List.of("watcher-a", "watcher-z");
         for (String id : watchers) {
-            Mqtt5BlockingClient w = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier(id)
-                    .serverHost("127.0.0.1").serverPort(first.port()).buildBlocking();
+            Mqtt5BlockingClient w = com.hivemq.client.mqtt.MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier(id)
+                    .serverHost("127.0.0.1")
+                    .serverPort(first.port())
+                    .buildBlocking();
             w.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
             w.subscribeWith().topicFilter("wills/#").qos(MqttQos.AT_LEAST_ONCE).send();
             w.disconnect();
         }
-        Mqtt5BlockingClient device = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier("device-m")
-                .serverHost("127.0.0.1").serverPort(first.port()).buildBlocking();
-        device.connectWith().cleanStart(true).sessionExpiryInterval(600)
-                .willPublish().topic("wills/device-m").payload(bytes("gone")).qos(MqttQos.AT_LEAST_ONCE).applyWillPublish()
+        Mqtt5BlockingClient device = com.hivemq.client.mqtt.MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("device-m")
+                .serverHost("127.0.0.1")
+                .serverPort(first.port())
+                .buildBlocking();
+        device.connectWith()
+                .cleanStart(true)
+                .sessionExpiryInterval(600)
+                .willPublish()
+                .topic("wills/device-m")
+                .payload(bytes("gone"))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .applyWillPublish()
                 .send();
         first.stop(); // the device is still connected
 
@@ -384,14 +471,23 @@ class PersistentSessionTest extends BrokerTestSupport {
         third.start();
         try {
             for (String id : watchers) {
-                Mqtt5BlockingClient w = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier(id)
-                        .serverHost("127.0.0.1").serverPort(third.port()).buildBlocking();
+                Mqtt5BlockingClient w = com.hivemq.client.mqtt.MqttClient.builder()
+                        .useMqttVersion5()
+                        .identifier(id)
+                        .serverHost("127.0.0.1")
+                        .serverPort(third.port())
+                        .buildBlocking();
                 try (var publishes = w.publishes(MqttGlobalPublishFilter.ALL)) {
-                    assertThat(w.connectWith().cleanStart(false).sessionExpiryInterval(600).send().isSessionPresent())
+                    assertThat(w.connectWith()
+                                    .cleanStart(false)
+                                    .sessionExpiryInterval(600)
+                                    .send()
+                                    .isSessionPresent())
                             .isTrue();
                     Mqtt5Publish will = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
                     assertThat(will.getTopic().toString()).isEqualTo("wills/device-m");
-                    assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).as("second copy of the will for " + id)
+                    assertThat(publishes.receive(500, TimeUnit.MILLISECONDS))
+                            .as("second copy of the will for " + id)
                             .isEmpty();
                     w.disconnect();
                 }
@@ -408,8 +504,12 @@ class PersistentSessionTest extends BrokerTestSupport {
         b.start();
         try {
             for (int i = 0; i < 3; i++) {
-                Mqtt5BlockingClient c = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier("many-" + i)
-                        .serverHost("127.0.0.1").serverPort(b.port()).buildBlocking();
+                Mqtt5BlockingClient c = com.hivemq.client.mqtt.MqttClient.builder()
+                        .useMqttVersion5()
+                        .identifier("many-" + i)
+                        .serverHost("127.0.0.1")
+                        .serverPort(b.port())
+                        .buildBlocking();
                 c.connectWith().cleanStart(true).sessionExpiryInterval(60).send();
                 c.subscribeWith().topicFilter("fan").qos(MqttQos.AT_LEAST_ONCE).send();
                 c.disconnect();
@@ -429,8 +529,12 @@ class PersistentSessionTest extends BrokerTestSupport {
         Stores stores = Stores.inMemory();
         MqttBroker first = new MqttBroker(config().build(), null, stores);
         first.start();
-        Mqtt5BlockingClient sub = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier("eo-sub")
-                .serverHost("127.0.0.1").serverPort(first.port()).buildBlocking();
+        Mqtt5BlockingClient sub = com.hivemq.client.mqtt.MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("eo-sub")
+                .serverHost("127.0.0.1")
+                .serverPort(first.port())
+                .buildBlocking();
         sub.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
         sub.subscribeWith().topicFilter("eo").qos(MqttQos.EXACTLY_ONCE).send();
         sub.disconnect();
@@ -453,8 +557,12 @@ class PersistentSessionTest extends BrokerTestSupport {
                 r.send(RawClient.pubrel(7));
                 assertThat(r.readPacket()).containsExactly(0x70, 2, 0, 7);
             }
-            Mqtt5BlockingClient again = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5()
-                    .identifier("eo-sub").serverHost("127.0.0.1").serverPort(second.port()).buildBlocking();
+            Mqtt5BlockingClient again = com.hivemq.client.mqtt.MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier("eo-sub")
+                    .serverHost("127.0.0.1")
+                    .serverPort(second.port())
+                    .buildBlocking();
             try (var publishes = again.publishes(MqttGlobalPublishFilter.ALL)) {
                 again.connectWith().cleanStart(false).sessionExpiryInterval(600).send();
                 assertThat(publishes.receive(5, TimeUnit.SECONDS)).isPresent();

@@ -27,24 +27,27 @@ final class PipelineFeeder implements AutoCloseable {
         @Override
         public void publish(LogRecord r) {
             if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                internalErrors.add(r.getLoggerName() + ": " + r.getMessage()
-                        + (r.getThrown() == null ? "" : " " + r.getThrown()));
+                internalErrors.add(
+                        r.getLoggerName() + ": " + r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()));
             }
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     /** A started broker without $SYS (its timer would run on another thread than the embedded channels). */
     static MqttBroker fuzzBroker(int maxPacketSize) {
-        MqttBroker b = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(1).sysIntervalSeconds(0)
-                .maxPacketSize(maxPacketSize).connectTimeoutSeconds(2).build());
+        MqttBroker b = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .ioThreads(1)
+                .sysIntervalSeconds(0)
+                .maxPacketSize(maxPacketSize)
+                .connectTimeoutSeconds(2)
+                .build());
         b.start();
         return b;
     }

@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class PubSubTest extends BrokerTestSupport {
 
@@ -27,11 +27,19 @@ class PubSubTest extends BrokerTestSupport {
         Mqtt5BlockingClient pub = v5("pub5-" + qos);
         pub.connect();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
-            sub.subscribeWith().topicFilter("house/+/light").qos(MqttQos.fromCode(qos)).send();
-            pub.publishWith().topic("house/kitchen/light").qos(MqttQos.fromCode(qos)).payload(bytes("on")).send();
+            sub.subscribeWith()
+                    .topicFilter("house/+/light")
+                    .qos(MqttQos.fromCode(qos))
+                    .send();
+            pub.publishWith()
+                    .topic("house/kitchen/light")
+                    .qos(MqttQos.fromCode(qos))
+                    .payload(bytes("on"))
+                    .send();
             Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
             assertThat(p.getTopic().toString()).isEqualTo("house/kitchen/light");
-            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("on");
+            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("on");
             assertThat(p.getQos().getCode()).isEqualTo(qos);
             assertThat(p.isRetain()).isFalse();
         }
@@ -45,8 +53,15 @@ class PubSubTest extends BrokerTestSupport {
         Mqtt3BlockingClient pub = v3("pub3-" + qos);
         pub.connect();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
-            sub.subscribeWith().topicFilter("sensors/#").qos(MqttQos.fromCode(qos)).send();
-            pub.publishWith().topic("sensors/b1/floor2/temp").qos(MqttQos.fromCode(qos)).payload(bytes("21.5")).send();
+            sub.subscribeWith()
+                    .topicFilter("sensors/#")
+                    .qos(MqttQos.fromCode(qos))
+                    .send();
+            pub.publishWith()
+                    .topic("sensors/b1/floor2/temp")
+                    .qos(MqttQos.fromCode(qos))
+                    .payload(bytes("21.5"))
+                    .send();
             Mqtt3Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
             assertThat(p.getTopic().toString()).isEqualTo("sensors/b1/floor2/temp");
             assertThat(p.getQos().getCode()).isEqualTo(qos);
@@ -72,8 +87,13 @@ class PubSubTest extends BrokerTestSupport {
         pub.connect();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.subscribeWith().topicFilter("down").qos(MqttQos.AT_LEAST_ONCE).send();
-            pub.publishWith().topic("down").qos(MqttQos.EXACTLY_ONCE).payload(bytes("x")).send();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getQos()).isEqualTo(MqttQos.AT_LEAST_ONCE);
+            pub.publishWith()
+                    .topic("down")
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .payload(bytes("x"))
+                    .send();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getQos())
+                    .isEqualTo(MqttQos.AT_LEAST_ONCE);
         }
     }
 
@@ -85,7 +105,8 @@ class PubSubTest extends BrokerTestSupport {
             sub.subscribeWith().topicFilter("#").send();
             sub.subscribeWith().topicFilter("+/info").send();
             sub.subscribeWith().topicFilter("$app/+").send();
-            broker.publish(new ApplicationMessage("$app/info", bytes("hidden"), 0, false, null)).join();
+            broker.publish(new ApplicationMessage("$app/info", bytes("hidden"), 0, false, null))
+                    .join();
             Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
             assertThat(p.getTopic().toString()).isEqualTo("$app/info");
             // matched once, through "$app/+" only
@@ -117,12 +138,17 @@ class PubSubTest extends BrokerTestSupport {
             var async = pub.toAsync();
             List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                sent.add(async.publishWith().topic("order").qos(MqttQos.AT_LEAST_ONCE).payload(bytes(Integer.toString(i))).send());
+                sent.add(async.publishWith()
+                        .topic("order")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(bytes(Integer.toString(i)))
+                        .send());
             }
             for (int i = 0; i < n; i++) {
                 Optional<Mqtt5Publish> p = publishes.receive(5, TimeUnit.SECONDS);
                 assertThat(p).isPresent();
-                assertThat(new String(p.get().getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(i));
+                assertThat(new String(p.get().getPayloadAsBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo(Integer.toString(i));
             }
             sent.forEach(java.util.concurrent.CompletableFuture::join);
         }
@@ -137,22 +163,25 @@ class PubSubTest extends BrokerTestSupport {
         try (var publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
             c.subscribeWith().topicFilter("big").qos(MqttQos.AT_LEAST_ONCE).send();
             c.publishWith().topic("big").qos(MqttQos.AT_LEAST_ONCE).payload(big).send();
-            assertThat(publishes.receive(10, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes()).isEqualTo(big);
+            assertThat(publishes.receive(10, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes())
+                    .isEqualTo(big);
         }
     }
 
     @Test
     void pahoV3Publisher_pahoV5Subscriber_qos2() throws Exception {
-        var sub = new org.eclipse.paho.mqttv5.client.MqttClient("tcp://127.0.0.1:" + port, "paho5-sub",
-                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        var sub = new org.eclipse.paho.mqttv5.client.MqttClient(
+                "tcp://127.0.0.1:" + port, "paho5-sub", new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
         sub.connect();
         java.util.concurrent.BlockingQueue<org.eclipse.paho.mqttv5.common.MqttMessage> got =
                 new java.util.concurrent.LinkedBlockingQueue<>();
-        sub.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
-                new org.eclipse.paho.mqttv5.common.MqttSubscription("paho/#", 2)},
+        sub.subscribe(
+                new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+                    new org.eclipse.paho.mqttv5.common.MqttSubscription("paho/#", 2)
+                },
                 new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, m) -> got.add(m)});
-        var pub = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://127.0.0.1:" + port, "paho3-pub",
-                new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        var pub = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + port, "paho3-pub", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
         pub.connect();
         pub.publish("paho/x", bytes("exactly once"), 2, false);
         var m = got.poll(5, TimeUnit.SECONDS);
@@ -173,9 +202,21 @@ class PubSubTest extends BrokerTestSupport {
         Mqtt3BlockingClient pub = v3("overlap-311-pub");
         pub.connect();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
-            sub.subscribeWith().addSubscription().topicFilter("TopicA/#").qos(MqttQos.EXACTLY_ONCE).applySubscription()
-                    .addSubscription().topicFilter("TopicA/+").qos(MqttQos.AT_LEAST_ONCE).applySubscription().send();
-            pub.publishWith().topic("TopicA/C").qos(MqttQos.EXACTLY_ONCE).payload(bytes("overlapping")).send();
+            sub.subscribeWith()
+                    .addSubscription()
+                    .topicFilter("TopicA/#")
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .applySubscription()
+                    .addSubscription()
+                    .topicFilter("TopicA/+")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .applySubscription()
+                    .send();
+            pub.publishWith()
+                    .topic("TopicA/C")
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .payload(bytes("overlapping"))
+                    .send();
             // one copy is allowed if it has the maximum QoS of the matching subscriptions
             Mqtt3Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
             assertThat(p.getQos()).isEqualTo(MqttQos.EXACTLY_ONCE);

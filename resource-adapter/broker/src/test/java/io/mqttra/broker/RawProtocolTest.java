@@ -2,8 +2,8 @@ package io.mqttra.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -109,7 +109,7 @@ class RawProtocolTest extends BrokerTestSupport {
                 byte[] payload = "exactly".getBytes(StandardCharsets.UTF_8);
                 r.send(RawClient.publish(2, false, "once/a", 42, payload));
                 assertThat(r.readPacket()).containsExactly(0x50, 2, 0, 42); // PUBREC
-                r.send(RawClient.publish(2, true, "once/a", 42, payload));  // resent with DUP before PUBREL
+                r.send(RawClient.publish(2, true, "once/a", 42, payload)); // resent with DUP before PUBREL
                 assertThat(r.readPacket()).containsExactly(0x50, 2, 0, 42);
                 r.send(RawClient.pubrel(42));
                 assertThat(r.readPacket()).containsExactly(0x70, 2, 0, 42); // PUBCOMP
@@ -132,7 +132,8 @@ class RawProtocolTest extends BrokerTestSupport {
                 byte[] props = {0x02, 0, 0, 0, 100, 0x01, 0x01}; // message expiry 100, then payload format 1
                 r.send(RawClient.publish5(0, "onebyte", 0, props, "abc".getBytes(StandardCharsets.UTF_8)));
                 var p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
-                assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("abc");
+                assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("abc");
             }
         }
     }
@@ -143,7 +144,12 @@ class RawProtocolTest extends BrokerTestSupport {
         Mqtt5BlockingClient c = v5("big-password");
         byte[] password = new byte[4000];
         java.util.Arrays.fill(password, (byte) 'p');
-        var ack = c.connectWith().simpleAuth().username("user").password(password).applySimpleAuth().send();
+        var ack = c.connectWith()
+                .simpleAuth()
+                .username("user")
+                .password(password)
+                .applySimpleAuth()
+                .send();
         assertThat(ack.getReasonCode().isError()).isFalse();
     }
 }

@@ -18,14 +18,23 @@ class RetainedAndWillTest extends BrokerTestSupport {
     void retainedMessage_sentOnSubscribe_withRetainFlag_MQTT_3_3_1_6() throws Exception {
         Mqtt5BlockingClient pub = v5("ret-pub");
         pub.connect();
-        pub.publishWith().topic("status/door").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(bytes("open")).send();
+        pub.publishWith()
+                .topic("status/door")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .payload(bytes("open"))
+                .send();
         Mqtt5BlockingClient sub = v5("ret-sub");
         sub.connect();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
-            sub.subscribeWith().topicFilter("status/+").qos(MqttQos.AT_LEAST_ONCE).send();
+            sub.subscribeWith()
+                    .topicFilter("status/+")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
             assertThat(p.isRetain()).isTrue();
-            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("open");
+            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("open");
         }
     }
 
@@ -35,8 +44,10 @@ class RetainedAndWillTest extends BrokerTestSupport {
         sub.connect();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.subscribeWith().topicFilter("live").send();
-            broker.publish(new ApplicationMessage("live", bytes("x"), 0, true, null)).join();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isFalse();
+            broker.publish(new ApplicationMessage("live", bytes("x"), 0, true, null))
+                    .join();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain())
+                    .isFalse();
         }
     }
 
@@ -63,7 +74,8 @@ class RetainedAndWillTest extends BrokerTestSupport {
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.subscribeWith().topicFilter("r").qos(MqttQos.AT_LEAST_ONCE).send();
             Mqtt5Publish p = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
-            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("two");
+            assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("two");
             assertThat(p.getQos()).isEqualTo(MqttQos.AT_MOST_ONCE);
             assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
         }
@@ -71,8 +83,10 @@ class RetainedAndWillTest extends BrokerTestSupport {
 
     @Test
     void retainedDollarTopic_notSentForLeadingWildcards_onlyForAFilterStartingWithIt_MQTT_4_7_2_1() throws Exception {
-        broker.publish(new ApplicationMessage("$app/state", bytes("hidden"), 1, true, null)).join();
-        broker.publish(new ApplicationMessage("app/state", bytes("plain"), 1, true, null)).join();
+        broker.publish(new ApplicationMessage("$app/state", bytes("hidden"), 1, true, null))
+                .join();
+        broker.publish(new ApplicationMessage("app/state", bytes("plain"), 1, true, null))
+                .join();
         Mqtt5BlockingClient sub = v5("dollar-retained");
         sub.connect();
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
@@ -85,7 +99,12 @@ class RetainedAndWillTest extends BrokerTestSupport {
             }
             assertThat(got).containsExactly("app/state", "app/state"); // once per matching subscription
             sub.subscribeWith().topicFilter("$app/#").send();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString()).isEqualTo("$app/state");
+            assertThat(publishes
+                            .receive(5, TimeUnit.SECONDS)
+                            .orElseThrow()
+                            .getTopic()
+                            .toString())
+                    .isEqualTo("$app/state");
         }
     }
 
@@ -94,7 +113,10 @@ class RetainedAndWillTest extends BrokerTestSupport {
         Mqtt5BlockingClient watcher = v5("will-watch");
         watcher.connect();
         try (var publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
-            watcher.subscribeWith().topicFilter("wills/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            watcher.subscribeWith()
+                    .topicFilter("wills/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             try (RawClient r = raw()) {
                 // CONNECT 3.1.1 with will flag, will QoS 1, will retain: flags = 0x02 | 0x04 | 0x08 | 0x20
                 r.send(connect311WithWill("dying", 0x2E, 60));
@@ -109,7 +131,8 @@ class RetainedAndWillTest extends BrokerTestSupport {
         late.connect();
         try (var publishes = late.publishes(MqttGlobalPublishFilter.ALL)) {
             late.subscribeWith().topicFilter("wills/dying").send();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isTrue();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain())
+                    .isTrue();
         }
     }
 
@@ -120,7 +143,12 @@ class RetainedAndWillTest extends BrokerTestSupport {
         try (var publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("wills/#").send();
             Mqtt5BlockingClient polite = v5("polite");
-            polite.connectWith().willPublish().topic("wills/polite").payload(bytes("bye")).applyWillPublish().send();
+            polite.connectWith()
+                    .willPublish()
+                    .topic("wills/polite")
+                    .payload(bytes("bye"))
+                    .applyWillPublish()
+                    .send();
             polite.disconnect();
             assertThat(publishes.receive(700, TimeUnit.MILLISECONDS)).isEmpty();
         }
@@ -162,7 +190,11 @@ class RetainedAndWillTest extends BrokerTestSupport {
             second.send(RawClient.connect311("taken-with-will", true, 60));
             assertThat(second.readPacket()[0]).isEqualTo((byte) 0x20);
             assertThat(first.closedByBroker()).isTrue();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString())
+            assertThat(publishes
+                            .receive(5, TimeUnit.SECONDS)
+                            .orElseThrow()
+                            .getTopic()
+                            .toString())
                     .isEqualTo("wills/taken-with-will");
             assertThat(publishes.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
         }
@@ -196,7 +228,11 @@ class RetainedAndWillTest extends BrokerTestSupport {
             try (RawClient r = raw()) {
                 r.send(connect311WithWill("silent", 0x06, 1)); // clean session + will at QoS 0, keep alive 1 s
                 r.readPacket();
-                assertThat(publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString())
+                assertThat(publishes
+                                .receive(5, TimeUnit.SECONDS)
+                                .orElseThrow()
+                                .getTopic()
+                                .toString())
                         .isEqualTo("wills/silent");
             }
         }

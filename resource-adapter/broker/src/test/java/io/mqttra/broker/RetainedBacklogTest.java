@@ -39,7 +39,8 @@ class RetainedBacklogTest extends BrokerTestSupport {
         try (var publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.subscribeWith().topicFilter("#").qos(MqttQos.AT_LEAST_ONCE).send();
             for (int i = 0; i < count; i++) {
-                Mqtt5Publish p = publishes.receive(10, TimeUnit.SECONDS)
+                Mqtt5Publish p = publishes
+                        .receive(10, TimeUnit.SECONDS)
                         .orElseThrow(() -> new AssertionError("only " + topics.size() + " retained messages arrived"));
                 assertThat(p.isRetain()).isTrue();
                 assertThat(p.getQos()).isEqualTo(MqttQos.AT_LEAST_ONCE);
@@ -68,7 +69,9 @@ class RetainedBacklogTest extends BrokerTestSupport {
             topics.add(topic(p));
             unacked[i] = packetId(p);
         }
-        assertThat(sub.silentFor(500)).as("an eleventh PUBLISH before any PUBACK").isTrue();
+        assertThat(sub.silentFor(500))
+                .as("an eleventh PUBLISH before any PUBACK")
+                .isTrue();
         for (int id : unacked) {
             sub.send(0x40, 2, id >> 8, id & 0xFF);
         }
@@ -120,8 +123,9 @@ class RetainedBacklogTest extends BrokerTestSupport {
         sub.send(RawClient.subscribe5(1, "#", 0));
         Thread.sleep(500);
         // A newer value of the first retained topic, while the backlog waits for the client to read.
-        broker.publish(new ApplicationMessage("retained/0", "live".getBytes(StandardCharsets.UTF_8), 0, false,
-                PublishProperties.NONE)).get(5, TimeUnit.SECONDS);
+        broker.publish(new ApplicationMessage(
+                        "retained/0", "live".getBytes(StandardCharsets.UTF_8), 0, false, PublishProperties.NONE))
+                .get(5, TimeUnit.SECONDS);
         assertThat(sub.readPacket()[0]).isEqualTo((byte) 0x90);
         String last = null;
         for (int i = 0; i <= count; i++) {
@@ -137,7 +141,8 @@ class RetainedBacklogTest extends BrokerTestSupport {
         byte[] payload = new byte[payloadSize];
         CompletableFuture<?>[] writes = new CompletableFuture<?>[n];
         for (int i = 0; i < n; i++) {
-            writes[i] = broker.publish(new ApplicationMessage("retained/" + i, payload, qos, true, PublishProperties.NONE));
+            writes[i] =
+                    broker.publish(new ApplicationMessage("retained/" + i, payload, qos, true, PublishProperties.NONE));
         }
         CompletableFuture.allOf(writes).get(60, TimeUnit.SECONDS);
     }

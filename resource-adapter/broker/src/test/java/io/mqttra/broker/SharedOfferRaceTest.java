@@ -57,24 +57,40 @@ class SharedOfferRaceTest extends BrokerTestSupport {
             b.disconnect();
         }
         Map<Integer, Integer> seen = new ConcurrentHashMap<>();
-        Mqtt5AsyncClient stayer = MqttClient.builder().useMqttVersion5().identifier("stayer")
-                .serverHost("127.0.0.1").serverPort(port).buildAsync();
-        stayer.publishes(MqttGlobalPublishFilter.ALL,
+        Mqtt5AsyncClient stayer = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("stayer")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
+        stayer.publishes(
+                MqttGlobalPublishFilter.ALL,
                 p -> seen.merge(ByteBuffer.wrap(p.getPayloadAsBytes()).getInt(), 1, Integer::sum));
         stayer.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
-        stayer.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send()
+        stayer.subscribeWith()
+                .topicFilter("$share/workers/jobs/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
                 .get(10, TimeUnit.SECONDS);
 
-        Mqtt5AsyncClient pub = MqttClient.builder().useMqttVersion5().identifier("jobs-pub")
-                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        Mqtt5AsyncClient pub = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("jobs-pub")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
         pub.connect().get(10, TimeUnit.SECONDS);
         List<CompletableFuture<?>> acks = new ArrayList<>(total);
         CompletableFuture<Void> published = CompletableFuture.runAsync(() -> {
-            for (int i = 0; i < total; i++) {
-                acks.add(pub.publishWith().topic("jobs/a").qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(ByteBuffer.allocate(4).putInt(i).array()).send());
-            }
-        }).thenCompose(v -> CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])));
+                    for (int i = 0; i < total; i++) {
+                        acks.add(pub.publishWith()
+                                .topic("jobs/a")
+                                .qos(MqttQos.AT_LEAST_ONCE)
+                                .payload(ByteBuffer.allocate(4).putInt(i).array())
+                                .send());
+                    }
+                })
+                .thenCompose(v -> CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])));
         Mqtt5AsyncClient leaver = null;
         int sessions = 0;
         while (!published.isDone()) {
@@ -83,9 +99,15 @@ class SharedOfferRaceTest extends BrokerTestSupport {
             }
             leaver = neverAcknowledging("leaver");
             // With a takeover, the Clean Start ends the previous session while it is still connected [MQTT-3.1.2-4].
-            leaver.connectWith().cleanStart(true).sessionExpiryInterval(cleanStartTakeover ? 600 : 0).send()
+            leaver.connectWith()
+                    .cleanStart(true)
+                    .sessionExpiryInterval(cleanStartTakeover ? 600 : 0)
+                    .send()
                     .get(10, TimeUnit.SECONDS);
-            leaver.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send()
+            leaver.subscribeWith()
+                    .topicFilter("$share/workers/jobs/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send()
                     .get(10, TimeUnit.SECONDS);
             sessions++;
             if (cleanStartTakeover) {
@@ -112,23 +134,34 @@ class SharedOfferRaceTest extends BrokerTestSupport {
         }
         assertThat(broker.metrics().messagesDropped()).isZero();
         assertThat(missing).as("%d never reached the stayer", missing.size()).isEmpty();
-        assertThat(seen.entrySet()).as("reached the stayer more than once").filteredOn(e -> e.getValue() != 1)
+        assertThat(seen.entrySet())
+                .as("reached the stayer more than once")
+                .filteredOn(e -> e.getValue() != 1)
                 .isEmpty();
-        assertThat(sessions).as("sessions of the leaver that ended during the stream").isGreaterThanOrEqualTo(3);
+        assertThat(sessions)
+                .as("sessions of the leaver that ended during the stream")
+                .isGreaterThanOrEqualTo(3);
         pub.disconnect().get(10, TimeUnit.SECONDS);
         stayer.disconnect().get(10, TimeUnit.SECONDS);
     }
 
     private int queued(String clientId) {
-        return broker.administration().sessions().stream().filter(s -> s.clientId().equals(clientId))
-                .mapToInt(SessionInfo::queued).findFirst().orElse(0);
+        return broker.administration().sessions().stream()
+                .filter(s -> s.clientId().equals(clientId))
+                .mapToInt(SessionInfo::queued)
+                .findFirst()
+                .orElse(0);
     }
 
     /** A member that takes its deliveries and never acknowledges them: whatever it was given, its session holds. */
     private Mqtt5AsyncClient neverAcknowledging(String clientId) {
-        Mqtt5AsyncClient c = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(port).buildAsync();
-        c.publishes(MqttGlobalPublishFilter.ALL, p -> { }, true);
+        Mqtt5AsyncClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
+        c.publishes(MqttGlobalPublishFilter.ALL, p -> {}, true);
         return c;
     }
 }

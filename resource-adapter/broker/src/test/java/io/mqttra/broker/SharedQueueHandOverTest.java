@@ -44,7 +44,12 @@ class SharedQueueHandOverTest extends BrokerTestSupport {
 
         // Clean Start ends the old session [MQTT-3.1.2-4]; its messages must reach the remaining member.
         Mqtt5BlockingClient again = v5("leaver");
-        assertThat(again.connectWith().cleanStart(true).sessionExpiryInterval(0).send().isSessionPresent()).isFalse();
+        assertThat(again.connectWith()
+                        .cleanStart(true)
+                        .sessionExpiryInterval(0)
+                        .send()
+                        .isSessionPresent())
+                .isFalse();
 
         awaitAllOnce(next, wrong);
         again.disconnect();
@@ -58,8 +63,12 @@ class SharedQueueHandOverTest extends BrokerTestSupport {
             throws Exception {
         queueAllForOfflineMember("leaver", 600);
         // Back for a moment without acknowledging: the first messages are in flight, a read-ahead on the heap.
-        Mqtt5AsyncClient leaver = MqttClient.builder().useMqttVersion5().identifier("leaver")
-                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        Mqtt5AsyncClient leaver = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("leaver")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
         AtomicInteger inFlight = new AtomicInteger();
         leaver.publishes(MqttGlobalPublishFilter.ALL, p -> inFlight.incrementAndGet(), true);
         leaver.connectWith().cleanStart(false).sessionExpiryInterval(600).send().get(10, TimeUnit.SECONDS);
@@ -82,26 +91,38 @@ class SharedQueueHandOverTest extends BrokerTestSupport {
     void qos2MessagesInFlightToAnEndingMember_goToNobodyElse_itsQueuedOnesDo_MQTT_4_8_2_5() throws Exception {
         java.util.Queue<Integer> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
         try (RawClient leaver = raw()) {
-            leaver.send(RawClient.connect5("leaver", true, 60, new byte[0])); // session expiry 0: ends with the connection
+            leaver.send(
+                    RawClient.connect5("leaver", true, 60, new byte[0])); // session expiry 0: ends with the connection
             assertThat(leaver.readPacket()[0]).isEqualTo((byte) 0x20); // CONNACK
             leaver.send(RawClient.subscribe5(1, "$share/workers/jobs/#", 2));
             assertThat(leaver.readPacket()[0]).isEqualTo((byte) 0x90); // SUBACK
             Mqtt5BlockingClient pub = v5("jobs-pub");
             pub.connect();
             for (int i = 0; i < 10; i++) {
-                pub.publishWith().topic("jobs/a").qos(MqttQos.EXACTLY_ONCE)
-                        .payload(ByteBuffer.allocate(4).putInt(i).array()).send();
+                pub.publishWith()
+                        .topic("jobs/a")
+                        .qos(MqttQos.EXACTLY_ONCE)
+                        .payload(ByteBuffer.allocate(4).putInt(i).array())
+                        .send();
             }
             pub.disconnect();
             for (int i = 0; i < 8; i++) {
                 assertThat(leaver.readPacket()[0] & 0xF0).isEqualTo(0x30); // PUBLISH, left without PUBREC
             }
-            Mqtt5AsyncClient stayer = MqttClient.builder().useMqttVersion5().identifier("stayer")
-                    .serverHost("127.0.0.1").serverPort(port).buildAsync();
-            stayer.publishes(MqttGlobalPublishFilter.ALL,
+            Mqtt5AsyncClient stayer = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier("stayer")
+                    .serverHost("127.0.0.1")
+                    .serverPort(port)
+                    .buildAsync();
+            stayer.publishes(
+                    MqttGlobalPublishFilter.ALL,
                     p -> received.add(ByteBuffer.wrap(p.getPayloadAsBytes()).getInt()));
             stayer.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
-            stayer.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.EXACTLY_ONCE).send()
+            stayer.subscribeWith()
+                    .topicFilter("$share/workers/jobs/#")
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .send()
                     .get(10, TimeUnit.SECONDS);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
@@ -112,31 +133,52 @@ class SharedQueueHandOverTest extends BrokerTestSupport {
     /** The leaver is the group's only member while the messages are published: all of them queue for it. */
     private void queueAllForOfflineMember(String clientId, long expirySeconds) throws Exception {
         Mqtt5BlockingClient leaver = v5(clientId);
-        leaver.connectWith().cleanStart(true).sessionExpiryInterval(expirySeconds).send();
-        leaver.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        leaver.connectWith()
+                .cleanStart(true)
+                .sessionExpiryInterval(expirySeconds)
+                .send();
+        leaver.subscribeWith()
+                .topicFilter("$share/workers/jobs/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         leaver.disconnect();
-        Mqtt5AsyncClient pub = MqttClient.builder().useMqttVersion5().identifier("jobs-pub")
-                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        Mqtt5AsyncClient pub = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("jobs-pub")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
         pub.connect().get(10, TimeUnit.SECONDS);
         List<CompletableFuture<?>> acks = new ArrayList<>(QUEUED);
         for (int i = 0; i < QUEUED; i++) {
-            acks.add(pub.publishWith().topic("jobs/a").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(ByteBuffer.allocate(4).putInt(i).array()).send());
+            acks.add(pub.publishWith()
+                    .topic("jobs/a")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(ByteBuffer.allocate(4).putInt(i).array())
+                    .send());
         }
         CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
         pub.disconnect().get(10, TimeUnit.SECONDS);
         // All of them wait for the offline leaver, most in the store only.
-        await().atMost(Duration.ofSeconds(10)).until(() -> broker.administration().sessions().stream()
-                .anyMatch(s -> s.clientId().equals(clientId) && s.queued() == QUEUED));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> broker.administration().sessions().stream()
+                        .anyMatch(s -> s.clientId().equals(clientId) && s.queued() == QUEUED));
     }
 
     private Mqtt5AsyncClient member(String clientId, AtomicInteger next, AtomicReference<String> wrong)
             throws Exception {
-        Mqtt5AsyncClient c = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        Mqtt5AsyncClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
         c.publishes(MqttGlobalPublishFilter.ALL, TestTraffic.inOrderOnce(next, wrong));
         c.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
-        c.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send()
+        c.subscribeWith()
+                .topicFilter("$share/workers/jobs/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
                 .get(10, TimeUnit.SECONDS);
         return c;
     }

@@ -29,6 +29,7 @@ class SharedSubscriptionFlowTest extends BrokerTestSupport {
     private static final int INFLIGHT = 20;
     /** Below a member's in-flight window: a fast member keeps up with the publisher, and only a slow one congests. */
     private static final int PUBLISHER_WINDOW = 10;
+
     private static final String SHARED = "$share/workers/jobs";
 
     private final ScheduledExecutorService acks = Executors.newSingleThreadScheduledExecutor();
@@ -38,7 +39,10 @@ class SharedSubscriptionFlowTest extends BrokerTestSupport {
 
     @Override
     protected BrokerConfig.Builder config() {
-        return super.config().maxQueuedMessages(QUEUE_LIMIT).maxInflight(INFLIGHT).receiveMaximum(PUBLISHER_WINDOW);
+        return super.config()
+                .maxQueuedMessages(QUEUE_LIMIT)
+                .maxInflight(INFLIGHT)
+                .receiveMaximum(PUBLISHER_WINDOW);
     }
 
     @AfterEach
@@ -88,7 +92,8 @@ class SharedSubscriptionFlowTest extends BrokerTestSupport {
         // The PUBACKs followed the members' pace: they take at most 2 * INFLIGHT messages per ack delay, and the
         // publisher got its last PUBACK with no more than that plus the queues' bound above not yet taken.
         long untaken = 2 * (INFLIGHT + QUEUE_LIMIT / 2 + 1 + PUBLISHER_WINDOW);
-        assertThat(publishMillis).isGreaterThanOrEqualTo((n - untaken) * ackDelayMillis / (2 * INFLIGHT) - ackDelayMillis);
+        assertThat(publishMillis)
+                .isGreaterThanOrEqualTo((n - untaken) * ackDelayMillis / (2 * INFLIGHT) - ackDelayMillis);
     }
 
     /** Internal publishes (EJBs) wait for a member of a congested group to drain, like network publishers. */
@@ -99,7 +104,8 @@ class SharedSubscriptionFlowTest extends BrokerTestSupport {
         AtomicInteger maxQueued = sampleMaxQueued();
         int n = 3_000;
         for (int i = 0; i < n; i++) {
-            broker.publish(new ApplicationMessage("jobs", bytes("j" + i), 1, false, null)).get(10, TimeUnit.SECONDS);
+            broker.publish(new ApplicationMessage("jobs", bytes("j" + i), 1, false, null))
+                    .get(10, TimeUnit.SECONDS);
         }
         awaitEachArrivedOnce(n, 60);
         assertThat(a.get() + b.get()).isEqualTo(n);
@@ -116,11 +122,14 @@ class SharedSubscriptionFlowTest extends BrokerTestSupport {
         AtomicInteger got = new AtomicInteger();
         Mqtt5AsyncClient c = v5(clientId).toAsync();
         c.connect().get(10, TimeUnit.SECONDS);
-        c.subscribeWith().topicFilter(SHARED).qos(MqttQos.AT_LEAST_ONCE)
+        c.subscribeWith()
+                .topicFilter(SHARED)
+                .qos(MqttQos.AT_LEAST_ONCE)
                 .callback(p -> {
                     got.incrementAndGet();
-                    arrivals.computeIfAbsent(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8),
-                            k -> new AtomicInteger()).incrementAndGet();
+                    arrivals.computeIfAbsent(
+                                    new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8), k -> new AtomicInteger())
+                            .incrementAndGet();
                     if (ackDelayMillis == 0) {
                         p.acknowledge();
                     } else {
@@ -132,22 +141,28 @@ class SharedSubscriptionFlowTest extends BrokerTestSupport {
                     }
                 })
                 .manualAcknowledgement(true)
-                .send().get(10, TimeUnit.SECONDS);
+                .send()
+                .get(10, TimeUnit.SECONDS);
         return got;
     }
 
     /** The largest number of messages waiting in any session's queue, sampled every 2 ms from now on. */
     private AtomicInteger sampleMaxQueued() {
         AtomicInteger max = new AtomicInteger();
-        sampler.scheduleAtFixedRate(() -> broker.administration().sessions()
-                .forEach(s -> max.accumulateAndGet(s.queued(), Math::max)), 0, 2, TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(
+                () -> broker.administration().sessions().forEach(s -> max.accumulateAndGet(s.queued(), Math::max)),
+                0,
+                2,
+                TimeUnit.MILLISECONDS);
         return max;
     }
 
     /** Waits for every payload j0 .. j(n-1) to arrive, failing as soon as one is dropped or arrives twice. */
     private void awaitEachArrivedOnce(int n, int seconds) {
-        await().atMost(Duration.ofSeconds(seconds)).until(() -> arrivals.size() == n
-                || broker.metrics().messagesDropped() > 0 || arrivals.values().stream().anyMatch(c -> c.get() > 1));
+        await().atMost(Duration.ofSeconds(seconds))
+                .until(() -> arrivals.size() == n
+                        || broker.metrics().messagesDropped() > 0
+                        || arrivals.values().stream().anyMatch(c -> c.get() > 1));
         assertThat(broker.metrics().messagesDropped()).as("messages dropped").isZero();
         for (int i = 0; i < n; i++) {
             assertThat(arrivals.get("j" + i)).as("j" + i).isNotNull().hasValue(1);

@@ -12,8 +12,12 @@ public final class TestClients {
     private final List<AutoCloseable> cleanups = new ArrayList<>();
 
     public Mqtt5BlockingClient v5(int port, String clientId) {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildBlocking();
         cleanups.add(() -> {
             if (c.getState().isConnected()) {
                 c.disconnect();
@@ -23,8 +27,12 @@ public final class TestClients {
     }
 
     public Mqtt3BlockingClient v3(int port, String clientId) {
-        Mqtt3BlockingClient c = MqttClient.builder().useMqttVersion3().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        Mqtt3BlockingClient c = MqttClient.builder()
+                .useMqttVersion3()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildBlocking();
         cleanups.add(() -> {
             if (c.getState().isConnected()) {
                 c.disconnect();

@@ -21,15 +21,17 @@ public final class TestTraffic {
 
     private static final int WINDOW = 200;
 
-    private TestTraffic() {
-    }
+    private TestTraffic() {}
 
     /**
      * Publishes QoS 1 messages numbered from 1 to {@code stream/0} … {@code stream/7}, at most 200 unacknowledged,
      * until {@code streaming} turns false; returns when every one is acknowledged.
      */
     public static void streamQos1(int port, AtomicBoolean streaming, AtomicInteger published) {
-        Mqtt5AsyncClient pub = Mqtt5Client.builder().identifier("streamer").serverHost("127.0.0.1").serverPort(port)
+        Mqtt5AsyncClient pub = Mqtt5Client.builder()
+                .identifier("streamer")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
                 .buildAsync();
         pub.connect().join();
         Semaphore window = new Semaphore(WINDOW);
@@ -37,8 +39,11 @@ public final class TestTraffic {
             while (streaming.get()) {
                 window.acquire();
                 int n = published.incrementAndGet();
-                pub.publishWith().topic("stream/" + (n % 8)).qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(ByteBuffer.allocate(4).putInt(n).array()).send()
+                pub.publishWith()
+                        .topic("stream/" + (n % 8))
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(ByteBuffer.allocate(4).putInt(n).array())
+                        .send()
                         .whenComplete((r, e) -> window.release());
             }
             window.acquire(WINDOW);
@@ -57,8 +62,17 @@ public final class TestTraffic {
     public static int takeFromStream(Mqtt5AsyncClient subscriber, int count) throws Exception {
         AtomicInteger taken = new AtomicInteger();
         subscriber.publishes(MqttGlobalPublishFilter.ALL, p -> taken.incrementAndGet());
-        subscriber.connectWith().cleanStart(true).sessionExpiryInterval(600).send().get(10, TimeUnit.SECONDS);
-        subscriber.subscribeWith().topicFilter("stream/#").qos(MqttQos.AT_LEAST_ONCE).send()
+        subscriber
+                .connectWith()
+                .cleanStart(true)
+                .sessionExpiryInterval(600)
+                .send()
+                .get(10, TimeUnit.SECONDS);
+        subscriber
+                .subscribeWith()
+                .topicFilter("stream/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
                 .get(10, TimeUnit.SECONDS);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (taken.get() < count && System.nanoTime() < until) {

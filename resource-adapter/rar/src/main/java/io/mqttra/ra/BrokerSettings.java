@@ -3,8 +3,8 @@ package io.mqttra.ra;
 import io.mqttra.broker.BrokerConfig;
 import io.mqttra.ra.security.AuthMode;
 import io.mqttra.ra.security.SecuritySettings;
-import java.util.concurrent.Executor;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
@@ -78,13 +78,16 @@ final class BrokerSettings {
                 .sysIntervalSeconds(number(SYS_INTERVAL_SECONDS, adapter.getSysIntervalSeconds()))
                 .wsPort(number(WS_PORT, adapter.getWsPort()))
                 .wsPath(text(WS_PATH, adapter.getWsPath()))
-                .trustStore(blankToNull(text(TRUST_STORE_PATH, adapter.getTrustStorePath())),
+                .trustStore(
+                        blankToNull(text(TRUST_STORE_PATH, adapter.getTrustStorePath())),
                         secret(TRUST_STORE_PASSWORD, adapter.getTrustStorePassword()),
                         text(TRUST_STORE_TYPE, adapter.getTrustStoreType()))
                 .clientAuth(clientAuth(text(TLS_CLIENT_AUTH, adapter.getTlsClientAuth())));
         tls(builder, adapter, System::getProperty);
         // Security decides the effective bind address: without authentication it stays on loopback.
-        return security(adapter).applyTo(builder, text(BIND_ADDRESS, adapter.getBindAddress()), authThreads).build();
+        return security(adapter)
+                .applyTo(builder, text(BIND_ADDRESS, adapter.getBindAddress()), authThreads)
+                .build();
     }
 
     /**
@@ -98,8 +101,11 @@ final class BrokerSettings {
         String path = blankToNull(text(KEY_STORE_PATH, adapter.getKeyStorePath()));
         String alias = text(KEY_ALIAS, adapter.getKeyAlias());
         if (path != null || (tlsPort < 0 && wssPort < 0)) {
-            builder.keyStore(path, secret(KEY_STORE_PASSWORD, adapter.getKeyStorePassword()),
-                    text(KEY_STORE_TYPE, adapter.getKeyStoreType())).keyAlias(alias);
+            builder.keyStore(
+                            path,
+                            secret(KEY_STORE_PASSWORD, adapter.getKeyStorePassword()),
+                            text(KEY_STORE_TYPE, adapter.getKeyStoreType()))
+                    .keyAlias(alias);
             return;
         }
         Optional<ServerKeyStore> server = ServerKeyStore.find(systemProperties, alias);
@@ -118,17 +124,23 @@ final class BrokerSettings {
 
     SecuritySettings security(MqttResourceAdapter adapter) {
         SecuritySettings defaults = SecuritySettings.defaults();
-        return new SecuritySettings(AuthMode.parse(text(AUTH_MODE, adapter.getAuthMode())),
-                text(REALM_NAME, adapter.getRealmName()), text(REQUIRED_GROUP, adapter.getRequiredGroup()),
-                text(PASSWORD_FILE, adapter.getPasswordFile()), text(ACL_FILE, adapter.getAclFile()),
-                flag(SYS_ADMIN_ONLY, adapter.getSysAdminOnly()), text(ADMIN_ROLE, adapter.getAdminRole()),
+        return new SecuritySettings(
+                AuthMode.parse(text(AUTH_MODE, adapter.getAuthMode())),
+                text(REALM_NAME, adapter.getRealmName()),
+                text(REQUIRED_GROUP, adapter.getRequiredGroup()),
+                text(PASSWORD_FILE, adapter.getPasswordFile()),
+                text(ACL_FILE, adapter.getAclFile()),
+                flag(SYS_ADMIN_ONLY, adapter.getSysAdminOnly()),
+                text(ADMIN_ROLE, adapter.getAdminRole()),
                 flag(ALLOW_UNAUTHENTICATED_NETWORK, adapter.getAllowUnauthenticatedNetwork()),
                 flag(ALLOW_ANONYMOUS, adapter.getAllowAnonymous()),
-                defaults.loginFailureDelayMillis(), defaults.maxLoginFailureDelayMillis());
+                defaults.loginFailureDelayMillis(),
+                defaults.maxLoginFailureDelayMillis());
     }
 
     private boolean flag(String name, Boolean property) {
-        String value = text(name, property == null ? "false" : property.toString()).trim();
+        String value =
+                text(name, property == null ? "false" : property.toString()).trim();
         if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
             throw new IllegalArgumentException(name + " (env " + ConfigOverrides.environmentName(name)
                     + ") must be true or false, not '" + value + "'");
@@ -175,8 +187,10 @@ final class BrokerSettings {
             LOG.info(() -> "MQTT setting " + name + "=" + value + " from " + overrides.sourceName());
             return value;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " (env " + ConfigOverrides.environmentName(name)
-                    + ") must be a whole number, not '" + override.get() + "'", e);
+            throw new IllegalArgumentException(
+                    name + " (env " + ConfigOverrides.environmentName(name) + ") must be a whole number, not '"
+                            + override.get() + "'",
+                    e);
         }
     }
 }

@@ -35,7 +35,8 @@ final class ConfigOverrides {
             Object config = provider.getMethod("getConfig").invoke(null);
             Method getOptionalValue = Class.forName("org.eclipse.microprofile.config.Config", true, loader)
                     .getMethod("getOptionalValue", String.class, Class.class);
-            return new ConfigOverrides(name -> microProfileValue(config, getOptionalValue, name), "MicroProfile Config");
+            return new ConfigOverrides(
+                    name -> microProfileValue(config, getOptionalValue, name), "MicroProfile Config");
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             LOG.log(Level.FINE, "No MicroProfile Config available; reading system properties and environment", e);
             return fromSystem(System::getProperty, System::getenv);
@@ -44,9 +45,10 @@ final class ConfigOverrides {
 
     /** The MicroProfile Config default sources without MicroProfile Config: system property, then environment. */
     static ConfigOverrides fromSystem(Function<String, String> systemProperties, Function<String, String> environment) {
-        return new ConfigOverrides(name -> Optional.ofNullable(systemProperties.apply(name))
-                .or(() -> Optional.ofNullable(environment.apply(name)))
-                .or(() -> Optional.ofNullable(environment.apply(environmentName(name)))),
+        return new ConfigOverrides(
+                name -> Optional.ofNullable(systemProperties.apply(name))
+                        .or(() -> Optional.ofNullable(environment.apply(name)))
+                        .or(() -> Optional.ofNullable(environment.apply(environmentName(name)))),
                 "system properties and environment variables");
     }
 

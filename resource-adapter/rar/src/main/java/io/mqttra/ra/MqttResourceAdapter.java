@@ -34,7 +34,8 @@ import javax.transaction.xa.XAResource;
  */
 @Connector(
         displayName = "MQTT broker",
-        description = "An MQTT 3.1.1 / 5.0 broker inside the server, with message-driven beans and a connection factory",
+        description =
+                "An MQTT 3.1.1 / 5.0 broker inside the server, with message-driven beans and a connection factory",
         vendorName = "mqtt-ra",
         eisType = "MQTT",
         version = "0.1.0",
@@ -50,109 +51,206 @@ public class MqttResourceAdapter implements ResourceAdapter {
     /** How long prepare and commit wait for the store and the router before they report a resource manager failure. */
     private static final long TRANSACTION_TIMEOUT_MILLIS = 30_000;
 
-    @ConfigProperty(defaultValue = "1883", description = "TCP port of the MQTT listener (MicroProfile Config mqtt.port, env MQTT_PORT); 0 picks a free port")
+    @ConfigProperty(
+            defaultValue = "1883",
+            description =
+                    "TCP port of the MQTT listener (MicroProfile Config mqtt.port, env MQTT_PORT); 0 picks a free port")
     private Integer port = 1883;
 
-    @ConfigProperty(defaultValue = "127.0.0.1", description = "Address of the MQTT listener (mqtt.bind.address, env MQTT_BIND_ADDRESS); loopback while no authentication is configured")
+    @ConfigProperty(
+            defaultValue = "127.0.0.1",
+            description =
+                    "Address of the MQTT listener (mqtt.bind.address, env MQTT_BIND_ADDRESS); loopback while no authentication is configured")
     private String bindAddress = "127.0.0.1";
 
-    @ConfigProperty(defaultValue = "1048576", description = "Largest MQTT packet in bytes the broker accepts or sends (mqtt.max.packet.size, env MQTT_MAX_PACKET_SIZE)")
+    @ConfigProperty(
+            defaultValue = "1048576",
+            description =
+                    "Largest MQTT packet in bytes the broker accepts or sends (mqtt.max.packet.size, env MQTT_MAX_PACKET_SIZE)")
     private Integer maxPacketSize = 1024 * 1024;
 
-    @ConfigProperty(defaultValue = "0", description = "Number of I/O threads of the broker; 0 means one per processor (mqtt.io.threads, env MQTT_IO_THREADS)")
+    @ConfigProperty(
+            defaultValue = "0",
+            description =
+                    "Number of I/O threads of the broker; 0 means one per processor (mqtt.io.threads, env MQTT_IO_THREADS)")
     private Integer ioThreads = 0;
 
-    @ConfigProperty(defaultValue = "0", description = "Most MQTT network connections at once; 0 means no limit (mqtt.max.connections, env MQTT_MAX_CONNECTIONS)")
+    @ConfigProperty(
+            defaultValue = "0",
+            description =
+                    "Most MQTT network connections at once; 0 means no limit (mqtt.max.connections, env MQTT_MAX_CONNECTIONS)")
     private Integer maxConnections = 0;
 
-    @ConfigProperty(defaultValue = "32", description = "Most unacknowledged QoS 1/2 messages sent to one session, also to a message-driven bean (mqtt.max.inflight, env MQTT_MAX_INFLIGHT)")
+    @ConfigProperty(
+            defaultValue = "32",
+            description =
+                    "Most unacknowledged QoS 1/2 messages sent to one session, also to a message-driven bean (mqtt.max.inflight, env MQTT_MAX_INFLIGHT)")
     private Integer maxInflight = 32;
 
-    @ConfigProperty(defaultValue = "256", description = "Receive Maximum announced to MQTT 5 clients (mqtt.receive.maximum, env MQTT_RECEIVE_MAXIMUM)")
+    @ConfigProperty(
+            defaultValue = "256",
+            description =
+                    "Receive Maximum announced to MQTT 5 clients (mqtt.receive.maximum, env MQTT_RECEIVE_MAXIMUM)")
     private Integer receiveMaximum = 256;
 
-    @ConfigProperty(defaultValue = "16", description = "Most topic aliases the broker assigns on PUBLISHes to one MQTT 5 client that accepts aliases (fewer if the client's Topic Alias Maximum is lower); 0 turns them off (mqtt.outgoing.topic.alias.maximum, env MQTT_OUTGOING_TOPIC_ALIAS_MAXIMUM)")
+    @ConfigProperty(
+            defaultValue = "16",
+            description =
+                    "Most topic aliases the broker assigns on PUBLISHes to one MQTT 5 client that accepts aliases (fewer if the client's Topic Alias Maximum is lower); 0 turns them off (mqtt.outgoing.topic.alias.maximum, env MQTT_OUTGOING_TOPIC_ALIAS_MAXIMUM)")
     private Integer outgoingTopicAliasMaximum = 16;
 
-    @ConfigProperty(defaultValue = "1000", description = "Most messages queued for one session, counted in the store (a persistent session holds only a read-ahead of them on the heap); beyond it the newest is dropped (mqtt.max.queued.messages, env MQTT_MAX_QUEUED_MESSAGES)")
+    @ConfigProperty(
+            defaultValue = "1000",
+            description =
+                    "Most messages queued for one session, counted in the store (a persistent session holds only a read-ahead of them on the heap); beyond it the newest is dropped (mqtt.max.queued.messages, env MQTT_MAX_QUEUED_MESSAGES)")
     private Integer maxQueuedMessages = 1000;
 
-    @ConfigProperty(defaultValue = "1048576", description = "Bytes that may wait to be written to one connection; beyond them QoS 0 messages for it are dropped (mqtt.outbound.buffer.bytes, env MQTT_OUTBOUND_BUFFER_BYTES)")
+    @ConfigProperty(
+            defaultValue = "1048576",
+            description =
+                    "Bytes that may wait to be written to one connection; beyond them QoS 0 messages for it are dropped (mqtt.outbound.buffer.bytes, env MQTT_OUTBOUND_BUFFER_BYTES)")
     private Integer outboundBufferBytes = 1024 * 1024;
 
-    @ConfigProperty(defaultValue = "10", description = "Seconds a new connection has to send CONNECT (mqtt.connect.timeout.seconds, env MQTT_CONNECT_TIMEOUT_SECONDS)")
+    @ConfigProperty(
+            defaultValue = "10",
+            description =
+                    "Seconds a new connection has to send CONNECT (mqtt.connect.timeout.seconds, env MQTT_CONNECT_TIMEOUT_SECONDS)")
     private Integer connectTimeoutSeconds = 10;
 
-    @ConfigProperty(defaultValue = "10", description = "Seconds between $SYS statistics publications (mqtt.sys.interval.seconds, env MQTT_SYS_INTERVAL_SECONDS)")
+    @ConfigProperty(
+            defaultValue = "10",
+            description =
+                    "Seconds between $SYS statistics publications (mqtt.sys.interval.seconds, env MQTT_SYS_INTERVAL_SECONDS)")
     private Integer sysIntervalSeconds = 10;
 
-    @ConfigProperty(defaultValue = "-1", description = "Port of the MQTT over TLS listener, usually 8883; -1 turns it off (mqtt.tls.port, env MQTT_TLS_PORT)")
+    @ConfigProperty(
+            defaultValue = "-1",
+            description =
+                    "Port of the MQTT over TLS listener, usually 8883; -1 turns it off (mqtt.tls.port, env MQTT_TLS_PORT)")
     private Integer tlsPort = -1;
 
-    @ConfigProperty(defaultValue = "-1", description = "Port of the MQTT over WebSocket listener; -1 turns it off (mqtt.ws.port, env MQTT_WS_PORT)")
+    @ConfigProperty(
+            defaultValue = "-1",
+            description = "Port of the MQTT over WebSocket listener; -1 turns it off (mqtt.ws.port, env MQTT_WS_PORT)")
     private Integer wsPort = -1;
 
-    @ConfigProperty(defaultValue = "-1", description = "Port of the MQTT over secure WebSocket listener; -1 turns it off (mqtt.wss.port, env MQTT_WSS_PORT)")
+    @ConfigProperty(
+            defaultValue = "-1",
+            description =
+                    "Port of the MQTT over secure WebSocket listener; -1 turns it off (mqtt.wss.port, env MQTT_WSS_PORT)")
     private Integer wssPort = -1;
 
-    @ConfigProperty(defaultValue = "/mqtt", description = "HTTP path of the WebSocket listeners (mqtt.ws.path, env MQTT_WS_PATH)")
+    @ConfigProperty(
+            defaultValue = "/mqtt",
+            description = "HTTP path of the WebSocket listeners (mqtt.ws.path, env MQTT_WS_PATH)")
     private String wsPath = "/mqtt";
 
-    @ConfigProperty(defaultValue = "", description = "Key store (PKCS12 or JKS file) with the TLS server certificate; empty: the server's own key store (javax.net.ssl.keyStore) (mqtt.tls.key.store.path)")
+    @ConfigProperty(
+            defaultValue = "",
+            description =
+                    "Key store (PKCS12 or JKS file) with the TLS server certificate; empty: the server's own key store (javax.net.ssl.keyStore) (mqtt.tls.key.store.path)")
     private String keyStorePath = "";
 
-    @ConfigProperty(defaultValue = "", confidential = true, description = "Password of the TLS key store; use a Payara password alias (mqtt.tls.key.store.password)")
+    @ConfigProperty(
+            defaultValue = "",
+            confidential = true,
+            description = "Password of the TLS key store; use a Payara password alias (mqtt.tls.key.store.password)")
     private String keyStorePassword = "";
 
-    @ConfigProperty(defaultValue = "PKCS12", description = "Type of the TLS key store: PKCS12 or JKS (mqtt.tls.key.store.type)")
+    @ConfigProperty(
+            defaultValue = "PKCS12",
+            description = "Type of the TLS key store: PKCS12 or JKS (mqtt.tls.key.store.type)")
     private String keyStoreType = "PKCS12";
 
-    @ConfigProperty(defaultValue = "", description = "Key the TLS listeners present from a key store with several; empty: s1as in the server's key store, the only key in an own one (mqtt.tls.key.alias, env MQTT_TLS_KEY_ALIAS)")
+    @ConfigProperty(
+            defaultValue = "",
+            description =
+                    "Key the TLS listeners present from a key store with several; empty: s1as in the server's key store, the only key in an own one (mqtt.tls.key.alias, env MQTT_TLS_KEY_ALIAS)")
     private String keyAlias = "";
 
-    @ConfigProperty(defaultValue = "NONE", description = "TLS client certificates: NONE, WANT or NEED (mqtt.tls.client.auth, env MQTT_TLS_CLIENT_AUTH)")
+    @ConfigProperty(
+            defaultValue = "NONE",
+            description =
+                    "TLS client certificates: NONE, WANT or NEED (mqtt.tls.client.auth, env MQTT_TLS_CLIENT_AUTH)")
     private String tlsClientAuth = "NONE";
 
-    @ConfigProperty(defaultValue = "", description = "Trust store for TLS client certificates (mqtt.tls.trust.store.path)")
+    @ConfigProperty(
+            defaultValue = "",
+            description = "Trust store for TLS client certificates (mqtt.tls.trust.store.path)")
     private String trustStorePath = "";
 
-    @ConfigProperty(defaultValue = "", confidential = true, description = "Password of the TLS trust store (mqtt.tls.trust.store.password)")
+    @ConfigProperty(
+            defaultValue = "",
+            confidential = true,
+            description = "Password of the TLS trust store (mqtt.tls.trust.store.password)")
     private String trustStorePassword = "";
 
-    @ConfigProperty(defaultValue = "PKCS12", description = "Type of the TLS trust store: PKCS12 or JKS (mqtt.tls.trust.store.type)")
+    @ConfigProperty(
+            defaultValue = "PKCS12",
+            description = "Type of the TLS trust store: PKCS12 or JKS (mqtt.tls.trust.store.type)")
     private String trustStoreType = "PKCS12";
 
-    @ConfigProperty(defaultValue = "none", description = "Where MQTT user names and passwords are checked: none, realm (a Payara security realm) or password-file (mqtt.auth.mode, env MQTT_AUTH_MODE)")
+    @ConfigProperty(
+            defaultValue = "none",
+            description =
+                    "Where MQTT user names and passwords are checked: none, realm (a Payara security realm) or password-file (mqtt.auth.mode, env MQTT_AUTH_MODE)")
     private String authMode = "none";
 
-    @ConfigProperty(defaultValue = "file", description = "Payara security realm for auth mode realm; users: asadmin create-file-user (mqtt.auth.realm)")
+    @ConfigProperty(
+            defaultValue = "file",
+            description =
+                    "Payara security realm for auth mode realm; users: asadmin create-file-user (mqtt.auth.realm)")
     private String realmName = "file";
 
-    @ConfigProperty(defaultValue = "mqtt-users", description = "Realm group every MQTT user must have; empty: any user of the realm (mqtt.auth.required.group)")
+    @ConfigProperty(
+            defaultValue = "mqtt-users",
+            description =
+                    "Realm group every MQTT user must have; empty: any user of the realm (mqtt.auth.required.group)")
     private String requiredGroup = "mqtt-users";
 
-    @ConfigProperty(defaultValue = "", description = "Mosquitto-style password file for auth mode password-file (mqtt.auth.password.file)")
+    @ConfigProperty(
+            defaultValue = "",
+            description = "Mosquitto-style password file for auth mode password-file (mqtt.auth.password.file)")
     private String passwordFile = "";
 
-    @ConfigProperty(defaultValue = "", description = "Mosquitto-style ACL file (user, role, topic, pattern with %u/%c); empty: authenticated clients may use every topic (mqtt.acl.file)")
+    @ConfigProperty(
+            defaultValue = "",
+            description =
+                    "Mosquitto-style ACL file (user, role, topic, pattern with %u/%c); empty: authenticated clients may use every topic (mqtt.acl.file)")
     private String aclFile = "";
 
-    @ConfigProperty(defaultValue = "false", description = "Only the admin role may subscribe to $SYS topics (mqtt.sys.admin.only)")
+    @ConfigProperty(
+            defaultValue = "false",
+            description = "Only the admin role may subscribe to $SYS topics (mqtt.sys.admin.only)")
     private Boolean sysAdminOnly = false;
 
-    @ConfigProperty(defaultValue = "mqtt-admins", description = "Role (realm group) of the broker's administrators (mqtt.admin.role)")
+    @ConfigProperty(
+            defaultValue = "mqtt-admins",
+            description = "Role (realm group) of the broker's administrators (mqtt.admin.role)")
     private String adminRole = "mqtt-admins";
 
-    @ConfigProperty(defaultValue = "false", description = "With auth mode none, listen on a non-loopback bindAddress anyway (mqtt.allow.unauthenticated.network)")
+    @ConfigProperty(
+            defaultValue = "false",
+            description =
+                    "With auth mode none, listen on a non-loopback bindAddress anyway (mqtt.allow.unauthenticated.network)")
     private Boolean allowUnauthenticatedNetwork = false;
 
-    @ConfigProperty(defaultValue = "false", description = "With authentication, still admit clients that send no user name, under the ACL's anonymous rules (mqtt.allow.anonymous)")
+    @ConfigProperty(
+            defaultValue = "false",
+            description =
+                    "With authentication, still admit clients that send no user name, under the ACL's anonymous rules (mqtt.allow.anonymous)")
     private Boolean allowAnonymous = false;
 
-    @ConfigProperty(defaultValue = "", description = "Directory of the broker's embedded H2 store (mqtt.data.dir, env MQTT_DATA_DIR); empty: <instance root>/mqtt-ra")
+    @ConfigProperty(
+            defaultValue = "",
+            description =
+                    "Directory of the broker's embedded H2 store (mqtt.data.dir, env MQTT_DATA_DIR); empty: <instance root>/mqtt-ra")
     private String dataDirectory = "";
 
-    @ConfigProperty(defaultValue = "", description = "JNDI name of a JDBC data source (e.g. PostgreSQL) for the broker's store; empty: embedded H2 file in the data directory (mqtt.store.data.source)")
+    @ConfigProperty(
+            defaultValue = "",
+            description =
+                    "JNDI name of a JDBC data source (e.g. PostgreSQL) for the broker's store; empty: embedded H2 file in the data directory (mqtt.store.data.source)")
     private String storeDataSource = "";
 
     private final Map<ActivationKey, MqttActivation> activations = new ConcurrentHashMap<>();
@@ -176,8 +274,11 @@ public class MqttResourceAdapter implements ResourceAdapter {
         }
         JpaStores opened;
         try {
-            opened = JpaStores.open(StoreLocation.resolve(settings.text(BrokerSettings.STORE_DATA_SOURCE, storeDataSource),
-                    settings.text(BrokerSettings.DATA_DIR, dataDirectory)), brokerThreads);
+            opened = JpaStores.open(
+                    StoreLocation.resolve(
+                            settings.text(BrokerSettings.STORE_DATA_SOURCE, storeDataSource),
+                            settings.text(BrokerSettings.DATA_DIR, dataDirectory)),
+                    brokerThreads);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "MQTT broker store cannot be opened: " + e.getMessage(), e);
             throw new ResourceAdapterInternalException("MQTT broker store cannot be opened: " + e.getMessage(), e);
@@ -192,11 +293,12 @@ public class MqttResourceAdapter implements ResourceAdapter {
             stopQuietly(started);
             String where = config.bindAddress() + ":" + config.port();
             LOG.severe(() -> "MQTT broker cannot listen on " + where + ": " + e.getMessage());
-            throw new ResourceAdapterInternalException("MQTT broker cannot listen on " + where + ": " + e.getMessage(), e);
+            throw new ResourceAdapterInternalException(
+                    "MQTT broker cannot listen on " + where + ": " + e.getMessage(), e);
         }
         broker = started;
-        MqttResourceManager rm = new MqttResourceManager(opened.transactions(), MessageSink.of(started),
-                TRANSACTION_TIMEOUT_MILLIS);
+        MqttResourceManager rm =
+                new MqttResourceManager(opened.transactions(), MessageSink.of(started), TRANSACTION_TIMEOUT_MILLIS);
         // Before any XAResource is handed out: recovery must find every branch prepared before a crash.
         rm.loadPrepared();
         resourceManager = rm;
@@ -240,8 +342,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
         }
         try {
             if (!brokerThreads.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warning(() -> brokerThreads.running() + " broker thread(s) still running "
-                        + STOP_TIMEOUT_SECONDS + " s after stop");
+                LOG.warning(() -> brokerThreads.running() + " broker thread(s) still running " + STOP_TIMEOUT_SECONDS
+                        + " s after stop");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -253,13 +355,13 @@ public class MqttResourceAdapter implements ResourceAdapter {
         LOG.info(() -> "MQTT broker listening on " + bindAddress + ":" + boundPort + " (MQTT 3.1.1 and 5.0)");
     }
 
-
     /** Synchronized so that two beans cannot claim the same client identifier at the same time. */
     @Override
     public synchronized void endpointActivation(MessageEndpointFactory endpointFactory, ActivationSpec spec)
             throws ResourceException {
         if (!(spec instanceof MqttActivationSpec mqttSpec)) {
-            throw new NotSupportedException("Not an MQTT activation spec: " + spec.getClass().getName());
+            throw new NotSupportedException(
+                    "Not an MQTT activation spec: " + spec.getClass().getName());
         }
         // A second session with the same client identifier would take the first one over ([MQTT-3.1.4-2] in
         // 3.1.1, [MQTT-3.1.4-3] in 5.0): the first bean would silently stop receiving. Refuse the deployment.
@@ -271,8 +373,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
                         + "; give the bean another clientId activation config property");
             }
         }
-        MqttActivation activation = MqttActivation.activate(requireBroker(), resourceManager(), workManager,
-                endpointFactory, mqttSpec);
+        MqttActivation activation =
+                MqttActivation.activate(requireBroker(), resourceManager(), workManager, endpointFactory, mqttSpec);
         activations.put(new ActivationKey(endpointFactory, spec), activation);
     }
 
@@ -443,8 +545,8 @@ public class MqttResourceAdapter implements ResourceAdapter {
         this.sysIntervalSeconds = sysIntervalSeconds;
     }
 
-    private record ActivationKey(MessageEndpointFactory factory, ActivationSpec spec) {
-    }
+    private record ActivationKey(MessageEndpointFactory factory, ActivationSpec spec) {}
+
     public Integer getTlsPort() {
         return tlsPort;
     }
@@ -540,6 +642,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
     public void setTrustStoreType(String trustStoreType) {
         this.trustStoreType = trustStoreType;
     }
+
     public String getDataDirectory() {
         return dataDirectory;
     }
@@ -555,6 +658,7 @@ public class MqttResourceAdapter implements ResourceAdapter {
     public void setStoreDataSource(String storeDataSource) {
         this.storeDataSource = storeDataSource;
     }
+
     public String getAuthMode() {
         return authMode;
     }

@@ -36,7 +36,8 @@ final class NonTransactionalDataSource implements DataSource {
         Method nonTx = interfaceMethod(server.getClass());
         Method nonTxWithUser = interfaceMethod(server.getClass(), String.class, String.class);
         return nonTx == null || nonTxWithUser == null
-                ? server : new NonTransactionalDataSource(server, nonTx, nonTxWithUser);
+                ? server
+                : new NonTransactionalDataSource(server, nonTx, nonTxWithUser);
     }
 
     /** Looked up on the interfaces: the implementing class need not be public. */

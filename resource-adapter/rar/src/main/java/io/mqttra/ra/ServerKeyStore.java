@@ -38,7 +38,8 @@ record ServerKeyStore(String path, String password, String type, String alias) {
         }
         String password = systemProperties.apply(KEY_STORE_PASSWORD);
         String type = systemProperties.apply(KEY_STORE_TYPE);
-        return Optional.of(new ServerKeyStore(path,
+        return Optional.of(new ServerKeyStore(
+                path,
                 password == null ? DEFAULT_PASSWORD : password,
                 type == null || type.isBlank() ? typeOf(path) : type,
                 alias == null || alias.isBlank() ? DEFAULT_ALIAS : alias.strip()));

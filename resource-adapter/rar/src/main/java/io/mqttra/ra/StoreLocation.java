@@ -15,8 +15,7 @@ import javax.sql.DataSource;
  */
 final class StoreLocation {
 
-    private StoreLocation() {
-    }
+    private StoreLocation() {}
 
     static StoreSettings resolve(String dataSourceJndiName, String dataDirectory) {
         if (dataSourceJndiName != null && !dataSourceJndiName.isBlank()) {
@@ -40,8 +39,10 @@ final class StoreLocation {
         try {
             return (DataSource) new InitialContext().lookup(jndiName);
         } catch (NamingException | ClassCastException e) {
-            throw new IllegalArgumentException("store data source '" + jndiName + "' is not a JDBC DataSource of this"
-                    + " server: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "store data source '" + jndiName + "' is not a JDBC DataSource of this" + " server: "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

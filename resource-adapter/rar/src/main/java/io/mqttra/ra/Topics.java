@@ -11,8 +11,7 @@ public final class Topics {
     private static final int MAX_UTF8_BYTES = 65_535;
     private static final String SHARE_PREFIX = "$share/";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /**
      * Checks a topic name that a message is published to.
@@ -44,7 +43,9 @@ public final class Topics {
         String plain = filter;
         if (filter.startsWith(SHARE_PREFIX)) {
             int slash = filter.indexOf('/', SHARE_PREFIX.length());
-            String group = slash < 0 ? filter.substring(SHARE_PREFIX.length()) : filter.substring(SHARE_PREFIX.length(), slash);
+            String group = slash < 0
+                    ? filter.substring(SHARE_PREFIX.length())
+                    : filter.substring(SHARE_PREFIX.length(), slash);
             // [MQTT-4.8.2-1] [MQTT-4.8.2-2] a non-empty share name without '/', '+', '#', then '/' and a filter
             if (group.isEmpty() || group.indexOf('+') >= 0 || group.indexOf('#') >= 0) {
                 return "the share name of a shared subscription must be non-empty and contain no '+' or '#'";

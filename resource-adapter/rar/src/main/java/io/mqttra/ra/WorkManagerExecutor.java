@@ -42,7 +42,8 @@ final class WorkManagerExecutor implements Executor {
             workManager.startWork(work, WorkManager.INDEFINITE, null, work);
         } catch (WorkException e) {
             work.countOnce();
-            throw new RejectedExecutionException("the server's WorkManager refused a broker thread: " + e.getMessage(), e);
+            throw new RejectedExecutionException(
+                    "the server's WorkManager refused a broker thread: " + e.getMessage(), e);
         }
     }
 

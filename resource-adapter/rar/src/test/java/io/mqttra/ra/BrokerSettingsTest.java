@@ -41,14 +41,24 @@ class BrokerSettingsTest {
     @Test
     void malformedFlagIsRefusedNamingTheSetting() {
         assertThatThrownBy(() -> resolve(Map.of(), Map.of("MQTT_ALLOW_ANONYMOUS", "maybe")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mqtt.allow.anonymous");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mqtt.allow.anonymous");
     }
 
     @Test
     void environmentVariablesOverrideInMicroProfileConfigNaming() {
         adapter.setPort(1884);
-        BrokerConfig config = resolve(Map.of(), Map.of("MQTT_PORT", "2883", "MQTT_BIND_ADDRESS", "::1",
-                "MQTT_MAX_PACKET_SIZE", "4096", "MQTT_IO_THREADS", "3"));
+        BrokerConfig config = resolve(
+                Map.of(),
+                Map.of(
+                        "MQTT_PORT",
+                        "2883",
+                        "MQTT_BIND_ADDRESS",
+                        "::1",
+                        "MQTT_MAX_PACKET_SIZE",
+                        "4096",
+                        "MQTT_IO_THREADS",
+                        "3"));
         assertThat(config.port()).isEqualTo(2883);
         assertThat(config.bindAddress()).isEqualTo("::1");
         assertThat(config.maxPacketSize()).isEqualTo(4096);
@@ -59,8 +69,17 @@ class BrokerSettingsTest {
     void limitsFollowTheAdapterPropertiesAndTheirOverrides() {
         adapter.setMaxInflight(8);
         adapter.setMaxConnections(100);
-        BrokerConfig config = resolve(Map.of(), Map.of("MQTT_MAX_QUEUED_MESSAGES", "50", "MQTT_RECEIVE_MAXIMUM", "20",
-                "MQTT_CONNECT_TIMEOUT_SECONDS", "3", "MQTT_SYS_INTERVAL_SECONDS", "30"));
+        BrokerConfig config = resolve(
+                Map.of(),
+                Map.of(
+                        "MQTT_MAX_QUEUED_MESSAGES",
+                        "50",
+                        "MQTT_RECEIVE_MAXIMUM",
+                        "20",
+                        "MQTT_CONNECT_TIMEOUT_SECONDS",
+                        "3",
+                        "MQTT_SYS_INTERVAL_SECONDS",
+                        "30"));
         assertThat(config.maxInflight()).isEqualTo(8);
         assertThat(config.maxConnections()).isEqualTo(100);
         assertThat(config.maxQueuedMessages()).isEqualTo(50);
@@ -74,26 +93,32 @@ class BrokerSettingsTest {
         assertThat(resolve(Map.of(), Map.of()).outgoingTopicAliasMaximum()).isEqualTo(16);
         adapter.setOutgoingTopicAliasMaximum(4);
         assertThat(resolve(Map.of(), Map.of()).outgoingTopicAliasMaximum()).isEqualTo(4);
-        assertThat(resolve(Map.of(), Map.of("MQTT_OUTGOING_TOPIC_ALIAS_MAXIMUM", "0")).outgoingTopicAliasMaximum())
+        assertThat(resolve(Map.of(), Map.of("MQTT_OUTGOING_TOPIC_ALIAS_MAXIMUM", "0"))
+                        .outgoingTopicAliasMaximum())
                 .isZero();
     }
 
     @Test
     void systemPropertiesWinOverEnvironmentVariables() {
-        assertThat(resolve(Map.of("mqtt.port", "3883"), Map.of("MQTT_PORT", "2883")).port()).isEqualTo(3883);
+        assertThat(resolve(Map.of("mqtt.port", "3883"), Map.of("MQTT_PORT", "2883"))
+                        .port())
+                .isEqualTo(3883);
     }
 
     @Test
     void malformedValueNamesTheSettingAndItsVariable() {
         assertThatThrownBy(() -> resolve(Map.of(), Map.of("MQTT_PORT", "eighteen")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("mqtt.port").hasMessageContaining("MQTT_PORT").hasMessageContaining("eighteen");
+                .hasMessageContaining("mqtt.port")
+                .hasMessageContaining("MQTT_PORT")
+                .hasMessageContaining("eighteen");
     }
 
     @Test
     void outOfRangePortIsRefused() {
         assertThatThrownBy(() -> resolve(Map.of(), Map.of("MQTT_PORT", "70000")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("70000");
     }
 
     @Test
@@ -109,7 +134,9 @@ class BrokerSettingsTest {
         BrokerConfig config = tls(Map.of("javax.net.ssl.keyStore", store.toString()));
         assertThat(config.keyStorePath()).isEqualTo(store.toString());
         assertThat(config.keyStoreType()).isEqualTo("PKCS12");
-        assertThat(config.keyStorePassword()).as("Payara's default master password").isEqualTo("changeit");
+        assertThat(config.keyStorePassword())
+                .as("Payara's default master password")
+                .isEqualTo("changeit");
         assertThat(config.keyAlias()).isEqualTo("s1as");
     }
 
@@ -118,15 +145,17 @@ class BrokerSettingsTest {
         Path store = Files.createFile(dir.resolve("keystore.jks"));
         adapter.setWssPort(8884);
         adapter.setKeyAlias("mqtt");
-        BrokerConfig config = tls(Map.of("javax.net.ssl.keyStore", store.toString(),
-                "javax.net.ssl.keyStorePassword", "master-2"));
+        BrokerConfig config =
+                tls(Map.of("javax.net.ssl.keyStore", store.toString(), "javax.net.ssl.keyStorePassword", "master-2"));
         assertThat(config.keyStoreType()).isEqualTo("JKS");
         assertThat(config.keyStorePassword()).isEqualTo("master-2");
         assertThat(config.keyAlias()).isEqualTo("mqtt");
 
         adapter.setKeyStorePassword("master-3");
         assertThat(tls(Map.of("javax.net.ssl.keyStore", store.toString(), "javax.net.ssl.keyStorePassword", "master-2"))
-                .keyStorePassword()).as("the configured keyStorePassword opens the server's store").isEqualTo("master-3");
+                        .keyStorePassword())
+                .as("the configured keyStorePassword opens the server's store")
+                .isEqualTo("master-3");
     }
 
     @Test
@@ -135,7 +164,9 @@ class BrokerSettingsTest {
         adapter.setTlsPort(8883);
         adapter.setKeyStorePath(own.toString());
         adapter.setKeyStorePassword("own-secret");
-        BrokerConfig config = tls(Map.of("javax.net.ssl.keyStore", Files.createFile(dir.resolve("server.p12")).toString()));
+        BrokerConfig config = tls(Map.of(
+                "javax.net.ssl.keyStore",
+                Files.createFile(dir.resolve("server.p12")).toString()));
         assertThat(config.keyStorePath()).isEqualTo(own.toString());
         assertThat(config.keyStorePassword()).isEqualTo("own-secret");
         assertThat(config.keyAlias()).as("an own store's only key").isNull();
@@ -143,21 +174,31 @@ class BrokerSettingsTest {
 
     @Test
     void withoutTlsOrAServerKeyStoreNoKeyStoreIsSet(@TempDir Path dir) {
-        assertThat(tls(Map.of("javax.net.ssl.keyStore", dir.resolve("absent.p12").toString())).keyStorePath()).isNull();
+        assertThat(tls(Map.of(
+                                "javax.net.ssl.keyStore",
+                                dir.resolve("absent.p12").toString()))
+                        .keyStorePath())
+                .isNull();
         adapter.setTlsPort(8883);
-        assertThat(tls(Map.of("javax.net.ssl.keyStore", dir.resolve("absent.p12").toString())).keyStorePath())
-                .as("a missing file is not the server's store").isNull();
+        assertThat(tls(Map.of(
+                                "javax.net.ssl.keyStore",
+                                dir.resolve("absent.p12").toString()))
+                        .keyStorePath())
+                .as("a missing file is not the server's store")
+                .isNull();
         assertThat(tls(Map.of()).keyStorePath()).isNull();
     }
 
     /** The TLS part of the settings, with the given JVM system properties. */
     private BrokerConfig tls(Map<String, String> jvmProperties) {
         BrokerConfig.Builder builder = BrokerConfig.builder();
-        new BrokerSettings(ConfigOverrides.fromSystem(name -> null, name -> null)).tls(builder, adapter, jvmProperties::get);
+        new BrokerSettings(ConfigOverrides.fromSystem(name -> null, name -> null))
+                .tls(builder, adapter, jvmProperties::get);
         return builder.build();
     }
 
     private BrokerConfig resolve(Map<String, String> systemProperties, Map<String, String> environment) {
-        return new BrokerSettings(ConfigOverrides.fromSystem(systemProperties::get, environment::get)).resolve(adapter, Runnable::run);
+        return new BrokerSettings(ConfigOverrides.fromSystem(systemProperties::get, environment::get))
+                .resolve(adapter, Runnable::run);
     }
 }

@@ -23,8 +23,7 @@ public final class ChildJvm {
         }
     }
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     /** Runs {@code main} with {@code args} and waits at most two minutes; its output goes to {@code log} too. */
     public static Result run(Class<?> main, List<String> jvmOptions, Path log, String... args)
@@ -37,7 +36,10 @@ public final class ChildJvm {
         command.add(main.getName());
         command.addAll(List.of(args));
         Files.createDirectories(log.toAbsolutePath().getParent());
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!child.waitFor(2, TimeUnit.MINUTES)) {
             child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             throw new AssertionError(main.getSimpleName() + " did not end within two minutes; see " + log);

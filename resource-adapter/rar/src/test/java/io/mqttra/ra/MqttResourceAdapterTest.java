@@ -38,8 +38,11 @@ class MqttResourceAdapterTest {
             assertThat(port).isPositive();
             assertThat(workManager.started()).as("event loops run as Works").isPositive();
 
-            Mqtt5BlockingClient client = Mqtt5Client.builder().identifier("lifecycle").serverHost("127.0.0.1")
-                    .serverPort(port).buildBlocking();
+            Mqtt5BlockingClient client = Mqtt5Client.builder()
+                    .identifier("lifecycle")
+                    .serverHost("127.0.0.1")
+                    .serverPort(port)
+                    .buildBlocking();
             client.connect();
             client.disconnect();
 
@@ -57,7 +60,7 @@ class MqttResourceAdapterTest {
     @Test
     void busyPortFailsTheDeploymentNamingAddressAndPort() throws Exception {
         try (ThreadPoolWorkManager workManager = new ThreadPoolWorkManager();
-             ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             MqttResourceAdapter adapter = TestAdapters.isolated();
             adapter.setPort(taken.getLocalPort());
             assertThatThrownBy(() -> adapter.start(new TestBootstrapContext(workManager)))
@@ -87,16 +90,13 @@ class MqttResourceAdapterTest {
         }
 
         @Override
-        public void beforeDelivery(Method method) {
-        }
+        public void beforeDelivery(Method method) {}
 
         @Override
-        public void afterDelivery() {
-        }
+        public void afterDelivery() {}
 
         @Override
-        public void release() {
-        }
+        public void release() {}
     }
 
     @Test
@@ -110,15 +110,23 @@ class MqttResourceAdapterTest {
                 adapter.endpointActivation(new SimpleEndpointFactory<>(Lamp.class, Lamp::new, "app#lamp"), spec);
                 MqttActivationSpec same = new MqttActivationSpec();
                 same.setClientId("lamp");
-                assertThatThrownBy(() -> adapter.endpointActivation(new SimpleEndpointFactory<>(Lamp.class, Lamp::new, "other#lamp"), same))
-                        .isInstanceOf(NotSupportedException.class).hasMessageContaining("'lamp'")
+                assertThatThrownBy(() -> adapter.endpointActivation(
+                                new SimpleEndpointFactory<>(Lamp.class, Lamp::new, "other#lamp"), same))
+                        .isInstanceOf(NotSupportedException.class)
+                        .hasMessageContaining("'lamp'")
                         .hasMessageContaining("already used");
 
-                Mqtt5BlockingClient client = Mqtt5Client.builder().identifier("switch").serverHost("127.0.0.1")
-                        .serverPort(adapter.broker().port()).buildBlocking();
+                Mqtt5BlockingClient client = Mqtt5Client.builder()
+                        .identifier("switch")
+                        .serverHost("127.0.0.1")
+                        .serverPort(adapter.broker().port())
+                        .buildBlocking();
                 client.connect();
-                client.publishWith().topic("lamp/desk").payload("ON".getBytes(StandardCharsets.UTF_8))
-                        .qos(MqttQos.AT_LEAST_ONCE).send();
+                client.publishWith()
+                        .topic("lamp/desk")
+                        .payload("ON".getBytes(StandardCharsets.UTF_8))
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .send();
                 client.disconnect();
                 await().atMost(Duration.ofSeconds(10)).until(() -> Lamp.received.contains("ON"));
                 assertThat(adapter.activations()).hasSize(1);

@@ -10,8 +10,7 @@ import java.nio.file.Path;
 /** Adapters for tests. */
 public final class TestAdapters {
 
-    private TestAdapters() {
-    }
+    private TestAdapters() {}
 
     /**
      * An adapter on an ephemeral port, with a fresh store under target/, that ignores MQTT_PORT and friends in the
@@ -23,7 +22,8 @@ public final class TestAdapters {
         adapter.setPort(0);
         try {
             Files.createDirectories(Path.of("target"));
-            adapter.setDataDirectory(Files.createTempDirectory(Path.of("target"), "ra-data").toString());
+            adapter.setDataDirectory(
+                    Files.createTempDirectory(Path.of("target"), "ra-data").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -31,7 +31,8 @@ public final class TestAdapters {
     }
 
     /** An isolated adapter started on an existing data directory: a restart of the server that used it before. */
-    public static MqttResourceAdapter startedOn(String dataDirectory, WorkManager workManager) throws ResourceException {
+    public static MqttResourceAdapter startedOn(String dataDirectory, WorkManager workManager)
+            throws ResourceException {
         MqttResourceAdapter adapter = isolated();
         adapter.setDataDirectory(dataDirectory);
         adapter.start(new TestBootstrapContext(workManager));

@@ -33,8 +33,9 @@ class WorkManagerExecutorTest {
         try (ThreadPoolWorkManager workManager = new ThreadPoolWorkManager()) {
             WorkManagerExecutor executor = new WorkManagerExecutor(workManager);
             workManager.refuse(true);
-            assertThatThrownBy(() -> executor.execute(() -> { }))
-                    .isInstanceOf(RejectedExecutionException.class).hasMessageContaining("refused");
+            assertThatThrownBy(() -> executor.execute(() -> {}))
+                    .isInstanceOf(RejectedExecutionException.class)
+                    .hasMessageContaining("refused");
             assertThat(executor.running()).isZero();
         }
     }

@@ -14,7 +14,6 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.pubrec.Mqtt5PubRec;
 import io.mqttra.it.TestDirs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +57,7 @@ class CrashIT {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(Long.getLong("crash.startMinutes", 6));
     /** Give up draining once nothing arrived for this long (the broker resends at its own pace). */
     private static final Duration DRAIN_STALL = Duration.ofSeconds(45);
+
     private static final Duration DRAIN_MAX = Duration.ofMinutes(4);
 
     private static final String TOPIC_QOS1 = "crash/q1";
@@ -69,14 +69,18 @@ class CrashIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        Path data = Path.of(System.getProperty("mqttra.itData", "target/it-data")).toAbsolutePath().resolve("crash");
+        Path data = Path.of(System.getProperty("mqttra.itData", "target/it-data"))
+                .toAbsolutePath()
+                .resolve("crash");
         TestDirs.deleteRecursively(data);
-        Path runMicro = Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath();
+        Path runMicro =
+                Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath();
         // 10,000 messages wait for each offline session: lift the per-session queue limit above that.
-        server = new PayaraMicroProcess(runMicro, data, List.of(
-                "-Dmqtt.max.queued.messages=" + (MESSAGES * 2), "-Xmx768m"));
+        server = new PayaraMicroProcess(
+                runMicro, data, List.of("-Dmqtt.max.queued.messages=" + (MESSAGES * 2), "-Xmx768m"));
         Duration took = server.start(START_TIMEOUT);
-        System.out.printf("CrashIT: Payara Micro pid %d ready in %d s, MQTT port %d, data %s%n",
+        System.out.printf(
+                "CrashIT: Payara Micro pid %d ready in %d s, MQTT port %d, data %s%n",
                 server.pid(), took.toSeconds(), server.mqttPort(), data);
     }
 
@@ -116,29 +120,34 @@ class CrashIT {
         publisher.connectWith().cleanStart(true).send().get(30, TimeUnit.SECONDS);
         AtomicBoolean killed = new AtomicBoolean();
         AtomicReference<Throwable> killFailure = new AtomicReference<>();
-        Thread killer = new Thread(() -> {
-            try {
-                enoughAcks.await();
-                server.killHard();
-            } catch (Throwable e) {
-                killFailure.set(e);
-            } finally {
-                killed.set(true);
-            }
-        }, "crash-killer");
+        Thread killer = new Thread(
+                () -> {
+                    try {
+                        enoughAcks.await();
+                        server.killHard();
+                    } catch (Throwable e) {
+                        killFailure.set(e);
+                    } finally {
+                        killed.set(true);
+                    }
+                },
+                "crash-killer");
         killer.setDaemon(true);
         killer.start();
         long publishStart = System.nanoTime();
         int sent = publishUntilKilled(publisher, killed);
         killer.join(TimeUnit.MINUTES.toMillis(3));
         assertThat(killFailure.get()).as("kill -9 of Payara Micro").isNull();
-        assertThat(killed).as("server killed after %d acks (publisher sent all %d first?)", KILL_AFTER_ACKS, sent).isTrue();
+        assertThat(killed)
+                .as("server killed after %d acks (publisher sent all %d first?)", KILL_AFTER_ACKS, sent)
+                .isTrue();
         double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
         // Acks that were already on the wire are counted too: the broker sent them before it died.
         TimeUnit.MILLISECONDS.sleep(500);
         int ackedQos1 = acks.count(1);
         int ackedQos2 = acks.count(2);
-        System.out.printf("CrashIT: sent %d, acked %d QoS 1 (PUBACK) + %d QoS 2 (PUBREC) in %.1f s, then kill -9%n",
+        System.out.printf(
+                "CrashIT: sent %d, acked %d QoS 1 (PUBACK) + %d QoS 2 (PUBREC) in %.1f s, then kill -9%n",
                 sent, ackedQos1, ackedQos2, publishSeconds);
 
         // 4. Restart on the same data directory; the sessions resume and drain.
@@ -152,7 +161,10 @@ class CrashIT {
         boolean present311 = drain311.connectWithResult(pahoOptions()).getSessionPresent();
         Mqtt5AsyncClient drain5 = hivemq(SUB_5).toAsync();
         drain5.publishes(MqttGlobalPublishFilter.ALL, p -> got5.record(p.getPayloadAsBytes()));
-        Mqtt5ConnAck connAck5 = drain5.connectWith().cleanStart(false).sessionExpiryInterval(3600).send()
+        Mqtt5ConnAck connAck5 = drain5.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(3600)
+                .send()
                 .get(30, TimeUnit.SECONDS);
 
         long drainStart = System.nanoTime();
@@ -168,22 +180,31 @@ class CrashIT {
 
         Report r311 = new Report("3.1.1 session " + SUB_311, acks, got311);
         Report r5 = new Report("5.0 session " + SUB_5, acks, got5);
-        System.out.printf("CrashIT: drained in %.1f s; %s; %s; total %.1f s%n", drainSeconds, r311.summary(),
-                r5.summary(), (System.nanoTime() - began) / 1e9);
+        System.out.printf(
+                "CrashIT: drained in %.1f s; %s; %s; total %.1f s%n",
+                drainSeconds, r311.summary(), r5.summary(), (System.nanoTime() - began) / 1e9);
 
         assertThat(ackedQos1 + ackedQos2).as("acks before the kill").isGreaterThanOrEqualTo(KILL_AFTER_ACKS);
-        assertThat(present311).as("3.1.1 CONNACK Session Present after restart [MQTT-3.2.2-2]").isTrue();
-        assertThat(connAck5.isSessionPresent()).as("5.0 CONNACK Session Present after restart [MQTT-3.2.2-2]").isTrue();
+        assertThat(present311)
+                .as("3.1.1 CONNACK Session Present after restart [MQTT-3.2.2-2]")
+                .isTrue();
+        assertThat(connAck5.isSessionPresent())
+                .as("5.0 CONNACK Session Present after restart [MQTT-3.2.2-2]")
+                .isTrue();
         r311.assertComplete();
         r5.assertComplete();
-        assertThat(retained).as("retained messages after restart [MQTT-3.3.1-5][MQTT-3.3.1-6]")
-                .extracting(p -> p.getTopic().toString() + "=" + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)
-                        + (p.isRetain() ? " (retain)" : " (NO RETAIN FLAG)"))
-                .containsExactlyInAnyOrder("crash-retained/q1=retained-q1 (retain)", "crash-retained/q2=retained-q2 (retain)");
+        assertThat(retained)
+                .as("retained messages after restart [MQTT-3.3.1-5][MQTT-3.3.1-6]")
+                .extracting(
+                        p -> p.getTopic().toString() + "=" + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)
+                                + (p.isRetain() ? " (retain)" : " (NO RETAIN FLAG)"))
+                .containsExactlyInAnyOrder(
+                        "crash-retained/q1=retained-q1 (retain)", "crash-retained/q2=retained-q2 (retain)");
     }
 
     /** Publishes with at most WINDOW unacknowledged messages until all are sent or the server is gone. */
-    private static int publishUntilKilled(Mqtt5AsyncClient publisher, AtomicBoolean killed) throws InterruptedException {
+    private static int publishUntilKilled(Mqtt5AsyncClient publisher, AtomicBoolean killed)
+            throws InterruptedException {
         Semaphore window = new Semaphore(WINDOW);
         int sent = 0;
         for (int n = 0; n < MESSAGES && !killed.get(); n++) {
@@ -193,7 +214,8 @@ class CrashIT {
                 }
             }
             boolean qos2 = n % 2 == 1;
-            publisher.publishWith()
+            publisher
+                    .publishWith()
                     .topic(qos2 ? TOPIC_QOS2 : TOPIC_QOS1)
                     .qos(qos2 ? MqttQos.EXACTLY_ONCE : MqttQos.AT_LEAST_ONCE)
                     .payload(Integer.toString(n).getBytes(StandardCharsets.UTF_8))
@@ -235,7 +257,11 @@ class CrashIT {
         Mqtt5AsyncClient reader = hivemq("crash-retained-reader").toAsync();
         reader.publishes(MqttGlobalPublishFilter.ALL, received::add);
         reader.connectWith().cleanStart(true).send().get(30, TimeUnit.SECONDS);
-        reader.subscribeWith().topicFilter("crash-retained/#").qos(MqttQos.EXACTLY_ONCE).send().get(30, TimeUnit.SECONDS);
+        reader.subscribeWith()
+                .topicFilter("crash-retained/#")
+                .qos(MqttQos.EXACTLY_ONCE)
+                .send()
+                .get(30, TimeUnit.SECONDS);
         List<Mqtt5Publish> got = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Mqtt5Publish p = received.poll(15, TimeUnit.SECONDS);
@@ -263,7 +289,9 @@ class CrashIT {
                 })
                 .outgoingQos2Interceptor(new Mqtt5OutgoingQos2Interceptor() {
                     @Override
-                    public void onPubRec(com.hivemq.client.mqtt.mqtt5.Mqtt5ClientConfig config, Mqtt5Publish publish,
+                    public void onPubRec(
+                            com.hivemq.client.mqtt.mqtt5.Mqtt5ClientConfig config,
+                            Mqtt5Publish publish,
                             Mqtt5PubRec pubRec,
                             com.hivemq.client.mqtt.mqtt5.message.publish.pubrel.Mqtt5PubRelBuilder pubRel) {
                         if (!pubRec.getReasonCode().isError()) {
@@ -273,13 +301,16 @@ class CrashIT {
                     }
 
                     @Override
-                    public void onPubRecError(com.hivemq.client.mqtt.mqtt5.Mqtt5ClientConfig config,
-                            Mqtt5Publish publish, Mqtt5PubRec pubRec) {
+                    public void onPubRecError(
+                            com.hivemq.client.mqtt.mqtt5.Mqtt5ClientConfig config,
+                            Mqtt5Publish publish,
+                            Mqtt5PubRec pubRec) {
                         // not acknowledged: the broker refused ownership, nothing to expect
                     }
 
                     @Override
-                    public void onPubComp(com.hivemq.client.mqtt.mqtt5.Mqtt5ClientConfig config,
+                    public void onPubComp(
+                            com.hivemq.client.mqtt.mqtt5.Mqtt5ClientConfig config,
                             com.hivemq.client.mqtt.mqtt5.message.publish.pubrel.Mqtt5PubRel pubRel,
                             com.hivemq.client.mqtt.mqtt5.message.publish.pubcomp.Mqtt5PubComp pubComp) {
                         // ownership was already recorded at PUBREC
@@ -291,7 +322,11 @@ class CrashIT {
     }
 
     private static Mqtt5Client hivemq(String clientId) {
-        return Mqtt5Client.builder().identifier(clientId).serverHost("127.0.0.1").serverPort(server.mqttPort()).build();
+        return Mqtt5Client.builder()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(server.mqttPort())
+                .build();
     }
 
     private static MqttClient paho(String clientId) throws Exception {
@@ -446,18 +481,32 @@ class CrashIT {
         }
 
         String summary() {
-            return String.format("%s: %d received, %d acked delivered, %d unacked delivered, lost %d QoS 1 + %d QoS 2,"
-                    + " %d QoS 1 duplicates, %d QoS 2 duplicates", session, total, deliveredAcked, deliveredUnacked,
-                    lostQos1.size(), lostQos2.size(), duplicatesQos1, duplicatedQos2.size());
+            return String.format(
+                    "%s: %d received, %d acked delivered, %d unacked delivered, lost %d QoS 1 + %d QoS 2,"
+                            + " %d QoS 1 duplicates, %d QoS 2 duplicates",
+                    session,
+                    total,
+                    deliveredAcked,
+                    deliveredUnacked,
+                    lostQos1.size(),
+                    lostQos2.size(),
+                    duplicatesQos1,
+                    duplicatedQos2.size());
         }
 
         void assertComplete() {
             // [MQTT-4.3.2-2] / 5.0 [MQTT-4.3.2-4]: a PUBACKed QoS 1 message arrives at least once.
-            assertThat(lostQos1).as("%s: QoS 1 messages PUBACKed before kill -9 but never delivered", session).isEmpty();
+            assertThat(lostQos1)
+                    .as("%s: QoS 1 messages PUBACKed before kill -9 but never delivered", session)
+                    .isEmpty();
             // [MQTT-4.3.3-2] / 5.0 [MQTT-4.3.3-8]: a PUBRECed QoS 2 message arrives ...
-            assertThat(lostQos2).as("%s: QoS 2 messages PUBRECed before kill -9 but never delivered", session).isEmpty();
+            assertThat(lostQos2)
+                    .as("%s: QoS 2 messages PUBRECed before kill -9 but never delivered", session)
+                    .isEmpty();
             // ... exactly once: [MQTT-4.3.3-3] / 5.0 [MQTT-4.3.3-9].
-            assertThat(duplicatedQos2).as("%s: QoS 2 messages delivered more than once", session).isEmpty();
+            assertThat(duplicatedQos2)
+                    .as("%s: QoS 2 messages delivered more than once", session)
+                    .isEmpty();
         }
     }
 }

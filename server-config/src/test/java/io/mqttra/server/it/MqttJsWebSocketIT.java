@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MqttJsWebSocketIT {
 
-    private static final Path NODE_PROJECT = Path.of(System.getProperty("mqttra.mqttJsCheck",
-            "../resource-adapter/broker/src/test/node"));
+    private static final Path NODE_PROJECT =
+            Path.of(System.getProperty("mqttra.mqttJsCheck", "../resource-adapter/broker/src/test/node"));
     private static final Duration START_TIMEOUT = Duration.ofMinutes(6);
 
     private static PayaraMicroProcess server;
@@ -36,22 +36,29 @@ class MqttJsWebSocketIT {
 
     @BeforeAll
     static void installMqttJsAndStartServer() throws Exception {
-        Path itData = Path.of(System.getProperty("mqttra.itData", "target/it-data")).toAbsolutePath();
+        Path itData =
+                Path.of(System.getProperty("mqttra.itData", "target/it-data")).toAbsolutePath();
         work = itData.resolve("mqttjs-node");
         Files.createDirectories(work);
         for (String f : List.of("package.json", "package-lock.json", "ws-check.js")) {
             Files.copy(NODE_PROJECT.resolve(f), work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         String npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
-        assertThat(work.resolve("node_modules").resolve("mqtt")).as("npm ci output: %s", npm).isDirectory();
+        assertThat(work.resolve("node_modules").resolve("mqtt"))
+                .as("npm ci output: %s", npm)
+                .isDirectory();
 
         Path data = itData.resolve("mqttjs");
         TestDirs.deleteRecursively(data);
         wsPort = RestartSafePort.pick();
-        server = new PayaraMicroProcess(Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath(),
-                data, List.of("-Xmx512m"), Map.of("MQTT_WS_PORT", Integer.toString(wsPort)));
+        server = new PayaraMicroProcess(
+                Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath(),
+                data,
+                List.of("-Xmx512m"),
+                Map.of("MQTT_WS_PORT", Integer.toString(wsPort)));
         Duration took = server.start(START_TIMEOUT);
-        System.out.printf("MqttJsWebSocketIT: Payara Micro ready in %d s, WebSocket port %d%n", took.toSeconds(), wsPort);
+        System.out.printf(
+                "MqttJsWebSocketIT: Payara Micro ready in %d s, WebSocket port %d%n", took.toSeconds(), wsPort);
     }
 
     @AfterAll
@@ -65,8 +72,10 @@ class MqttJsWebSocketIT {
     @ValueSource(ints = {4, 5})
     void mqttJsOverWebSocket_againstTheReadmeServer(int protocolVersion) throws Exception {
         assertThat(server.logSince(0)).contains("MQTT over WebSocket listening on 127.0.0.1:" + wsPort + "/mqtt");
-        String out = run(List.of("node", "ws-check.js", Integer.toString(wsPort), Integer.toString(protocolVersion), "3"), 90);
-        assertThat(out).contains("SUBACK 1")
+        String out = run(
+                List.of("node", "ws-check.js", Integer.toString(wsPort), Integer.toString(protocolVersion), "3"), 90);
+        assertThat(out)
+                .contains("SUBACK 1")
                 .contains("RECEIVED mqttjs/ws/" + protocolVersion + " hello from MQTT.js v" + protocolVersion)
                 .contains("DONE 3")
                 .doesNotContain("ERROR");
@@ -74,14 +83,19 @@ class MqttJsWebSocketIT {
 
     private static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
         Path output = Files.createTempFile(work, "out", ".txt");
-        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         boolean finished = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!finished) {
             p.destroyForcibly();
         }
         String out = Files.readString(output, UTF_8);
-        assertThat(finished).as("%s finished within %d s: %s", command, timeoutSeconds, out).isTrue();
+        assertThat(finished)
+                .as("%s finished within %d s: %s", command, timeoutSeconds, out)
+                .isTrue();
         assertThat(p.exitValue()).as("%s exited with: %s", command, out).isZero();
         return out;
     }

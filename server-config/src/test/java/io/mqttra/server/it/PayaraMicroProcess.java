@@ -24,6 +24,7 @@ final class PayaraMicroProcess implements AutoCloseable {
 
     /** Payara logs this when every --deploy archive is deployed; the MQTT port alone may answer a little earlier. */
     private static final String READY_LINE = "ready in";
+
     private static final String LISTENING_LINE = "MQTT broker listening on";
 
     private final Path runMicro;
@@ -49,8 +50,12 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /** @param arguments run-micro.sh's extra arguments, which go to Payara Micro (e.g. --addlibs) */
-    PayaraMicroProcess(Path runMicro, Path dataDir, List<String> javaOptions, Map<String, String> environment,
-                       List<String> arguments) {
+    PayaraMicroProcess(
+            Path runMicro,
+            Path dataDir,
+            List<String> javaOptions,
+            Map<String, String> environment,
+            List<String> arguments) {
         this.arguments = List.copyOf(arguments);
         this.environment = Map.copyOf(environment);
         this.runMicro = runMicro;
@@ -93,8 +98,12 @@ final class PayaraMicroProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         long logOffset = log.size();
         starts++;
-        Files.writeString(log.file(), "\n===== start " + starts + " =====\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                log.file(),
+                "\n===== start " + starts + " =====\n",
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         List<String> command = new java.util.ArrayList<>(List.of("bash", runMicro.toString()));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -114,8 +123,8 @@ final class PayaraMicroProcess implements AutoCloseable {
         long deadline = began + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Payara Micro exited with " + process.exitValue()
-                        + " during start; log tail:\n" + tail());
+                throw new IllegalStateException(
+                        "Payara Micro exited with " + process.exitValue() + " during start; log tail:\n" + tail());
             }
             String since = logSince(logOffset);
             if (since.contains(LISTENING_LINE) && since.contains(READY_LINE) && accepts()) {

@@ -44,21 +44,38 @@ class PostgresStoreIT {
         LocalPostgres pg = LocalPostgres.get();
         storeUrl = pg.newDatabase("mqtt_store_it");
         int pgPort = URI.create(storeUrl.substring("jdbc:".length())).getPort();
-        Path itData = Path.of(System.getProperty("mqttra.itData", "target/it-data")).toAbsolutePath();
+        Path itData =
+                Path.of(System.getProperty("mqttra.itData", "target/it-data")).toAbsolutePath();
         Path data = itData.resolve("postgres-store");
         TestDirs.deleteRecursively(data);
         Files.createDirectories(data);
         Path postBoot = data.resolve("store.asadmin");
-        Files.writeString(postBoot, String.join("\n",
-                "create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
-                        + " --restype javax.sql.DataSource --property serverName=127.0.0.1:portNumber=" + pgPort
-                        + ":databaseName=mqtt_store_it:user=" + pg.user() + ":password=unused mqtt-store-pool",
-                "create-jdbc-resource --connectionpoolid mqtt-store-pool jdbc/mqtt-store", ""), UTF_8);
-        Path driver = Path.of(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        server = new PayaraMicroProcess(Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath(),
-                data, List.of("-Xmx512m"),
-                Map.of("MQTT_RA_POST_BOOT", postBoot.toString(), "MQTT_STORE_DATA_SOURCE", "jdbc/mqtt-store",
-                        "MQTT_SYS_INTERVAL_SECONDS", "1"),
+        Files.writeString(
+                postBoot,
+                String.join(
+                        "\n",
+                        "create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
+                                + " --restype javax.sql.DataSource --property serverName=127.0.0.1:portNumber=" + pgPort
+                                + ":databaseName=mqtt_store_it:user=" + pg.user() + ":password=unused mqtt-store-pool",
+                        "create-jdbc-resource --connectionpoolid mqtt-store-pool jdbc/mqtt-store",
+                        ""),
+                UTF_8);
+        Path driver = Path.of(org.postgresql.Driver.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        server = new PayaraMicroProcess(
+                Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath(),
+                data,
+                List.of("-Xmx512m"),
+                Map.of(
+                        "MQTT_RA_POST_BOOT",
+                        postBoot.toString(),
+                        "MQTT_STORE_DATA_SOURCE",
+                        "jdbc/mqtt-store",
+                        "MQTT_SYS_INTERVAL_SECONDS",
+                        "1"),
                 List.of("--addlibs", driver.toString()));
         Duration took = server.start(START_TIMEOUT);
         System.out.printf("PostgresStoreIT: Payara Micro ready in %d s%n", took.toSeconds());
@@ -73,14 +90,24 @@ class PostgresStoreIT {
 
     private static void drainBacklog(int round) throws InterruptedException {
         Mqtt5BlockingClient sub = persistent("pg-it-backlog");
-        sub.subscribeWith().topicFilter("pg-it/backlog").qos(MqttQos.AT_LEAST_ONCE).send();
+        sub.subscribeWith()
+                .topicFilter("pg-it/backlog")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         sub.disconnect();
-        Mqtt5BlockingClient pub = MqttClient.builder().useMqttVersion5().identifier("pg-it-pub")
-                .serverHost("127.0.0.1").serverPort(server.mqttPort()).buildBlocking();
+        Mqtt5BlockingClient pub = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("pg-it-pub")
+                .serverHost("127.0.0.1")
+                .serverPort(server.mqttPort())
+                .buildBlocking();
         pub.connect();
         for (int i = 0; i < 500; i++) {
-            pub.publishWith().topic("pg-it/backlog").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(("r" + round + " m" + i).getBytes(UTF_8)).send();
+            pub.publishWith()
+                    .topic("pg-it/backlog")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(("r" + round + " m" + i).getBytes(UTF_8))
+                    .send();
         }
         pub.disconnect();
         sub = persistent("pg-it-backlog");
@@ -96,8 +123,12 @@ class PostgresStoreIT {
     }
 
     private static Mqtt5BlockingClient persistent(String id) {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(id)
-                .serverHost("127.0.0.1").serverPort(server.mqttPort()).buildBlocking();
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(server.mqttPort())
+                .buildBlocking();
         c.connectWith().cleanStart(false).sessionExpiryInterval(600).send();
         return c;
     }
@@ -105,19 +136,31 @@ class PostgresStoreIT {
     @Test
     void beanDeliveriesCommitWithTheStoreOnPostgres() throws Exception {
         assertThat(server.logSince(0)).contains("MQTT store open on DataSource");
-        Mqtt5BlockingClient device = MqttClient.builder().useMqttVersion5().identifier("pg-it-device")
-                .serverHost("127.0.0.1").serverPort(server.mqttPort()).buildBlocking();
+        Mqtt5BlockingClient device = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("pg-it-device")
+                .serverHost("127.0.0.1")
+                .serverPort(server.mqttPort())
+                .buildBlocking();
         device.connect();
         try (Mqtt5BlockingClient.Mqtt5Publishes in = device.publishes(MqttGlobalPublishFilter.ALL)) {
-            device.subscribeWith().topicFilter("light-switch/status").qos(MqttQos.AT_LEAST_ONCE).send();
+            device.subscribeWith()
+                    .topicFilter("light-switch/status")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             // The light switch bean publishes its status in the transaction that receives the command.
-            device.publishWith().topic("light-switch/set").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload("{\"set\":\"ON\"}".getBytes(UTF_8)).send();
+            device.publishWith()
+                    .topic("light-switch/set")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload("{\"set\":\"ON\"}".getBytes(UTF_8))
+                    .send();
             String status = null;
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (status == null || !status.contains("ON")) {
                 Optional<Mqtt5Publish> p = in.receive(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-                assertThat(p).as("light-switch/status after the command; log tail:%n%s", server.tail()).isPresent();
+                assertThat(p)
+                        .as("light-switch/status after the command; log tail:%n%s", server.tail())
+                        .isPresent();
                 status = new String(p.get().getPayloadAsBytes(), UTF_8);
             }
         } finally {
@@ -128,11 +171,13 @@ class PostgresStoreIT {
         for (int round = 0; round < 4; round++) {
             drainBacklog(round);
         }
-        assertThat(server.logSince(0)).doesNotContain("Cannot commit when autoCommit is enabled")
+        assertThat(server.logSince(0))
+                .doesNotContain("Cannot commit when autoCommit is enabled")
                 .doesNotContain("Unable to complete container-managed transaction");
         try (Connection c = DriverManager.getConnection(storeUrl, "postgres", "");
-             Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT count(*) FROM mqtt_session WHERE client_id = 'mdb:light-switch'")) {
+                Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery("SELECT count(*) FROM mqtt_session WHERE client_id = 'mdb:light-switch'")) {
             r.next();
             assertThat(r.getInt(1)).as("the bean's session is in PostgreSQL").isEqualTo(1);
         }

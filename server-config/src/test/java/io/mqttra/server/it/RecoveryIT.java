@@ -38,22 +38,36 @@ class RecoveryIT {
 
     @Test
     void aTransactionPreparedBeforeACrashIsCommittedOnceByRecoveryWhenRunMicroStartsAgain() throws Exception {
-        Path data = Path.of(System.getProperty("mqttra.itData", "target/it-data")).toAbsolutePath().resolve("recovery");
+        Path data = Path.of(System.getProperty("mqttra.itData", "target/it-data"))
+                .toAbsolutePath()
+                .resolve("recovery");
         TestDirs.deleteRecursively(data);
-        Path runMicro = Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath();
+        Path runMicro =
+                Path.of(System.getProperty("mqttra.runMicro", "run-micro.sh")).toAbsolutePath();
 
-        try (PayaraMicroProcess crashing = new PayaraMicroProcess(runMicro, data, List.of("-Xmx768m",
-                "-Dmqttra.test.crashPoints=true", "-Dmqttra.test.crashBeforeCommitTopic=orders/created"))) {
+        try (PayaraMicroProcess crashing = new PayaraMicroProcess(
+                runMicro,
+                data,
+                List.of(
+                        "-Xmx768m",
+                        "-Dmqttra.test.crashPoints=true",
+                        "-Dmqttra.test.crashBeforeCommitTopic=orders/created"))) {
             crashing.start(START_TIMEOUT);
             // A persistent device session that waits for the order event while the server is down.
             Mqtt5BlockingClient device = device(crashing.mqttPort());
             device.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
-            device.subscribeWith().topicFilter("orders/created").qos(MqttQos.AT_LEAST_ONCE).send();
+            device.subscribeWith()
+                    .topicFilter("orders/created")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             device.disconnect();
 
             assertThatThrownBy(() -> post(crashing.httpPort(), "/mdb-samples/api/orders?item=recovery-desk&quantity=1"))
-                    .as("the server halts in the middle of the request").isInstanceOf(IOException.class);
-            assertThat(crashing.awaitExit(Duration.ofMinutes(1))).as("halted by the crash point").isEqualTo(99);
+                    .as("the server halts in the middle of the request")
+                    .isInstanceOf(IOException.class);
+            assertThat(crashing.awaitExit(Duration.ofMinutes(1)))
+                    .as("halted by the crash point")
+                    .isEqualTo(99);
         }
 
         try (PayaraMicroProcess restarted = new PayaraMicroProcess(runMicro, data, List.of("-Xmx768m"))) {
@@ -61,27 +75,43 @@ class RecoveryIT {
             restarted.start(START_TIMEOUT);
             Mqtt5BlockingClient device = device(restarted.mqttPort());
             try (Mqtt5BlockingClient.Mqtt5Publishes publishes = device.publishes(MqttGlobalPublishFilter.ALL)) {
-                device.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+                device.connectWith()
+                        .cleanStart(false)
+                        .sessionExpiryInterval(3600)
+                        .send();
                 Optional<Mqtt5Publish> event = publishes.receive(2, TimeUnit.MINUTES);
                 assertThat(event).as("orders/created committed by recovery").isPresent();
-                assertThat(new String(event.get().getPayloadAsBytes(), StandardCharsets.UTF_8)).contains("recovery-desk");
-                assertThat(publishes.receive(5, TimeUnit.SECONDS)).as("published once").isEmpty();
+                assertThat(new String(event.get().getPayloadAsBytes(), StandardCharsets.UTF_8))
+                        .contains("recovery-desk");
+                assertThat(publishes.receive(5, TimeUnit.SECONDS))
+                        .as("published once")
+                        .isEmpty();
             } finally {
                 device.disconnect();
             }
             String secondLife = restarted.logSince(offset);
-            assertThat(secondLife).contains("Recovery committed MQTT transaction")
-                    .doesNotContain("RAR7092").doesNotContain("NoClassDefFoundError");
+            assertThat(secondLife)
+                    .contains("Recovery committed MQTT transaction")
+                    .doesNotContain("RAR7092")
+                    .doesNotContain("NoClassDefFoundError");
         }
     }
 
     private static Mqtt5BlockingClient device(int port) {
-        return Mqtt5Client.builder().identifier(DEVICE).serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        return Mqtt5Client.builder()
+                .identifier(DEVICE)
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildBlocking();
     }
 
     private static HttpResponse<String> post(int port, String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .timeout(Duration.ofSeconds(120))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,4 @@
 package io.mqttra.console.api;
 
 /** The body of every error answer of the admin API. */
-public record ApiError(String error) {
-}
+public record ApiError(String error) {}

@@ -5,5 +5,4 @@ import jakarta.ws.rs.core.Application;
 
 /** The admin REST API of the console, under /mqtt-console/api. */
 @ApplicationPath("api")
-public class ConsoleApplication extends Application {
-}
+public class ConsoleApplication extends Application {}

@@ -20,7 +20,8 @@ public class CsrfGuard implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         if (!SAFE.contains(request.getMethod()) && request.getHeaderString(HEADER) == null) {
-            request.abortWith(ErrorMappers.answer(Response.Status.FORBIDDEN,
+            request.abortWith(ErrorMappers.answer(
+                    Response.Status.FORBIDDEN,
                     request.getMethod() + " needs the header " + HEADER + " (protection against cross-site requests)"));
         }
     }

@@ -16,12 +16,14 @@ final class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class.getName());
 
-    private ErrorMappers() {
-    }
+    private ErrorMappers() {}
 
     static Response answer(Response.Status status, String message) {
         LOG.info(() -> "admin API answers " + status.getStatusCode() + ": " + message);
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(message))
+                .build();
     }
 
     @Provider

@@ -30,8 +30,9 @@ public class RetainedResource {
     BrokerAdminLocator broker;
 
     @GET
-    public List<RetainedMessageInfo> browse(@QueryParam("filter") @DefaultValue("#") String filter,
-                                            @QueryParam("limit") @DefaultValue("100") int limit) {
+    public List<RetainedMessageInfo> browse(
+            @QueryParam("filter") @DefaultValue("#") String filter,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
         return broker.admin().retained(filter, limit);
     }
 

@@ -25,12 +25,20 @@ public class BrokerLivenessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         try {
             BrokerOverview o = locator.admin().overview();
-            return HealthCheckResponse.named(BrokerReadinessCheck.NAME).up().withData("running", o.running()).build();
+            return HealthCheckResponse.named(BrokerReadinessCheck.NAME)
+                    .up()
+                    .withData("running", o.running())
+                    .build();
         } catch (BrokerUnavailableException e) {
-            return HealthCheckResponse.named(BrokerReadinessCheck.NAME).up().withData("running", false).build();
+            return HealthCheckResponse.named(BrokerReadinessCheck.NAME)
+                    .up()
+                    .withData("running", false)
+                    .build();
         } catch (RuntimeException e) {
-            return HealthCheckResponse.named(BrokerReadinessCheck.NAME).down()
-                    .withData("reason", String.valueOf(e.getMessage())).build();
+            return HealthCheckResponse.named(BrokerReadinessCheck.NAME)
+                    .down()
+                    .withData("reason", String.valueOf(e.getMessage()))
+                    .build();
         }
     }
 }

@@ -39,11 +39,20 @@ final class ConsoleBrowser implements AutoCloseable {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1280,1400");
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1280,1400");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
         ConsoleBrowser browser = new ConsoleBrowser(new ChromeDriver(service, options));
         String withCredentials = console.getProtocol() + "://" + user + ":" + password + "@" + console.getHost() + ":"
                 + console.getPort() + console.getPath();
@@ -66,9 +75,11 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /** Waits until the rate chart has this many points (one per refresh, every two seconds). */
     void awaitRatePoints(int points) {
-        new WebDriverWait(driver, Duration.ofSeconds(points * 4L)).until(d -> ((org.openqa.selenium.JavascriptExecutor) d)
-                .executeScript("return document.getElementById('rates').dataset.points") instanceof String n
-                && Integer.parseInt(n) >= points);
+        new WebDriverWait(driver, Duration.ofSeconds(points * 4L))
+                .until(d -> ((org.openqa.selenium.JavascriptExecutor) d)
+                                        .executeScript("return document.getElementById('rates').dataset.points")
+                                instanceof String n
+                        && Integer.parseInt(n) >= points);
     }
 
     void awaitMessage(String text) {

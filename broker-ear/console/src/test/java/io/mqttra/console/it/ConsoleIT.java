@@ -98,20 +98,23 @@ class ConsoleIT {
         HttpResponse<String> clients = get("api/clients");
 
         assertThat(clients.statusCode()).isEqualTo(200);
-        assertThat(clients.body()).contains("\"clientId\":\"console-it-device\"")
-                .contains("\"protocolVersion\":\"5.0\"").contains("\"keepAliveSeconds\":20");
+        assertThat(clients.body())
+                .contains("\"clientId\":\"console-it-device\"")
+                .contains("\"protocolVersion\":\"5.0\"")
+                .contains("\"keepAliveSeconds\":20");
         assertThat(device.getState().isConnected()).isTrue();
     }
 
     @Test
     @Order(2)
     void adminApiNeedsTheAdministratorAndTheCsrfHeader() throws Exception {
-        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(uri("api/clients")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> anonymous = http.send(
+                HttpRequest.newBuilder(uri("api/clients")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
 
-        HttpResponse<String> withoutHeader = http.send(authorized("api/clients?clientId=console-it-device")
-                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> withoutHeader = http.send(
+                authorized("api/clients?clientId=console-it-device").DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(withoutHeader.statusCode()).isEqualTo(403);
         assertThat(get("api/clients").body()).contains("console-it-device");
     }
@@ -121,12 +124,17 @@ class ConsoleIT {
     @Order(3)
     void disconnectThroughTheAdminApiClosesTheClientsConnection() throws Exception {
         CompletableFuture<Throwable> cause = new CompletableFuture<>();
-        Mqtt5BlockingClient victim = MqttClient.builder().useMqttVersion5().identifier("console-it-victim")
-                .serverHost("127.0.0.1").serverPort(mqttPort())
-                .addDisconnectedListener(ctx -> cause.complete(ctx.getCause())).buildBlocking();
+        Mqtt5BlockingClient victim = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("console-it-victim")
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort())
+                .addDisconnectedListener(ctx -> cause.complete(ctx.getCause()))
+                .buildBlocking();
         victim.connect();
 
-        assertThat(delete("api/clients?clientId=console-it-victim").statusCode()).isEqualTo(204);
+        assertThat(delete("api/clients?clientId=console-it-victim").statusCode())
+                .isEqualTo(204);
 
         Throwable t = cause.get(10, TimeUnit.SECONDS);
         assertThat(t).isInstanceOf(Mqtt5DisconnectException.class);
@@ -134,21 +142,34 @@ class ConsoleIT {
                 .isEqualTo(Mqtt5DisconnectReasonCode.ADMINISTRATIVE_ACTION);
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(get("api/clients").body()).doesNotContain("console-it-victim"));
-        assertThat(delete("api/clients?clientId=console-it-victim").statusCode()).isEqualTo(404);
+        assertThat(delete("api/clients?clientId=console-it-victim").statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     @Order(4)
     void retainedMessagesCanBeBrowsedAndDeleted() throws Exception {
         Mqtt5BlockingClient publisher = connect("console-it-retainer");
-        publisher.publishWith().topic("it/console/lamp").payload("ON".getBytes(StandardCharsets.UTF_8))
-                .qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
-        publisher.publishWith().topic("it/console/pump").payload("OFF".getBytes(StandardCharsets.UTF_8))
-                .qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
+        publisher
+                .publishWith()
+                .topic("it/console/lamp")
+                .payload("ON".getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .send();
+        publisher
+                .publishWith()
+                .topic("it/console/pump")
+                .payload("OFF".getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .send();
 
         String browse = "api/retained?limit=10&filter=" + URLEncoder.encode("it/console/#", StandardCharsets.UTF_8);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get(browse).body())
-                .contains("\"topic\":\"it/console/lamp\"").contains("\"payloadPreview\":\"ON\""));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(get(browse).body())
+                        .contains("\"topic\":\"it/console/lamp\"")
+                        .contains("\"payloadPreview\":\"ON\""));
 
         assertThat(delete("api/retained?topic=it/console/lamp").statusCode()).isEqualTo(204);
 
@@ -162,36 +183,48 @@ class ConsoleIT {
     @Test
     @Order(5)
     void offlineSessionsAndSubscriptionsAreListedAndASessionCanBePurged() throws Exception {
-        Mqtt5BlockingClient sleeper = MqttClient.builder().useMqttVersion5().identifier("console-it-sleeper")
-                .serverHost("127.0.0.1").serverPort(mqttPort()).buildBlocking();
+        Mqtt5BlockingClient sleeper = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("console-it-sleeper")
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort())
+                .buildBlocking();
         sleeper.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
-        sleeper.subscribeWith().topicFilter("it/console/sleeper/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        sleeper.subscribeWith()
+                .topicFilter("it/console/sleeper/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         sleeper.disconnect();
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("api/sessions").body())
-                .contains("{\"clientId\":\"console-it-sleeper\",\"connected\":false"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(get("api/sessions").body())
+                        .contains("{\"clientId\":\"console-it-sleeper\",\"connected\":false"));
         assertThat(get("api/subscriptions").body()).contains("\"topicFilter\":\"it/console/sleeper/#\"");
 
-        assertThat(delete("api/sessions?clientId=console-it-sleeper").statusCode()).isEqualTo(204);
+        assertThat(delete("api/sessions?clientId=console-it-sleeper").statusCode())
+                .isEqualTo(204);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("api/sessions").body())
-                .doesNotContain("console-it-sleeper"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(get("api/sessions").body()).doesNotContain("console-it-sleeper"));
         assertThat(get("api/subscriptions").body()).doesNotContain("it/console/sleeper/#");
-        assertThat(delete("api/sessions?clientId=console-it-sleeper").statusCode()).isEqualTo(404);
+        assertThat(delete("api/sessions?clientId=console-it-sleeper").statusCode())
+                .isEqualTo(404);
         assertThat(get("api/metrics").body()).contains("\"messagesInByQos\":[");
     }
 
     @Test
     @Order(6)
     void readinessIsUpWithListenerAndStore() throws Exception {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(root("health/ready")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = http.send(
+                HttpRequest.newBuilder(root("health/ready")).GET().build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).contains("\"mqtt-broker\"").contains("\"UP\"")
+        assertThat(ready.body())
+                .contains("\"mqtt-broker\"")
+                .contains("\"UP\"")
                 .contains("tcp://127.0.0.1:" + mqttPort());
-        HttpResponse<String> live = http.send(HttpRequest.newBuilder(root("health/live")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> live = http.send(
+                HttpRequest.newBuilder(root("health/live")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(live.statusCode()).isEqualTo(200);
     }
 
@@ -201,9 +234,11 @@ class ConsoleIT {
         connect("console-it-metrics");
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            String metrics = http.send(HttpRequest.newBuilder(root("metrics")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^mqtt_connections(\\{[^}]*})? ([0-9.]+)").matcher(metrics);
+            String metrics = http.send(
+                            HttpRequest.newBuilder(root("metrics")).GET().build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+            Matcher m = Pattern.compile("(?m)^mqtt_connections(\\{[^}]*})? ([0-9.]+)")
+                    .matcher(metrics);
             assertThat(m.find()).as("mqtt_connections in /metrics").isTrue();
             assertThat(Double.parseDouble(m.group(2))).isGreaterThanOrEqualTo(2);
             assertThat(metrics).contains("mqtt_messages_in").contains("qos=\"1\"");
@@ -221,8 +256,13 @@ class ConsoleIT {
         long commits = (long) gauge(before, "mqtt_store_commits");
         long writes = (long) gauge(before, "mqtt_store_committed_writes");
         Mqtt5BlockingClient publisher = connect("console-it-committer");
-        publisher.publishWith().topic("it/console/committed").payload("1".getBytes(StandardCharsets.UTF_8))
-                .qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
+        publisher
+                .publishWith()
+                .topic("it/console/committed")
+                .payload("1".getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .send();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String metrics = metricsText();
@@ -230,8 +270,12 @@ class ConsoleIT {
             assertThat((long) gauge(metrics, "mqtt_store_committed_writes")).isGreaterThan(writes);
             double max = gauge(metrics, "mqtt_store_commit_time_max_seconds");
             assertThat(max).as("longest commit, seconds").isPositive().isLessThan(60);
-            assertThat(gauge(metrics, "mqtt_store_commit_time_last_seconds")).isPositive().isLessThanOrEqualTo(max);
-            assertThat(gauge(metrics, "mqtt_store_commit_time_mean_seconds")).isPositive().isLessThanOrEqualTo(max);
+            assertThat(gauge(metrics, "mqtt_store_commit_time_last_seconds"))
+                    .isPositive()
+                    .isLessThanOrEqualTo(max);
+            assertThat(gauge(metrics, "mqtt_store_commit_time_mean_seconds"))
+                    .isPositive()
+                    .isLessThanOrEqualTo(max);
             assertThat(gauge(metrics, "mqtt_store_commit_time_seconds")).isGreaterThanOrEqualTo(max);
             assertThat(gauge(metrics, "mqtt_mdb_deliveries")).isZero();
             assertThat(gauge(metrics, "mqtt_mdb_redeliveries")).isZero();
@@ -242,26 +286,37 @@ class ConsoleIT {
     @Test
     @Order(8)
     void consoleInChromiumShowsTheClientAndDisconnectsIt() throws Exception {
-        // CI installs Debian's chromium and chromium-driver (.ci/run); elsewhere the browser check is skipped without them.
-        assumeTrue("true".equals(System.getenv("CI")) || java.nio.file.Files.isExecutable(Path.of(ConsoleBrowser.CHROMEDRIVER)),
+        // CI installs Debian's chromium and chromium-driver (.ci/run); elsewhere the browser check is skipped without
+        // them.
+        assumeTrue(
+                "true".equals(System.getenv("CI"))
+                        || java.nio.file.Files.isExecutable(Path.of(ConsoleBrowser.CHROMEDRIVER)),
                 "no " + ConsoleBrowser.CHROMEDRIVER + ": apt-get install chromium chromium-driver");
         connect("console-it-browser");
         Mqtt5BlockingClient traffic = connect("console-it-traffic");
-        traffic.subscribeWith().topicFilter("it/console/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        traffic.subscribeWith()
+                .topicFilter("it/console/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         // Steady traffic (about 20 messages per second), so that the rate chart has something to draw.
-        Thread load = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    traffic.publishWith().topic("it/console/load").payload(new byte[16]).qos(MqttQos.AT_LEAST_ONCE)
-                            .send();
-                    Thread.sleep(50);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // the client went away with the test
-            }
-        }, "console-it-load");
+        Thread load = new Thread(
+                () -> {
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            traffic.publishWith()
+                                    .topic("it/console/load")
+                                    .payload(new byte[16])
+                                    .qos(MqttQos.AT_LEAST_ONCE)
+                                    .send();
+                            Thread.sleep(50);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        // the client went away with the test
+                    }
+                },
+                "console-it-load");
         load.start();
         try (ConsoleBrowser browser = ConsoleBrowser.open(uri("").toURL(), USER, PASSWORD)) {
             browser.awaitClientRow("console-it-browser");
@@ -277,19 +332,22 @@ class ConsoleIT {
             load.interrupt();
             load.join(5_000);
         }
-        assertThat(get("api/clients").body()).doesNotContain("console-it-browser").contains("console-it-traffic");
+        assertThat(get("api/clients").body())
+                .doesNotContain("console-it-browser")
+                .contains("console-it-traffic");
     }
 
     private String metricsText() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(root("metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(HttpRequest.newBuilder(root("metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }
 
     /** The value of an untagged gauge in Prometheus text. */
     private static double gauge(String metrics, String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.Ee+-]+)$").matcher(metrics);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.Ee+-]+)$")
+                .matcher(metrics);
         assertThat(m.find()).as(name + " in /metrics").isTrue();
         return Double.parseDouble(m.group(2));
     }
@@ -297,7 +355,9 @@ class ConsoleIT {
     private int mqttPort() throws Exception {
         if (mqttPort == 0) {
             HttpResponse<String> overview = get("api/overview");
-            assertThat(overview.statusCode()).as("GET api/overview: " + overview.body()).isEqualTo(200);
+            assertThat(overview.statusCode())
+                    .as("GET api/overview: " + overview.body())
+                    .isEqualTo(200);
             Matcher m = Pattern.compile("tcp://127\\.0\\.0\\.1:(\\d+)").matcher(overview.body());
             assertThat(m.find()).as("MQTT listener in " + overview.body()).isTrue();
             mqttPort = Integer.parseInt(m.group(1));
@@ -306,8 +366,12 @@ class ConsoleIT {
     }
 
     private Mqtt5BlockingClient connect(String clientId) throws Exception {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(mqttPort()).buildBlocking();
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort())
+                .buildBlocking();
         c.connectWith().keepAlive(20).send();
         CLIENTS.add(c);
         return c;
@@ -324,7 +388,8 @@ class ConsoleIT {
 
     private HttpRequest.Builder authorized(String path) {
         String token = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + token)
+        return HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Basic " + token)
                 .header("Accept", "application/json");
     }
 
@@ -333,7 +398,8 @@ class ConsoleIT {
     }
 
     private HttpResponse<String> delete(String path) throws Exception {
-        return http.send(authorized(path).header("X-Requested-By", "console-it").DELETE().build(),
+        return http.send(
+                authorized(path).header("X-Requested-By", "console-it").DELETE().build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 }

@@ -14,10 +14,11 @@ import java.nio.charset.StandardCharsets;
  * A transacted bean that takes a question and publishes its answer in the same transaction: the broker is its only
  * resource, so the container commits the delivery and the publish together, in one phase.
  */
-@MessageDriven(activationConfig = {
-        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
-        @ActivationConfigProperty(propertyName = "clientId", propertyValue = "it-answerer")
-})
+@MessageDriven(
+        activationConfig = {
+            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
+            @ActivationConfigProperty(propertyName = "clientId", propertyValue = "it-answerer")
+        })
 public class Answerer implements MqttMessageListener {
 
     static final String ANSWER_TOPIC = "it/tx/answer";
@@ -28,8 +29,8 @@ public class Answerer implements MqttMessageListener {
     @OnMqttMessage(value = "it/tx/ask/#", qos = 2)
     public void onQuestion(MqttMessage question) {
         try (MqttConnection connection = mqtt.getConnection()) {
-            connection.publish(ANSWER_TOPIC, ("answer:" + question.payloadAsString()).getBytes(StandardCharsets.UTF_8),
-                    2, false);
+            connection.publish(
+                    ANSWER_TOPIC, ("answer:" + question.payloadAsString()).getBytes(StandardCharsets.UTF_8), 2, false);
         }
     }
 }

@@ -13,13 +13,14 @@ import jakarta.persistence.PersistenceContext;
  * A transacted bean (container-managed, REQUIRED) that writes a row and then always throws: the row is rolled back,
  * the message redelivered (DUP) twice, then moved to the dead-letter topic with the reason.
  */
-@MessageDriven(activationConfig = {
-        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
-        @ActivationConfigProperty(propertyName = "clientId", propertyValue = "it-failing"),
-        @ActivationConfigProperty(propertyName = "redeliveryLimit", propertyValue = "2"),
-        @ActivationConfigProperty(propertyName = "redeliveryDelayMillis", propertyValue = "200"),
-        @ActivationConfigProperty(propertyName = "deadLetterTopic", propertyValue = "it/dead/failing")
-})
+@MessageDriven(
+        activationConfig = {
+            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
+            @ActivationConfigProperty(propertyName = "clientId", propertyValue = "it-failing"),
+            @ActivationConfigProperty(propertyName = "redeliveryLimit", propertyValue = "2"),
+            @ActivationConfigProperty(propertyName = "redeliveryDelayMillis", propertyValue = "200"),
+            @ActivationConfigProperty(propertyName = "deadLetterTopic", propertyValue = "it/dead/failing")
+        })
 public class FailingBean implements MqttMessageListener {
 
     @PersistenceContext(unitName = "orders")

@@ -40,7 +40,10 @@ final class PayaraMicroProcess implements AutoCloseable {
         command.add(payaraMicroJar.toString());
         command.addAll(microOptions);
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         // No server outlives the test JVM, even when the run is cut short.
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "payara-micro-reaper"));
         PayaraMicroProcess micro = new PayaraMicroProcess(p, log);

@@ -31,8 +31,7 @@ public class ReceivedRow {
     @Column(name = "DUP", nullable = false)
     private boolean dup;
 
-    protected ReceivedRow() {
-    }
+    protected ReceivedRow() {}
 
     public ReceivedRow(String bean, String topic, String payload, boolean dup) {
         this.id = UUID.randomUUID().toString();

@@ -13,11 +13,12 @@ import jakarta.persistence.PersistenceContext;
  * A transacted bean that writes one row per message in its transaction (XA data source + the delivery's XAResource:
  * two-phase commit). Also observes {@code orders/created}, bound from JSON to a record with JSON-B.
  */
-@MessageDriven(activationConfig = {
-        @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
-        @ActivationConfigProperty(propertyName = "clientId", propertyValue = "it-recording"),
-        @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "4")
-})
+@MessageDriven(
+        activationConfig = {
+            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "mqtt-ra"),
+            @ActivationConfigProperty(propertyName = "clientId", propertyValue = "it-recording"),
+            @ActivationConfigProperty(propertyName = "maxConcurrency", propertyValue = "4")
+        })
 public class RecordingBean implements MqttMessageListener {
 
     @PersistenceContext(unitName = "orders")
@@ -30,7 +31,7 @@ public class RecordingBean implements MqttMessageListener {
 
     @OnMqttMessage(value = "orders/created", qos = 1)
     public void onOrder(OrderCreated order) {
-        em.persist(new ReceivedRow("orders", "orders/created", order.id() + "|" + order.item() + "|" + order.quantity(),
-                false));
+        em.persist(new ReceivedRow(
+                "orders", "orders/created", order.id() + "|" + order.item() + "|" + order.quantity(), false));
     }
 }

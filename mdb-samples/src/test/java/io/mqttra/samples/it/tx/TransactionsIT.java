@@ -51,11 +51,14 @@ class TransactionsIT {
     private static int httpPort;
     private static PayaraMicroProcess payara;
     private static int lives;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @BeforeAll
     static void startServer() throws Exception {
-        itDir = Path.of(System.getProperty("payara.microJar", "target/it/payara-micro.jar")).toAbsolutePath().getParent();
+        itDir = Path.of(System.getProperty("payara.microJar", "target/it/payara-micro.jar"))
+                .toAbsolutePath()
+                .getParent();
         for (String d : List.of("tx-root", "tx-data", "tx-broker")) {
             TestDirs.deleteRecursively(itDir.resolve(d));
         }
@@ -64,11 +67,17 @@ class TransactionsIT {
         Path war = itDir.resolve("tx-it.war");
         ShrinkWrap.create(WebArchive.class, "tx-it.war")
                 .addPackage(OrderService.class.getPackage())
-                .addClasses(ReceivedRow.class, Attempts.class, FailingBean.class, RecordingBean.class, Answerer.class,
+                .addClasses(
+                        ReceivedRow.class,
+                        Attempts.class,
+                        FailingBean.class,
+                        RecordingBean.class,
+                        Answerer.class,
                         TxTestResource.class)
                 .addAsResource("tx/persistence.xml", "META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
-                .as(ZipExporter.class).exportTo(war.toFile(), true);
+                .as(ZipExporter.class)
+                .exportTo(war.toFile(), true);
         List<String> firstBoot = new ArrayList<>(List.of(
                 "--prebootcommandfile", itDir.resolve("tx-pre-boot.asadmin").toString(),
                 "--postbootcommandfile", itDir.resolve("tx-post-boot.asadmin").toString(),
@@ -78,15 +87,23 @@ class TransactionsIT {
 
     /** Starts Payara on the test's ports and directories; the first boot adds command files and the deployment. */
     private static PayaraMicroProcess boot(List<String> extra) throws Exception {
-        List<String> jvm = List.of("-Xmx768m", "-Dmqtt.port=" + mqttPort, "-Dmqttra.test.crashPoints=true",
+        List<String> jvm = List.of(
+                "-Xmx768m",
+                "-Dmqtt.port=" + mqttPort,
+                "-Dmqttra.test.crashPoints=true",
                 "-Dmqtt.data.dir=" + itDir.resolve("tx-broker"),
                 "-Ddeployment.resource.validation=false");
-        List<String> micro = new ArrayList<>(List.of("--rootDir", itDir.resolve("tx-root").toString(),
-                "--port", Integer.toString(httpPort), "--nocluster", "--disablephonehome"));
+        List<String> micro = new ArrayList<>(List.of(
+                "--rootDir",
+                itDir.resolve("tx-root").toString(),
+                "--port",
+                Integer.toString(httpPort),
+                "--nocluster",
+                "--disablephonehome"));
         micro.addAll(extra);
         lives++;
-        return PayaraMicroProcess.start(itDir.resolve("payara-micro.jar"), jvm, micro,
-                itDir.resolve("tx-payara-" + lives + ".log"));
+        return PayaraMicroProcess.start(
+                itDir.resolve("payara-micro.jar"), jvm, micro, itDir.resolve("tx-payara-" + lives + ".log"));
     }
 
     @AfterAll
@@ -108,7 +125,9 @@ class TransactionsIT {
             Mqtt5TestClient.Received event = device.next(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(event).as("orders/created after commit").isNotNull();
             assertThat(event.payload()).contains(id).contains("\"item\":\"lamp\"");
-            assertThat(device.next(2, TimeUnit.SECONDS)).as("published exactly once").isNull();
+            assertThat(device.next(2, TimeUnit.SECONDS))
+                    .as("published exactly once")
+                    .isNull();
             assertThat(get("/tx-it/api/orders/" + id).statusCode()).isEqualTo(200);
         }
         // The transacted bean bound the JSON event to a record with JSON-B and stored it in its own transaction.
@@ -122,7 +141,9 @@ class TransactionsIT {
             device.subscribe(OrderService.CREATED_TOPIC, 1);
             HttpResponse<String> rejected = post("/tx-it/api/orders?item=rejected-chair&quantity=1&rollback=true");
             assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(409);
-            assertThat(device.next(5, TimeUnit.SECONDS)).as("nothing published on rollback").isNull();
+            assertThat(device.next(5, TimeUnit.SECONDS))
+                    .as("nothing published on rollback")
+                    .isNull();
         }
         assertThat(get("/tx-it/api/it/orders?item=rejected-chair").body()).isEqualTo("0");
         assertThat(rows("orders")).noneMatch(r -> r.contains("rejected-chair"));
@@ -136,14 +157,15 @@ class TransactionsIT {
         long redeliveries = metrics.value("mqtt_mdb_redeliveries");
         long deadLetters = metrics.value("mqtt_mdb_dead_letters");
         try (Mqtt5TestClient operator = new Mqtt5TestClient(mqttPort, "it-operator");
-             Mqtt5TestClient device = new Mqtt5TestClient(mqttPort, "it-device-failing")) {
+                Mqtt5TestClient device = new Mqtt5TestClient(mqttPort, "it-device-failing")) {
             operator.subscribe("it/dead/failing", 1);
             device.publish("it/tx/failing/1", "boom-1", 1, false);
 
             Mqtt5TestClient.Received dead = operator.next(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(dead).as("dead letter after the redelivery limit").isNotNull();
             assertThat(dead.payload()).isEqualTo("boom-1");
-            assertThat(dead.userPropertyMap()).containsEntry("mqtt-ra-original-topic", "it/tx/failing/1")
+            assertThat(dead.userPropertyMap())
+                    .containsEntry("mqtt-ra-original-topic", "it/tx/failing/1")
                     .containsEntry("mqtt-ra-delivery-attempts", "3");
             assertThat(dead.userPropertyMap().get("mqtt-ra-dead-letter-reason")).contains("refusing boom-1 on purpose");
         }
@@ -151,17 +173,21 @@ class TransactionsIT {
                 .containsExactly("boom-1|dup=false", "boom-1|dup=true", "boom-1|dup=true");
         assertThat(rows("failing")).as("each attempt's row was rolled back").isEmpty();
         // Three attempts, two of them redeliveries, one dead letter: as counted on /metrics.
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            assertThat(metrics.value("mqtt_mdb_redeliveries")).isEqualTo(redeliveries + 2);
-            assertThat(metrics.value("mqtt_mdb_dead_letters")).isEqualTo(deadLetters + 1);
-            assertThat(metrics.value("mqtt_mdb_deliveries")).isGreaterThanOrEqualTo(deliveries + 3);
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    assertThat(metrics.value("mqtt_mdb_redeliveries")).isEqualTo(redeliveries + 2);
+                    assertThat(metrics.value("mqtt_mdb_dead_letters")).isEqualTo(deadLetters + 1);
+                    assertThat(metrics.value("mqtt_mdb_deliveries")).isGreaterThanOrEqualTo(deliveries + 3);
+                });
     }
 
     @Test
     @Order(4)
     void aCrashBetweenPrepareAndCommitIsResolvedByRecoveryExactlyOnce() throws Exception {
-        assertThat(post("/tx-it/api/it/crash-before-commit?topic=" + OrderService.CREATED_TOPIC).body()).isEqualTo("armed");
+        assertThat(post("/tx-it/api/it/crash-before-commit?topic=" + OrderService.CREATED_TOPIC)
+                        .body())
+                .isEqualTo("armed");
         try {
             HttpResponse<String> r = post("/tx-it/api/orders?item=crash-desk&quantity=1");
             throw new AssertionError("the server answered instead of crashing: " + r.statusCode() + " " + r.body());
@@ -174,12 +200,20 @@ class TransactionsIT {
 
         payara = boot(List.of());
 
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(rows("orders")).filteredOn(r -> r.contains("|crash-desk|")).hasSize(1));
-        assertThat(get("/tx-it/api/it/orders?item=crash-desk").body()).as("the order row was committed too").isEqualTo("1");
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(rows("orders"))
+                        .filteredOn(r -> r.contains("|crash-desk|"))
+                        .hasSize(1));
+        assertThat(get("/tx-it/api/it/orders?item=crash-desk").body())
+                .as("the order row was committed too")
+                .isEqualTo("1");
         assertThat(payara.logText()).contains("Recovery committed MQTT transaction");
         Thread.sleep(3000);
-        assertThat(rows("orders")).as("published exactly once").filteredOn(r -> r.contains("|crash-desk|")).hasSize(1);
+        assertThat(rows("orders"))
+                .as("published exactly once")
+                .filteredOn(r -> r.contains("|crash-desk|"))
+                .hasSize(1);
     }
 
     @Test
@@ -192,13 +226,15 @@ class TransactionsIT {
             }
         }
         // Every message is durable in the bean's session now (PUBCOMP); kill the server while the bean works.
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> rows("record").size() >= n / 5);
         payara.kill();
 
         payara = boot(List.of());
 
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2))
+        await().atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofSeconds(2))
                 .until(() -> distinctPayloads(rows("record")) == n);
         Thread.sleep(3000);
         List<String> rows = rows("record");
@@ -218,7 +254,9 @@ class TransactionsIT {
         try (Mqtt5TestClient answers = new Mqtt5TestClient(mqttPort, reader, 3600)) {
             answers.subscribe(Answerer.ANSWER_TOPIC, 2);
         } // offline from here on: the answer waits in its session
-        assertThat(post("/tx-it/api/it/crash-after-routing?topic=" + Answerer.ANSWER_TOPIC).body()).isEqualTo("armed");
+        assertThat(post("/tx-it/api/it/crash-after-routing?topic=" + Answerer.ANSWER_TOPIC)
+                        .body())
+                .isEqualTo("armed");
         try (Mqtt5TestClient device = new Mqtt5TestClient(mqttPort, "it-asker")) {
             device.publish("it/tx/ask/1", "q-1", 2, false);
         } catch (MqttException e) {
@@ -233,7 +271,8 @@ class TransactionsIT {
             Mqtt5TestClient.Received answer = answers.next(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(answer).as("the committed answer").isNotNull();
             assertThat(answer.payload()).isEqualTo("answer:q-1");
-            assertThat(answers.next(10, TimeUnit.SECONDS)).as("answered once: the bean did not get the question again")
+            assertThat(answers.next(10, TimeUnit.SECONDS))
+                    .as("answered once: the bean did not get the question again")
                     .isNull();
         }
     }
@@ -250,14 +289,20 @@ class TransactionsIT {
     }
 
     private static HttpResponse<String> post(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                        .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .timeout(Duration.ofSeconds(120))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                        .timeout(Duration.ofSeconds(60)).GET().build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .timeout(Duration.ofSeconds(60))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

@@ -26,12 +26,20 @@ public class TxTestResource {
     @GET
     @Path("rows")
     public String rows(@QueryParam("bean") String bean) {
-        List<ReceivedRow> rows = em.createQuery("SELECT r FROM ReceivedRow r WHERE r.bean = :bean ORDER BY r.writtenAt",
-                ReceivedRow.class).setParameter("bean", bean).getResultList();
+        List<ReceivedRow> rows = em.createQuery(
+                        "SELECT r FROM ReceivedRow r WHERE r.bean = :bean ORDER BY r.writtenAt", ReceivedRow.class)
+                .setParameter("bean", bean)
+                .getResultList();
         StringBuilder out = new StringBuilder();
         for (ReceivedRow r : rows) {
-            out.append(r.getBean()).append('|').append(r.getTopic()).append('|').append(r.getPayload()).append('|')
-                    .append(r.isDup()).append('\n');
+            out.append(r.getBean())
+                    .append('|')
+                    .append(r.getTopic())
+                    .append('|')
+                    .append(r.getPayload())
+                    .append('|')
+                    .append(r.isDup())
+                    .append('\n');
         }
         return out.toString();
     }
@@ -41,7 +49,9 @@ public class TxTestResource {
     @Path("orders")
     public String countOrders(@QueryParam("item") String item) {
         return em.createQuery("SELECT COUNT(o) FROM PurchaseOrder o WHERE o.item = :item", Long.class)
-                .setParameter("item", item).getSingleResult().toString();
+                .setParameter("item", item)
+                .getSingleResult()
+                .toString();
     }
 
     /** Every call of the failing bean. */

@@ -11,8 +11,8 @@ import java.util.List;
  * @param storeStatus    a short human text about the store (its kind, or why it cannot be reached)
  * @param metrics        the figures of the broker at the same moment
  */
-public record BrokerOverview(boolean running, List<String> listeners, boolean storeReachable, String storeStatus,
-                             MetricsSnapshot metrics) {
+public record BrokerOverview(
+        boolean running, List<String> listeners, boolean storeReachable, String storeStatus, MetricsSnapshot metrics) {
 
     public BrokerOverview {
         listeners = List.copyOf(listeners);

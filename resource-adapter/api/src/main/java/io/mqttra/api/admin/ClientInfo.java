@@ -13,6 +13,12 @@ package io.mqttra.api.admin;
  * @param queued          messages waiting for a free slot in its in-flight window
  * @param subscriptions   number of subscriptions of its session
  */
-public record ClientInfo(String clientId, String remoteAddress, String protocolVersion, int keepAliveSeconds,
-                         long sessionExpirySeconds, int inflight, int queued, int subscriptions) {
-}
+public record ClientInfo(
+        String clientId,
+        String remoteAddress,
+        String protocolVersion,
+        int keepAliveSeconds,
+        long sessionExpirySeconds,
+        int inflight,
+        int queued,
+        int subscriptions) {}

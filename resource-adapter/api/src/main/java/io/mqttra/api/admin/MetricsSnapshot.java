@@ -24,12 +24,24 @@ import java.util.List;
  * @param beanDeliveries      deliveries to message-driven beans, their redeliveries and dead letters
  * @param storeCommits        the store's commits and their times
  */
-public record MetricsSnapshot(long timestampMillis, long connections, long connectionsTotal, long connectionsRejected,
-                              long sessions, long subscriptions, long retainedMessages,
-                              List<Long> messagesInByQos, List<Long> messagesOutByQos,
-                              List<Long> bytesInByQos, List<Long> bytesOutByQos,
-                              long messagesDropped, long queued, long inflight, long protocolErrors,
-                              BeanDeliveries beanDeliveries, StoreCommits storeCommits) {
+public record MetricsSnapshot(
+        long timestampMillis,
+        long connections,
+        long connectionsTotal,
+        long connectionsRejected,
+        long sessions,
+        long subscriptions,
+        long retainedMessages,
+        List<Long> messagesInByQos,
+        List<Long> messagesOutByQos,
+        List<Long> bytesInByQos,
+        List<Long> bytesOutByQos,
+        long messagesDropped,
+        long queued,
+        long inflight,
+        long protocolErrors,
+        BeanDeliveries beanDeliveries,
+        StoreCommits storeCommits) {
 
     public MetricsSnapshot {
         beanDeliveries = beanDeliveries == null ? BeanDeliveries.NONE : beanDeliveries;
@@ -50,8 +62,24 @@ public record MetricsSnapshot(long timestampMillis, long connections, long conne
     /** All zero: the figures of a broker that does not run. */
     public static MetricsSnapshot empty(long timestampMillis) {
         List<Long> none = List.of(0L, 0L, 0L);
-        return new MetricsSnapshot(timestampMillis, 0, 0, 0, 0, 0, 0, none, none, none, none, 0, 0, 0, 0,
-                BeanDeliveries.NONE, StoreCommits.NONE);
+        return new MetricsSnapshot(
+                timestampMillis,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                none,
+                none,
+                none,
+                none,
+                0,
+                0,
+                0,
+                0,
+                BeanDeliveries.NONE,
+                StoreCommits.NONE);
     }
 
     /** PUBLISH received, all QoS. */

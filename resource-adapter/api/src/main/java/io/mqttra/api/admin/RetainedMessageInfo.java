@@ -12,8 +12,14 @@ package io.mqttra.api.admin;
  * @param contentType    MQTT 5 content type, or null
  * @param messageExpiryInterval MQTT 5 message expiry interval in seconds as published, or null when it never expires
  */
-public record RetainedMessageInfo(String topic, int qos, int payloadBytes, String payloadPreview, boolean payloadIsText,
-                                  String contentType, Long messageExpiryInterval) {
+public record RetainedMessageInfo(
+        String topic,
+        int qos,
+        int payloadBytes,
+        String payloadPreview,
+        boolean payloadIsText,
+        String contentType,
+        Long messageExpiryInterval) {
 
     /** Longest payload preview, in payload bytes. */
     public static final int PREVIEW_BYTES = 256;

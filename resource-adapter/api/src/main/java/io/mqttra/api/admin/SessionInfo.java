@@ -13,7 +13,13 @@ package io.mqttra.api.admin;
  * @param queued               messages waiting to be sent
  * @param subscriptions        number of subscriptions
  */
-public record SessionInfo(String clientId, boolean connected, boolean local, boolean persistent,
-                          String protocolVersion, long sessionExpirySeconds, int inflight, int queued,
-                          int subscriptions) {
-}
+public record SessionInfo(
+        String clientId,
+        boolean connected,
+        boolean local,
+        boolean persistent,
+        String protocolVersion,
+        long sessionExpirySeconds,
+        int inflight,
+        int queued,
+        int subscriptions) {}

@@ -12,6 +12,12 @@ package io.mqttra.api.admin;
  * @param retainHandling         0: retained messages on subscribe, 1: only for a new subscription, 2: never
  * @param subscriptionIdentifier MQTT 5 subscription identifier, 0 when none
  */
-public record SubscriptionInfo(String clientId, String topicFilter, String shareGroup, int qos, boolean noLocal,
-                               boolean retainAsPublished, int retainHandling, int subscriptionIdentifier) {
-}
+public record SubscriptionInfo(
+        String clientId,
+        String topicFilter,
+        String shareGroup,
+        int qos,
+        boolean noLocal,
+        boolean retainAsPublished,
+        int retainHandling,
+        int subscriptionIdentifier) {}

@@ -91,7 +91,8 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
             out.add("ws://" + address + ":" + broker.wsPort() + broker.config().wsPath());
         }
         if (broker.wssPort() >= 0) {
-            out.add("wss://" + address + ":" + broker.wssPort() + broker.config().wsPath());
+            out.add("wss://" + address + ":" + broker.wssPort()
+                    + broker.config().wsPath());
         }
         return out;
     }
@@ -110,11 +111,22 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
             queued += s.queued();
             inflight += s.inflight();
         }
-        return new MetricsSnapshot(System.currentTimeMillis(), metrics.connections(), metrics.connectionsTotal(),
-                metrics.connectionsRejected(), metrics.sessions(), metrics.subscriptions(), metrics.retainedMessages(),
-                perQos(metrics::messagesIn), perQos(metrics::messagesOut),
-                perQos(metrics::bytesIn), perQos(metrics::bytesOut),
-                metrics.messagesDropped(), queued, inflight, metrics.protocolErrors(),
+        return new MetricsSnapshot(
+                System.currentTimeMillis(),
+                metrics.connections(),
+                metrics.connectionsTotal(),
+                metrics.connectionsRejected(),
+                metrics.sessions(),
+                metrics.subscriptions(),
+                metrics.retainedMessages(),
+                perQos(metrics::messagesIn),
+                perQos(metrics::messagesOut),
+                perQos(metrics::bytesIn),
+                perQos(metrics::bytesOut),
+                metrics.messagesDropped(),
+                queued,
+                inflight,
+                metrics.protocolErrors(),
                 new BeanDeliveries(metrics.mdbDeliveries(), metrics.mdbRedeliveries(), metrics.mdbDeadLetters()),
                 storeCommits(metrics.storeCommits()));
     }
@@ -132,8 +144,15 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
         List<ClientInfo> out = new ArrayList<>();
         for (SessionSnapshot s : snapshots.all(running().registry())) {
             if (s.networkClient() && out.size() < MAX_ROWS) {
-                out.add(new ClientInfo(s.clientId(), s.remoteAddress(), s.protocolVersion(), s.keepAliveSeconds(),
-                        s.expirySeconds(), s.inflight(), s.queued(), s.subscriptions().size()));
+                out.add(new ClientInfo(
+                        s.clientId(),
+                        s.remoteAddress(),
+                        s.protocolVersion(),
+                        s.keepAliveSeconds(),
+                        s.expirySeconds(),
+                        s.inflight(),
+                        s.queued(),
+                        s.subscriptions().size()));
             }
         }
         return out;
@@ -146,8 +165,16 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
             if (out.size() == MAX_ROWS) {
                 break;
             }
-            out.add(new SessionInfo(s.clientId(), s.connected(), s.local(), s.persistent(), s.protocolVersion(),
-                    s.expirySeconds(), s.inflight(), s.queued(), s.subscriptions().size()));
+            out.add(new SessionInfo(
+                    s.clientId(),
+                    s.connected(),
+                    s.local(),
+                    s.persistent(),
+                    s.protocolVersion(),
+                    s.expirySeconds(),
+                    s.inflight(),
+                    s.queued(),
+                    s.subscriptions().size()));
         }
         return out;
     }
@@ -162,8 +189,15 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
                 if (out.size() == MAX_ROWS) {
                     return out;
                 }
-                out.add(new SubscriptionInfo(s.clientId(), sub.fullFilter(), sub.shareGroup(), sub.qos(),
-                        sub.noLocal(), sub.retainAsPublished(), sub.retainHandling(), sub.subscriptionIdentifier()));
+                out.add(new SubscriptionInfo(
+                        s.clientId(),
+                        sub.fullFilter(),
+                        sub.shareGroup(),
+                        sub.qos(),
+                        sub.noLocal(),
+                        sub.retainAsPublished(),
+                        sub.retainHandling(),
+                        sub.subscriptionIdentifier()));
             }
         }
         return out;
@@ -183,8 +217,14 @@ public final class BrokerAdministration implements MqttBrokerAdmin {
         for (RetainedMessages.Retained r : matches.subList(0, Math.min(limit, matches.size()))) {
             ApplicationMessage m = r.message();
             PayloadPreview preview = PayloadPreview.of(m.payload(), RetainedMessageInfo.PREVIEW_BYTES);
-            out.add(new RetainedMessageInfo(m.topic(), m.qos(), m.payload().length, preview.text(), preview.isText(),
-                    m.properties().contentType(), m.properties().messageExpiryInterval()));
+            out.add(new RetainedMessageInfo(
+                    m.topic(),
+                    m.qos(),
+                    m.payload().length,
+                    preview.text(),
+                    preview.isText(),
+                    m.properties().contentType(),
+                    m.properties().messageExpiryInterval()));
         }
         return out;
     }

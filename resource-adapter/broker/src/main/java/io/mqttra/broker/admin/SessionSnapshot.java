@@ -10,17 +10,35 @@ import java.util.List;
  *
  * @param remoteAddress null when no network connection is attached
  */
-record SessionSnapshot(String clientId, boolean connected, boolean local, boolean persistent, int protocolLevel,
-                       long expirySeconds, int inflight, int queued, List<Subscription> subscriptions,
-                       String remoteAddress, int keepAliveSeconds) {
+record SessionSnapshot(
+        String clientId,
+        boolean connected,
+        boolean local,
+        boolean persistent,
+        int protocolLevel,
+        long expirySeconds,
+        int inflight,
+        int queued,
+        List<Subscription> subscriptions,
+        String remoteAddress,
+        int keepAliveSeconds) {
 
     /** Must run as a task of the session. */
     static SessionSnapshot of(Session s) {
         Connection c = s.connection();
         String address = c == null ? null : c.remoteAddress();
-        return new SessionSnapshot(s.clientId(), c != null, c != null && address == null, s.isPersistent(),
-                s.protocolLevel(), s.expirySeconds(), s.inflightCount(), s.queuedCount(), s.subscriptions(),
-                address, c == null ? 0 : c.keepAliveSeconds());
+        return new SessionSnapshot(
+                s.clientId(),
+                c != null,
+                c != null && address == null,
+                s.isPersistent(),
+                s.protocolLevel(),
+                s.expirySeconds(),
+                s.inflightCount(),
+                s.queuedCount(),
+                s.subscriptions(),
+                address,
+                c == null ? 0 : c.keepAliveSeconds());
     }
 
     boolean networkClient() {

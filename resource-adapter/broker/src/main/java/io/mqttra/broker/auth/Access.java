@@ -14,8 +14,7 @@ final class Access {
     /** Mosquitto's {@code topic deny <filter>}: neither read nor write. */
     static final int DENY = DENY_READ | DENY_WRITE;
 
-    private Access() {
-    }
+    private Access() {}
 
     /** Whether the bits collected for a topic allow the operation ({@link #READ} or {@link #WRITE}). */
     static boolean allows(int bits, int operation) {

@@ -60,7 +60,10 @@ public final class AclAuthorizer implements Authorizer {
     }
 
     private static boolean isSafeLevel(String value) {
-        return value != null && !value.isEmpty() && value.indexOf('+') < 0 && value.indexOf('#') < 0
+        return value != null
+                && !value.isEmpty()
+                && value.indexOf('+') < 0
+                && value.indexOf('#') < 0
                 && value.indexOf('/') < 0;
     }
 

@@ -28,8 +28,7 @@ import java.util.List;
  */
 public final class AclFile {
 
-    private AclFile() {
-    }
+    private AclFile() {}
 
     public static AclRules load(Path file) {
         try {
@@ -77,8 +76,9 @@ public final class AclFile {
                         rules.addAnonymous(rule);
                     }
                 }
-                default -> throw new IllegalArgumentException(source + " line " + lineNo
-                        + ": unknown keyword '" + keyword + "' (expected user, role, topic or pattern)");
+                default ->
+                    throw new IllegalArgumentException(source + " line " + lineNo + ": unknown keyword '" + keyword
+                            + "' (expected user, role, topic or pattern)");
             }
         }
         return rules;

@@ -12,16 +12,14 @@ import java.util.Map;
 public final class AclRules {
 
     /** One {@code topic} or {@code pattern} line. */
-    record Rule(int access, String filter, int line) {
-    }
+    record Rule(int access, String filter, int line) {}
 
     private final List<Rule> anonymous = new ArrayList<>();
     private final Map<String, List<Rule>> byUser = new HashMap<>();
     private final Map<String, List<Rule>> byRole = new HashMap<>();
     private final List<Rule> patterns = new ArrayList<>();
 
-    AclRules() {
-    }
+    AclRules() {}
 
     void addAnonymous(Rule r) {
         anonymous.add(r);
@@ -69,7 +67,7 @@ public final class AclRules {
 
     @Override
     public String toString() {
-        return size() + " rules (" + byUser.size() + " users, " + byRole.size() + " roles, "
-                + patterns.size() + " patterns)";
+        return size() + " rules (" + byUser.size() + " users, " + byRole.size() + " roles, " + patterns.size()
+                + " patterns)";
     }
 }

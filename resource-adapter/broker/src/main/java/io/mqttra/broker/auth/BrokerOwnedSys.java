@@ -8,8 +8,7 @@ package io.mqttra.broker.auth;
  */
 final class BrokerOwnedSys {
 
-    private BrokerOwnedSys() {
-    }
+    private BrokerOwnedSys() {}
 
     static TopicPermissions readOnly(TopicPermissions inner) {
         return new TopicPermissions() {

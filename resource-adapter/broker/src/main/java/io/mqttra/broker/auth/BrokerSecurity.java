@@ -42,8 +42,14 @@ public final class BrokerSecurity {
      * @param timeoutMillis how long the authenticator may take before the CONNECT is refused as unavailable
      * @param metrics       where login failures and ACL denials are counted (may be null)
      */
-    public BrokerSecurity(Authenticator authenticator, Authorizer authorizer, boolean sysAdminOnly, String adminRole,
-                          LoginThrottle throttle, long timeoutMillis, BrokerMetrics metrics) {
+    public BrokerSecurity(
+            Authenticator authenticator,
+            Authorizer authorizer,
+            boolean sysAdminOnly,
+            String adminRole,
+            LoginThrottle throttle,
+            long timeoutMillis,
+            BrokerMetrics metrics) {
         this.authenticator = authenticator;
         Authorizer base = authorizer == null ? Authorizer.permitAll() : authorizer;
         this.authorizer = sysAdminOnly ? new SysTopicGuard(base, adminRole) : base;
@@ -60,9 +66,14 @@ public final class BrokerSecurity {
     public static BrokerSecurity of(BrokerConfig config, BrokerMetrics metrics) {
         long connectTimeout = config.connectTimeoutSeconds() * 1000L;
         long maxDelay = Math.min(config.maxLoginFailureDelayMillis(), connectTimeout / 2);
-        return new BrokerSecurity(config.authenticator(), config.authorizer(), config.sysAdminOnly(), config.adminRole(),
+        return new BrokerSecurity(
+                config.authenticator(),
+                config.authorizer(),
+                config.sysAdminOnly(),
+                config.adminRole(),
                 new LoginThrottle(Math.min(config.loginFailureDelayMillis(), maxDelay), maxDelay),
-                connectTimeout * 3 / 4, metrics);
+                connectTimeout * 3 / 4,
+                metrics);
     }
 
     /** No authentication, no ACLs: what an unconfigured broker does (and why it listens on loopback only). */
@@ -84,8 +95,11 @@ public final class BrokerSecurity {
             return CompletableFuture.completedFuture(AuthResult.granted(MqttPrincipal.ANONYMOUS));
         }
         CompletableFuture<AuthResult> answer = new CompletableFuture<>();
-        ScheduledFuture<?> timeout = eventLoop.schedule(() -> answer.complete(AuthResult.refused(Refusal.UNAVAILABLE,
-                "the identity store did not answer within " + timeoutMillis + " ms")), timeoutMillis, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout = eventLoop.schedule(
+                () -> answer.complete(AuthResult.refused(
+                        Refusal.UNAVAILABLE, "the identity store did not answer within " + timeoutMillis + " ms")),
+                timeoutMillis,
+                TimeUnit.MILLISECONDS);
         CompletionStage<AuthResult> pending;
         try {
             pending = authenticator.authenticate(credentials);
@@ -99,7 +113,9 @@ public final class BrokerSecurity {
             }
             AuthResult r = failure != null
                     ? AuthResult.refused(Refusal.UNAVAILABLE, "the identity store failed: " + failure)
-                    : result == null ? AuthResult.refused(Refusal.UNAVAILABLE, "the identity store gave no answer") : result;
+                    : result == null
+                            ? AuthResult.refused(Refusal.UNAVAILABLE, "the identity store gave no answer")
+                            : result;
             if (r instanceof AuthResult.Refused refused && refused.reason().isLoginFailure()) {
                 loginFailures.increment();
                 if (metrics != null) {

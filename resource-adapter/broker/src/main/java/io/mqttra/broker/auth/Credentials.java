@@ -29,7 +29,8 @@ public final class Credentials {
      * @param remoteAddress the client's address
      * @param protocolLevel 3, 4 (3.1.1) or 5
      */
-    public Credentials(String clientId, String userName, byte[] password, SocketAddress remoteAddress, int protocolLevel) {
+    public Credentials(
+            String clientId, String userName, byte[] password, SocketAddress remoteAddress, int protocolLevel) {
         this.clientId = clientId;
         this.userName = userName;
         this.password = password == null ? null : password.clone();
@@ -64,7 +65,8 @@ public final class Credentials {
             return null;
         }
         try {
-            CharBuffer cb = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer cb = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(password));
@@ -95,7 +97,7 @@ public final class Credentials {
     @Override
     public String toString() {
         // Never the password, not even its length.
-        return "client " + clientId + (userName == null ? " (no user name)" : " user '" + userName + "'")
-                + " from " + remoteAddress;
+        return "client " + clientId + (userName == null ? " (no user name)" : " user '" + userName + "'") + " from "
+                + remoteAddress;
     }
 }

@@ -29,7 +29,8 @@ public final class LoginThrottle {
      */
     public LoginThrottle(long baseDelayMillis, long maxDelayMillis) {
         if (baseDelayMillis < 0 || maxDelayMillis < baseDelayMillis) {
-            throw new IllegalArgumentException("need 0 <= base delay <= max delay: " + baseDelayMillis + ", " + maxDelayMillis);
+            throw new IllegalArgumentException(
+                    "need 0 <= base delay <= max delay: " + baseDelayMillis + ", " + maxDelayMillis);
         }
         this.baseDelayMillis = baseDelayMillis;
         this.maxDelayMillis = maxDelayMillis;
@@ -86,9 +87,7 @@ public final class LoginThrottle {
     }
 
     /** The outcome of one failure: how many in a row from that address and how long to hold the answer. */
-    public record Penalty(int consecutiveFailures, long delayMillis) {
-    }
+    public record Penalty(int consecutiveFailures, long delayMillis) {}
 
-    private record Failures(int count, long lastNanos) {
-    }
+    private record Failures(int count, long lastNanos) {}
 }

@@ -111,14 +111,15 @@ public final class PasswordFile {
     /** Writes the file atomically (a reader never sees half a file), readable by the owner only where supported. */
     public void save(Path file) throws IOException {
         List<String> lines = new ArrayList<>(users.size());
-        users.forEach((user, e) -> lines.add(user + ":" + e.hash()
-                + (e.roles().isEmpty() ? "" : ":" + String.join(",", e.roles()))));
+        users.forEach((user, e) ->
+                lines.add(user + ":" + e.hash() + (e.roles().isEmpty() ? "" : ":" + String.join(",", e.roles()))));
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, ".passwd", ".tmp");
         try {
             Files.write(tmp, lines, StandardCharsets.UTF_8);
             try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                Files.setPosixFilePermissions(
+                        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system: keep the default permissions
             }

@@ -29,6 +29,7 @@ public final class PasswordFileAuthenticator implements Authenticator {
     private volatile PasswordFile users;
     /** Hashed for unknown users, with the work factor of the file's users, so both cost the same time. */
     private volatile String decoyHash;
+
     private volatile FileTime loadedVersion;
 
     /**
@@ -63,8 +64,8 @@ public final class PasswordFileAuthenticator implements Authenticator {
         PasswordFile.Entry entry = users.user(credentials.userName());
         byte[] password = credentials.password();
         try {
-            boolean match = PasswordHash.verify(password == null ? new byte[0] : password,
-                    entry == null ? decoyHash : entry.hash());
+            boolean match = PasswordHash.verify(
+                    password == null ? new byte[0] : password, entry == null ? decoyHash : entry.hash());
             if (entry == null) {
                 return AuthResult.refused(Refusal.BAD_CREDENTIALS, "unknown user");
             }
@@ -97,8 +98,9 @@ public final class PasswordFileAuthenticator implements Authenticator {
             }
         } catch (IOException | IllegalArgumentException e) {
             // Keep serving with the users we had: a half-edited file must not lock everyone out.
-            LOG.log(Level.WARNING, "MQTT password file " + file + " not reloaded, keeping the previous users: "
-                    + e.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "MQTT password file " + file + " not reloaded, keeping the previous users: " + e.getMessage());
         }
     }
 

@@ -25,8 +25,7 @@ import java.util.Set;
  */
 public final class PasswordFileTool {
 
-    private PasswordFileTool() {
-    }
+    private PasswordFileTool() {}
 
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);

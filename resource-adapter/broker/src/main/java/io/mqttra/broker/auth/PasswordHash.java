@@ -20,12 +20,12 @@ public final class PasswordHash {
 
     /** Iterations for new hashes: far above Mosquitto's 101, since verification runs off the event loop anyway. */
     public static final int DEFAULT_ITERATIONS = 100_000;
+
     private static final int SALT_BYTES = 12;
     private static final int HASH_BYTES = 64;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private PasswordHash() {
-    }
+    private PasswordHash() {}
 
     /** A new {@code $7$} hash of the password with a random salt. */
     public static String create(byte[] password, int iterations) {
@@ -65,8 +65,7 @@ public final class PasswordHash {
         }
     }
 
-    private record Parsed(int iterations, byte[] salt, byte[] hash) {
-    }
+    private record Parsed(int iterations, byte[] salt, byte[] hash) {}
 
     private static Parsed parse(String encoded) {
         if (encoded == null) {

@@ -68,12 +68,20 @@ final class ClientConnection implements Connection {
     private final OutgoingTopicAliases outgoingAliases;
     /** QoS 2 packet ids whose routing is not yet durable: a resent PUBLISH waits for the same write. */
     private final Map<Integer, CompletableFuture<Void>> incomingQos2Pending = new HashMap<>();
+
     private int incomingUnacknowledged;
     private final long originalExpiry;
     private volatile int keepAliveSeconds;
 
-    ClientConnection(Channel channel, BrokerContext ctx, String clientId, int protocolLevel, int clientReceiveMaximum,
-                     long clientMaxPacketSize, long originalExpiry, int outgoingAliasMaximum) {
+    ClientConnection(
+            Channel channel,
+            BrokerContext ctx,
+            String clientId,
+            int protocolLevel,
+            int clientReceiveMaximum,
+            long clientMaxPacketSize,
+            long originalExpiry,
+            int outgoingAliasMaximum) {
         this.channel = channel;
         this.outgoingAliases = new OutgoingTopicAliases(outgoingAliasMaximum);
         this.ctx = ctx;
@@ -148,12 +156,18 @@ final class ClientConnection implements Connection {
             // Measured only for a client that announced a limit: without one no packet can exceed the protocol's.
             if (clientMaxPacketSize < PacketSize.PROTOCOL_MAXIMUM) {
                 long propsLength = PacketSize.properties(props);
-                if (alias.sendTopic() && alias.alias() != 0 && PacketSize.publish(topic, r.qos() > 0,
-                        propsLength + PacketSize.TOPIC_ALIAS, m.payload().length) > clientMaxPacketSize) {
+                if (alias.sendTopic()
+                        && alias.alias() != 0
+                        && PacketSize.publish(
+                                        topic, r.qos() > 0, propsLength + PacketSize.TOPIC_ALIAS, m.payload().length)
+                                > clientMaxPacketSize) {
                     alias = OutgoingTopicAliases.Choice.NONE; // a new mapping would not fit: none for this packet
                 }
-                long size = PacketSize.publish(alias.sendTopic() ? topic : "", r.qos() > 0,
-                        propsLength + (alias.alias() != 0 ? PacketSize.TOPIC_ALIAS : 0), m.payload().length);
+                long size = PacketSize.publish(
+                        alias.sendTopic() ? topic : "",
+                        r.qos() > 0,
+                        propsLength + (alias.alias() != 0 ? PacketSize.TOPIC_ALIAS : 0),
+                        m.payload().length);
                 if (size > clientMaxPacketSize) {
                     // [MQTT-3.1.2-25] never send a packet larger than the client's Maximum Packet Size: discard
                     // it, and take no alias for it (the client would never learn the mapping).
@@ -168,8 +182,8 @@ final class ClientConnection implements Connection {
                 topic = sendTopic;
             }
         }
-        MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.PUBLISH, dup && r.qos() > 0,
-                MqttQoS.valueOf(r.qos()), r.retain(), 0);
+        MqttFixedHeader fh = new MqttFixedHeader(
+                MqttMessageType.PUBLISH, dup && r.qos() > 0, MqttQoS.valueOf(r.qos()), r.retain(), 0);
         MqttPublishVariableHeader vh = new MqttPublishVariableHeader(topic, r.qos() > 0 ? om.packetId() : 0, props);
         write(new MqttPublishMessage(fh, vh, Unpooled.wrappedBuffer(m.payload())));
         return true;
@@ -227,9 +241,13 @@ final class ClientConnection implements Connection {
         } else {
             channel.flush();
         }
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, TAKEOVER_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.eventLoop()
+                .schedule(
+                        () -> {
+                            channel.close();
+                        },
+                        TAKEOVER_GRACE_MILLIS,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private volatile boolean takenOver;
@@ -316,7 +334,8 @@ final class ClientConnection implements Connection {
                 props = MqttProperties.NO_PROPERTIES; // not beyond the client's Maximum Packet Size [MQTT-3.14.2-3]
             }
         }
-        return new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        return new MqttMessage(
+                new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttReasonCodeAndPropertiesVariableHeader(reasonCode, props));
     }
 
@@ -351,11 +370,13 @@ final class ClientConnection implements Connection {
             case UNSUBSCRIBE -> onUnsubscribe((MqttUnsubscribeMessage) msg);
             case PINGREQ -> write(MqttMessage.PINGRESP); // [MQTT-3.12.4-1]
             case DISCONNECT -> onDisconnect(msg);
-            case CONNECT -> protocolViolation(ReasonCodes.PROTOCOL_ERROR,
-                    "second CONNECT on the same connection [MQTT-3.1.0-2]");
+            case CONNECT ->
+                protocolViolation(ReasonCodes.PROTOCOL_ERROR, "second CONNECT on the same connection [MQTT-3.1.0-2]");
             case AUTH -> onAuth(msg);
-            default -> protocolViolation(ReasonCodes.PROTOCOL_ERROR,
-                    "unexpected " + msg.fixedHeader().messageType() + " from a client");
+            default ->
+                protocolViolation(
+                        ReasonCodes.PROTOCOL_ERROR,
+                        "unexpected " + msg.fixedHeader().messageType() + " from a client");
         }
     }
 
@@ -417,8 +438,10 @@ final class ClientConnection implements Connection {
             return; // connection closed with the reason already
         }
         if (qos > 0 && isV5() && incomingUnacknowledged >= ctx.config().receiveMaximum()) {
-            protocolViolation(ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
-                    "more than Receive Maximum " + ctx.config().receiveMaximum() + " unacknowledged PUBLISHes [MQTT-3.3.4-9]");
+            protocolViolation(
+                    ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
+                    "more than Receive Maximum " + ctx.config().receiveMaximum()
+                            + " unacknowledged PUBLISHes [MQTT-3.3.4-9]");
             return;
         }
         if (!permissions.canPublish(message.topic())) {
@@ -480,11 +503,14 @@ final class ClientConnection implements Connection {
         }
         if (!session.beginIncomingQos2(packetId)) {
             // Resent before PUBREL: already routed; acknowledge again, do not deliver twice [MQTT-4.3.3-9].
-            inOrder(DONE, e -> write(pubReply(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, packetId, ReasonCodes.SUCCESS)));
+            inOrder(
+                    DONE,
+                    e -> write(pubReply(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, packetId, ReasonCodes.SUCCESS)));
             return;
         }
         incomingUnacknowledged++;
-        CompletableFuture<Void> routed = ctx.router().route(message, clientId, session.isPersistent() ? packetId : 0, true);
+        CompletableFuture<Void> routed =
+                ctx.router().route(message, clientId, session.isPersistent() ? packetId : 0, true);
         incomingQos2Pending.put(packetId, routed);
         // [MQTT-4.3.3-?] PUBREC only once the message and the packet id are durable
         inOrder(routed, e -> {
@@ -502,8 +528,7 @@ final class ClientConnection implements Connection {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** One acknowledgement waiting for its message to be durable (and congested subscribers to drain). */
-    private record OrderedAck(CompletableFuture<Void> done, java.util.function.Consumer<Throwable> send) {
-    }
+    private record OrderedAck(CompletableFuture<Void> done, java.util.function.Consumer<Throwable> send) {}
 
     /**
      * Acknowledgements leave in the order the PUBLISHes arrived [MQTT-4.6.0-2] [MQTT-4.6.0-3], even when a later
@@ -548,11 +573,13 @@ final class ClientConnection implements Connection {
     private ApplicationMessage toApplicationMessage(MqttPublishMessage p) {
         int qos = p.fixedHeader().qosLevel().value();
         if (qos > ctx.config().maxQos()) {
-            protocolViolation(ReasonCodes.QOS_NOT_SUPPORTED, "PUBLISH with QoS " + qos + " above Maximum QoS [MQTT-3.2.2-11]");
+            protocolViolation(
+                    ReasonCodes.QOS_NOT_SUPPORTED, "PUBLISH with QoS " + qos + " above Maximum QoS [MQTT-3.2.2-11]");
             return null;
         }
         if (p.fixedHeader().isRetain() && !ctx.config().retainAvailable()) {
-            protocolViolation(ReasonCodes.RETAIN_NOT_SUPPORTED, "retained PUBLISH while retain is not available [MQTT-3.2.2-14]");
+            protocolViolation(
+                    ReasonCodes.RETAIN_NOT_SUPPORTED, "retained PUBLISH while retain is not available [MQTT-3.2.2-14]");
             return null;
         }
         String topic = p.variableHeader().topicName();
@@ -561,8 +588,10 @@ final class ClientConnection implements Connection {
             int alias = PublishProperties5.intProperty(props, MqttProperties.TOPIC_ALIAS, 0);
             if (props.getProperty(MqttProperties.TOPIC_ALIAS) != null) {
                 if (alias == 0 || alias > ctx.config().topicAliasMaximum()) {
-                    protocolViolation(ReasonCodes.TOPIC_ALIAS_INVALID, "topic alias " + alias
-                            + " outside 1.." + ctx.config().topicAliasMaximum() + " [MQTT-3.3.2-8] [MQTT-3.3.2-9]");
+                    protocolViolation(
+                            ReasonCodes.TOPIC_ALIAS_INVALID,
+                            "topic alias " + alias + " outside 1.."
+                                    + ctx.config().topicAliasMaximum() + " [MQTT-3.3.2-8] [MQTT-3.3.2-9]");
                     return null;
                 }
                 if (topic == null || topic.isEmpty()) {
@@ -576,7 +605,9 @@ final class ClientConnection implements Connection {
                 }
             }
             if (!props.getProperties(MqttProperties.SUBSCRIPTION_IDENTIFIER).isEmpty()) {
-                protocolViolation(ReasonCodes.PROTOCOL_ERROR, "PUBLISH from a client with a subscription identifier [MQTT-3.3.4-6]");
+                protocolViolation(
+                        ReasonCodes.PROTOCOL_ERROR,
+                        "PUBLISH from a client with a subscription identifier [MQTT-3.3.4-6]");
                 return null;
             }
             String responseTopic = PublishProperties5.stringProperty(props, MqttProperties.RESPONSE_TOPIC);
@@ -619,7 +650,8 @@ final class ClientConnection implements Connection {
         int reason = msg.variableHeader() instanceof MqttPubReplyMessageVariableHeader v ? v.reasonCode() & 0xFF : 0;
         if (!session.onPubRec(packetId, reason)) {
             // [MQTT-4.3.3-?] answer with PUBREL; MQTT 5 says the id is unknown
-            write(pubReply(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, packetId, ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND));
+            write(pubReply(
+                    MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, packetId, ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND));
         }
     }
 
@@ -639,7 +671,10 @@ final class ClientConnection implements Connection {
             incomingUnacknowledged--;
         }
         // [MQTT-4.3.3-11] PUBCOMP with the same packet id, even when unknown (e.g. after a restart)
-        write(pubReply(MqttMessageType.PUBCOMP, MqttQoS.AT_MOST_ONCE, packetId,
+        write(pubReply(
+                MqttMessageType.PUBCOMP,
+                MqttQoS.AT_MOST_ONCE,
+                packetId,
                 known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND));
     }
 
@@ -652,7 +687,8 @@ final class ClientConnection implements Connection {
     private void onSubscribe(MqttSubscribeMessage msg) {
         int packetId = msg.variableHeader().messageId();
         MqttProperties props = msg.idAndPropertiesVariableHeader().properties();
-        int subscriptionId = isV5() ? PublishProperties5.intProperty(props, MqttProperties.SUBSCRIPTION_IDENTIFIER, 0) : 0;
+        int subscriptionId =
+                isV5() ? PublishProperties5.intProperty(props, MqttProperties.SUBSCRIPTION_IDENTIFIER, 0) : 0;
         if (isV5() && props.getProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER) != null && subscriptionId == 0) {
             protocolViolation(ReasonCodes.PROTOCOL_ERROR, "subscription identifier 0 [MQTT-3.8.2-1]");
             return;
@@ -668,7 +704,8 @@ final class ClientConnection implements Connection {
         for (MqttTopicSubscription t : topics) {
             String filter = t.topicFilter();
             SharedFilter shared = SharedFilter.parse(filter);
-            boolean valid = shared != null || (filter != null && !Topics.isShared(filter) && Topics.isValidFilter(filter));
+            boolean valid =
+                    shared != null || (filter != null && !Topics.isShared(filter) && Topics.isValidFilter(filter));
             if (!valid) {
                 LOG.fine(() -> "invalid topic filter '" + filter + "' from " + clientId);
                 codes.add((int) (isV5() ? ReasonCodes.TOPIC_FILTER_INVALID : ReasonCodes.V3_SUBACK_FAILURE) & 0xFF);
@@ -687,9 +724,15 @@ final class ClientConnection implements Connection {
                 return;
             }
             int qos = Math.min(option.qos().value(), ctx.config().maxQos());
-            Subscription s = new Subscription(session, shared == null ? filter : shared.filter(),
-                    shared == null ? null : shared.group(), qos, isV5() && option.isNoLocal(),
-                    isV5() && option.isRetainAsPublished(), isV5() ? option.retainHandling().value() : 0, subscriptionId);
+            Subscription s = new Subscription(
+                    session,
+                    shared == null ? filter : shared.filter(),
+                    shared == null ? null : shared.group(),
+                    qos,
+                    isV5() && option.isNoLocal(),
+                    isV5() && option.isRetainAsPublished(),
+                    isV5() ? option.retainHandling().value() : 0,
+                    subscriptionId);
             existed.add(session.subscribe(s));
             added.add(s);
             codes.add(qos); // granted QoS [MQTT-3.9.3-1] / [MQTT-3.8.4-6]
@@ -735,10 +778,13 @@ final class ClientConnection implements Connection {
         }
         MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
         // [MQTT-3.10.4-4] UNSUBACK even when nothing was removed; MQTT 5 with one reason code per filter
-        write(isV5()
-                ? new MqttUnsubAckMessage(fh, new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
-                        new MqttUnsubAckPayload(codes))
-                : new MqttUnsubAckMessage(fh, MqttMessageIdVariableHeader.from(packetId)));
+        write(
+                isV5()
+                        ? new MqttUnsubAckMessage(
+                                fh,
+                                new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+                                new MqttUnsubAckPayload(codes))
+                        : new MqttUnsubAckMessage(fh, MqttMessageIdVariableHeader.from(packetId)));
     }
 
     private static int disconnectReason(MqttMessage msg) {
@@ -752,7 +798,8 @@ final class ClientConnection implements Connection {
             if (isV5() && props.getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL) != null) {
                 long expiry = PublishProperties5.unsignedIntProperty(props, MqttProperties.SESSION_EXPIRY_INTERVAL, 0);
                 if (originalExpiry == 0 && expiry != 0) {
-                    protocolViolation(ReasonCodes.PROTOCOL_ERROR,
+                    protocolViolation(
+                            ReasonCodes.PROTOCOL_ERROR,
                             "DISCONNECT sets a session expiry after CONNECT set 0 [MQTT-3.14.2-2]");
                     return;
                 }
@@ -771,6 +818,7 @@ final class ClientConnection implements Connection {
 
     private static MqttMessage pubReply(MqttMessageType type, MqttQoS qos, int packetId, byte reasonCode) {
         MqttFixedHeader fh = new MqttFixedHeader(type, false, qos, false, 0);
-        return new MqttMessage(fh, new MqttPubReplyMessageVariableHeader(packetId, reasonCode, MqttProperties.NO_PROPERTIES));
+        return new MqttMessage(
+                fh, new MqttPubReplyMessageVariableHeader(packetId, reasonCode, MqttProperties.NO_PROPERTIES));
     }
 }

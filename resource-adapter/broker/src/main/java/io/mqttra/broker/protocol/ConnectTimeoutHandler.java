@@ -38,11 +38,16 @@ public final class ConnectTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     private void schedule(ChannelHandlerContext ctx) {
         if (timer == null) {
-            timer = ctx.executor().schedule(() -> {
-                LOG.info(() -> "closing connection from " + ctx.channel().remoteAddress() + ": no CONNECT within "
-                        + timeoutSeconds + " s");
-                ctx.close();
-            }, timeoutSeconds, TimeUnit.SECONDS);
+            timer = ctx.executor()
+                    .schedule(
+                            () -> {
+                                LOG.info(() -> "closing connection from "
+                                        + ctx.channel().remoteAddress() + ": no CONNECT within " + timeoutSeconds
+                                        + " s");
+                                ctx.close();
+                            },
+                            timeoutSeconds,
+                            TimeUnit.SECONDS);
         }
     }
 

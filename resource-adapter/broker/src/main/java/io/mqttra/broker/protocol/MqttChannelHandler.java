@@ -2,16 +2,16 @@ package io.mqttra.broker.protocol;
 
 import io.mqttra.broker.ApplicationMessage;
 import io.mqttra.broker.EnhancedAuthenticator;
-import io.mqttra.broker.routing.Topics;
-import io.mqttra.broker.session.BrokerContext;
-import io.mqttra.broker.session.ConnectRequest;
-import io.mqttra.broker.session.Session;
 import io.mqttra.broker.auth.AuthResult;
 import io.mqttra.broker.auth.BrokerSecurity;
 import io.mqttra.broker.auth.Credentials;
 import io.mqttra.broker.auth.MqttPrincipal;
 import io.mqttra.broker.auth.Refusal;
 import io.mqttra.broker.auth.TopicPermissions;
+import io.mqttra.broker.routing.Topics;
+import io.mqttra.broker.session.BrokerContext;
+import io.mqttra.broker.session.ConnectRequest;
+import io.mqttra.broker.session.Session;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -53,6 +53,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     /** Pipeline names, so extra transports can reuse and find the MQTT handlers. */
     public static final String CONNECT_TIMEOUT = "connectTimeout";
+
     public static final String KEEP_ALIVE = "keepAlive";
 
     private final BrokerContext broker;
@@ -111,7 +112,9 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         if (duringConnect && cause instanceof MqttUnacceptableProtocolVersionException) {
             if (cause.getMessage() != null && cause.getMessage().contains("unknown protocol name")) {
                 // Unknown protocol level: [MQTT-3.1.2-2] CONNACK 0x01 (in 3.1.1 format; the level is unknown), close.
-                connAckAndClose(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                connAckAndClose(
+                        ctx,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
                         "unsupported protocol level (" + cause.getMessage() + ")");
             } else {
                 // Wrong protocol name: [MQTT-3.1.2-1] the server may close without CONNACK.
@@ -120,15 +123,23 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (duringConnect && cause instanceof MqttIdentifierRejectedException) {
-            connAckAndClose(ctx, isV5(ctx) ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
-                    : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client identifier rejected");
+            connAckAndClose(
+                    ctx,
+                    isV5(ctx)
+                            ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
+                            : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                    "client identifier rejected");
             return;
         }
         boolean tooLarge = cause instanceof TooLongFrameException;
         if (duringConnect) {
             if (fh != null && fh.messageType() == MqttMessageType.CONNECT && isV5(ctx)) {
-                connAckAndClose(ctx, tooLarge ? MqttConnectReturnCode.CONNECTION_REFUSED_PACKET_TOO_LARGE
-                        : MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET, "malformed CONNECT: " + why);
+                connAckAndClose(
+                        ctx,
+                        tooLarge
+                                ? MqttConnectReturnCode.CONNECTION_REFUSED_PACKET_TOO_LARGE
+                                : MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET,
+                        "malformed CONNECT: " + why);
             } else {
                 refuse(ctx, "malformed packet before CONNECT completed: " + why);
             }
@@ -136,8 +147,11 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         }
         ClientConnection c = connection;
         String clientId = c.clientId();
-        LOG.info(() -> "closing connection of " + clientId + " from " + ctx.channel().remoteAddress()
-                + ": " + (tooLarge ? "packet larger than the maximum packet size [MQTT-3.2.2-15]" : "malformed packet: " + why));
+        LOG.info(() ->
+                "closing connection of " + clientId + " from " + ctx.channel().remoteAddress() + ": "
+                        + (tooLarge
+                                ? "packet larger than the maximum packet size [MQTT-3.2.2-15]"
+                                : "malformed packet: " + why));
         session.execute(() -> c.disconnect(tooLarge ? ReasonCodes.PACKET_TOO_LARGE : ReasonCodes.MALFORMED_PACKET));
     }
 
@@ -166,14 +180,19 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         String authMethod = v5 ? PublishProperties5.stringProperty(props, MqttProperties.AUTHENTICATION_METHOD) : null;
         EnhancedAuthenticator enhancedAuth = broker.config().enhancedAuthenticator(authMethod);
         if (authMethod != null && enhancedAuth == null) {
-            connAckAndClose(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
+            connAckAndClose(
+                    ctx,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
                     "unsupported authentication method " + authMethod + " [MQTT-4.12.0-1]");
             return;
         }
         int maxConnections = broker.config().maxConnections();
         if (maxConnections > 0 && broker.metrics().connections() > maxConnections) {
-            connAckAndClose(ctx, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED
-                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+            connAckAndClose(
+                    ctx,
+                    v5
+                            ? MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED
+                            : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
                     "connection limit " + maxConnections + " reached");
             return;
         }
@@ -183,12 +202,16 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         if (clientId == null || clientId.isEmpty()) {
             if (level == 4 && !vh.isCleanSession()) {
                 // [MQTT-3.1.3-8] zero-byte client id with CleanSession=0: CONNACK 0x02, close
-                connAckAndClose(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                connAckAndClose(
+                        ctx,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
                         "empty client identifier with CleanSession=0 [MQTT-3.1.3-8]");
                 return;
             }
             if (level == 3) {
-                connAckAndClose(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                connAckAndClose(
+                        ctx,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
                         "empty client identifier in MQTT 3.1");
                 return;
             }
@@ -203,45 +226,64 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             String willTopic = p.willTopic();
             if (!Topics.isValidTopicName(willTopic)) {
                 if (v5) {
-                    connAckAndClose(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, "invalid will topic");
+                    connAckAndClose(
+                            ctx, MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, "invalid will topic");
                 } else {
                     refuse(ctx, "invalid will topic '" + willTopic + "'");
                 }
                 return;
             }
             if (vh.willQos() > broker.config().maxQos()) {
-                connAckAndClose(ctx, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED
-                        : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "will QoS above Maximum QoS [MQTT-3.2.2-12]");
+                connAckAndClose(
+                        ctx,
+                        v5
+                                ? MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED
+                                : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                        "will QoS above Maximum QoS [MQTT-3.2.2-12]");
                 return;
             }
             if (vh.isWillRetain() && !broker.config().retainAvailable()) {
-                connAckAndClose(ctx, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED
-                        : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "will retain not available [MQTT-3.2.2-13]");
+                connAckAndClose(
+                        ctx,
+                        v5
+                                ? MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED
+                                : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                        "will retain not available [MQTT-3.2.2-13]");
                 return;
             }
             MqttProperties wp = p.willProperties();
-            will = new ApplicationMessage(willTopic, p.willMessageInBytes(), vh.willQos(), vh.isWillRetain(),
+            will = new ApplicationMessage(
+                    willTopic,
+                    p.willMessageInBytes(),
+                    vh.willQos(),
+                    vh.isWillRetain(),
                     v5 ? PublishProperties5.fromMqtt(wp) : io.mqttra.api.PublishProperties.NONE);
             willDelay = v5 ? PublishProperties5.unsignedIntProperty(wp, MqttProperties.WILL_DELAY_INTERVAL, 0) : 0;
         }
 
-        long requestedExpiry = v5 ? PublishProperties5.unsignedIntProperty(props, MqttProperties.SESSION_EXPIRY_INTERVAL, 0)
+        long requestedExpiry = v5
+                ? PublishProperties5.unsignedIntProperty(props, MqttProperties.SESSION_EXPIRY_INTERVAL, 0)
                 : vh.isCleanSession() ? 0 : ConnectRequest.NEVER_EXPIRES;
         long expiry = Math.min(requestedExpiry, broker.config().maxSessionExpirySeconds());
         int receiveMaximum = v5 ? PublishProperties5.intProperty(props, MqttProperties.RECEIVE_MAXIMUM, 65535) : 65535;
         long maxPacketSize = v5
-                ? PublishProperties5.unsignedIntProperty(props, MqttProperties.MAXIMUM_PACKET_SIZE,
-                        PacketSize.PROTOCOL_MAXIMUM)
+                ? PublishProperties5.unsignedIntProperty(
+                        props, MqttProperties.MAXIMUM_PACKET_SIZE, PacketSize.PROTOCOL_MAXIMUM)
                 : PacketSize.PROTOCOL_MAXIMUM;
         if (receiveMaximum == 0 || maxPacketSize == 0) {
-            connAckAndClose(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR,
+            connAckAndClose(
+                    ctx,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR,
                     "Receive Maximum or Maximum Packet Size of 0 [MQTT-3.1.2-?]");
             return;
         }
 
         // [MQTT-3.1.2-26] [MQTT-3.1.2-27] the client's Topic Alias Maximum bounds the aliases the broker sends it
-        int aliasMaximum = v5 ? Math.min(broker.config().outgoingTopicAliasMaximum(),
-                PublishProperties5.intProperty(props, MqttProperties.TOPIC_ALIAS_MAXIMUM, 0)) : 0;
+        int aliasMaximum = v5
+                ? Math.min(
+                        broker.config().outgoingTopicAliasMaximum(),
+                        PublishProperties5.intProperty(props, MqttProperties.TOPIC_ALIAS_MAXIMUM, 0))
+                : 0;
 
         int keepAlive = vh.keepAliveTimeSeconds();
         int serverKeepAlive = broker.config().serverKeepAliveSeconds();
@@ -251,7 +293,13 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         }
         Admission admission = new Admission(
                 new ConnectRequest(clientId, level, vh.isCleanSession(), expiry, will, willDelay),
-                receiveMaximum, maxPacketSize, aliasMaximum, requestedExpiry, keepAlive, overrideKeepAlive, assigned,
+                receiveMaximum,
+                maxPacketSize,
+                aliasMaximum,
+                requestedExpiry,
+                keepAlive,
+                overrideKeepAlive,
+                assigned,
                 v5 && PublishProperties5.intProperty(props, MqttProperties.REQUEST_RESPONSE_INFORMATION, 0) == 1);
         if (enhancedAuth != null) {
             pendingAuth = new PendingAuth(admission, enhancedAuth, enhancedAuth.start(clientId));
@@ -284,8 +332,12 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         MqttConnectVariableHeader vh = msg.variableHeader();
         MqttConnectPayload p = msg.payload();
         byte[] password = vh.hasPassword() ? p.passwordInBytes() : null;
-        Credentials credentials = new Credentials(clientId, vh.hasUserName() ? p.userName() : null, password,
-                ctx.channel().remoteAddress(), vh.version());
+        Credentials credentials = new Credentials(
+                clientId,
+                vh.hasUserName() ? p.userName() : null,
+                password,
+                ctx.channel().remoteAddress(),
+                vh.version());
         if (password != null) {
             java.util.Arrays.fill(password, (byte) 0); // Credentials holds its own copy
         }
@@ -308,10 +360,14 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             }
             held.forEach(ReferenceCountUtil::release);
             if (result instanceof AuthResult.Refused refused) {
-                connAckAndClose(ctx, MqttConnectReturnCode.valueOf((byte) refused.reason().connAckCode(vh.version())),
+                connAckAndClose(
+                        ctx,
+                        MqttConnectReturnCode.valueOf((byte) refused.reason().connAckCode(vh.version())),
                         "login of " + credentials + " refused: " + refused.detail());
             } else if (failure != null) {
-                connAckAndClose(ctx, MqttConnectReturnCode.valueOf((byte) Refusal.UNAVAILABLE.connAckCode(vh.version())),
+                connAckAndClose(
+                        ctx,
+                        MqttConnectReturnCode.valueOf((byte) Refusal.UNAVAILABLE.connAckCode(vh.version())),
                         "login of " + credentials + " failed: " + failure);
             }
         });
@@ -326,10 +382,13 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         TopicPermissions granted = broker.security().permissions(principal, request.clientId());
         if (request.will() != null && !granted.canPublish(request.will().topic())) {
             broker.security().publishDenied();
-            connAckAndClose(ctx, request.protocolLevel() == 5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+            connAckAndClose(
+                    ctx,
+                    request.protocolLevel() == 5
+                            ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                            : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
                     "client " + request.clientId() + " (" + principal + ") may not publish its will on '"
-                    + request.will().topic() + "'");
+                            + request.will().topic() + "'");
             return false;
         }
         LOG.fine(() -> "client " + request.clientId() + " acts as " + principal + " with " + granted);
@@ -339,15 +398,20 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** What an accepted CONNECT asked for, kept while an enhanced authentication exchange runs. */
-    private record Admission(ConnectRequest request, int receiveMaximum, long maxPacketSize, int topicAliasMaximum,
-                             long requestedExpiry,
-                             int keepAlive, boolean overrideKeepAlive, boolean assignedId, boolean responseInformation) {
-    }
+    private record Admission(
+            ConnectRequest request,
+            int receiveMaximum,
+            long maxPacketSize,
+            int topicAliasMaximum,
+            long requestedExpiry,
+            int keepAlive,
+            boolean overrideKeepAlive,
+            boolean assignedId,
+            boolean responseInformation) {}
 
     /** An MQTT 5 enhanced authentication exchange in progress before CONNACK. */
-    private record PendingAuth(Admission admission, EnhancedAuthenticator authenticator,
-                               EnhancedAuthenticator.Exchange exchange) {
-    }
+    private record PendingAuth(
+            Admission admission, EnhancedAuthenticator authenticator, EnhancedAuthenticator.Exchange exchange) {}
 
     private PendingAuth pendingAuth;
 
@@ -360,8 +424,11 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     private void onAuthBeforeConnack(ChannelHandlerContext ctx, MqttMessage m) {
         MqttReasonCodeAndPropertiesVariableHeader vh = (MqttReasonCodeAndPropertiesVariableHeader) m.variableHeader();
         String method = PublishProperties5.stringProperty(vh.properties(), MqttProperties.AUTHENTICATION_METHOD);
-        if ((vh.reasonCode() & 0xFF) != 0x18 || !pendingAuth.authenticator().method().equals(method)) {
-            connAckAndClose(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR,
+        if ((vh.reasonCode() & 0xFF) != 0x18
+                || !pendingAuth.authenticator().method().equals(method)) {
+            connAckAndClose(
+                    ctx,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR,
                     "AUTH with another reason code or method during enhanced authentication [MQTT-4.12.0-4]");
             return;
         }
@@ -374,23 +441,32 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         try {
             step = auth.exchange().evaluate(clientData);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "enhanced authentication method " + auth.authenticator().method() + " failed", e);
+            LOG.log(
+                    Level.WARNING,
+                    "enhanced authentication method " + auth.authenticator().method() + " failed",
+                    e);
             step = EnhancedAuthenticator.Step.failure();
         }
         String clientId = auth.admission().request().clientId();
         switch (step.outcome()) {
-            case CONTINUE -> ctx.writeAndFlush(authPacket((byte) 0x18, auth.authenticator().method(), step.data()));
+            case CONTINUE ->
+                ctx.writeAndFlush(authPacket((byte) 0x18, auth.authenticator().method(), step.data()));
             case SUCCESS -> {
                 pendingAuth = null;
                 MqttProperties extra = new MqttProperties();
-                extra.add(new StringProperty(MqttProperties.AUTHENTICATION_METHOD, auth.authenticator().method()));
+                extra.add(new StringProperty(
+                        MqttProperties.AUTHENTICATION_METHOD,
+                        auth.authenticator().method()));
                 if (step.data() != null) {
                     extra.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, step.data()));
                 }
                 admit(ctx, auth.admission(), extra, auth.authenticator());
             }
-            default -> connAckAndClose(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
-                    "enhanced authentication " + auth.authenticator().method() + " of " + clientId + " failed");
+            default ->
+                connAckAndClose(
+                        ctx,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
+                        "enhanced authentication " + auth.authenticator().method() + " of " + clientId + " failed");
         }
     }
 
@@ -400,7 +476,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         if (data != null) {
             p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
         }
-        return new MqttMessage(new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        return new MqttMessage(
+                new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttReasonCodeAndPropertiesVariableHeader(reasonCode, p));
     }
 
@@ -409,8 +486,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         admit(ctx, a, extraAckProps, null);
     }
 
-    private void admit(ChannelHandlerContext ctx, Admission a, MqttProperties extraAckProps,
-                       EnhancedAuthenticator enhancedAuth) {
+    private void admit(
+            ChannelHandlerContext ctx, Admission a, MqttProperties extraAckProps, EnhancedAuthenticator enhancedAuth) {
         ctx.pipeline().remove(CONNECT_TIMEOUT);
         ConnectRequest request = a.request();
         String clientId = request.clientId();
@@ -418,18 +495,29 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         boolean v5 = level == 5;
         if (a.keepAlive() > 0) {
             // [MQTT-3.1.2-24] disconnect if nothing arrives within one and a half times the keep alive
-            ctx.pipeline().addBefore(ctx.name(), KEEP_ALIVE,
-                    new IdleStateHandler(a.keepAlive() * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+            ctx.pipeline()
+                    .addBefore(
+                            ctx.name(),
+                            KEEP_ALIVE,
+                            new IdleStateHandler(a.keepAlive() * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
-        ClientConnection c = new ClientConnection(ctx.channel(), broker, clientId, level, a.receiveMaximum(),
-                a.maxPacketSize(), request.expiryIntervalSeconds(), a.topicAliasMaximum());
+        ClientConnection c = new ClientConnection(
+                ctx.channel(),
+                broker,
+                clientId,
+                level,
+                a.receiveMaximum(),
+                a.maxPacketSize(),
+                request.expiryIntervalSeconds(),
+                a.topicAliasMaximum());
         c.keepAliveSeconds(a.keepAlive());
         c.enhancedAuthenticator(enhancedAuth);
-        Session s = broker.registry().claim(clientId, id -> new Session(broker, id, ctx.channel().eventLoop()));
+        Session s = broker.registry()
+                .claim(clientId, id -> new Session(broker, id, ctx.channel().eventLoop()));
         c.bind(s);
         // Enhanced authentication does not name a principal: such clients get the anonymous ACL.
-        c.authorize(permissions != null ? permissions
-                : broker.security().permissions(MqttPrincipal.ANONYMOUS, clientId));
+        c.authorize(
+                permissions != null ? permissions : broker.security().permissions(MqttPrincipal.ANONYMOUS, clientId));
         permissions = null;
         this.connection = c;
         this.session = s;
@@ -437,8 +525,10 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             MqttProperties ackProps = MqttProperties.NO_PROPERTIES;
             if (v5) {
                 long expiry = request.expiryIntervalSeconds();
-                ackProps = connAckProperties(a.assignedId() ? clientId : null,
-                        a.overrideKeepAlive() ? a.keepAlive() : -1, expiry != a.requestedExpiry() ? expiry : -1);
+                ackProps = connAckProperties(
+                        a.assignedId() ? clientId : null,
+                        a.overrideKeepAlive() ? a.keepAlive() : -1,
+                        expiry != a.requestedExpiry() ? expiry : -1);
                 if (a.responseInformation()) {
                     // Request Response Information: a topic prefix this client may use for responses [MQTT-3.1.2-28]
                     ackProps.add(new StringProperty(MqttProperties.RESPONSE_INFORMATION, "response/" + clientId));
@@ -451,8 +541,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             c.send(new MqttConnAckMessage(
                     new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                     new MqttConnAckVariableHeader(MqttConnectReturnCode.CONNECTION_ACCEPTED, present, ackProps)));
-            LOG.fine(() -> "client " + clientId + " connected from " + ctx.channel().remoteAddress()
-                    + " (MQTT level " + level + ", session present " + present + ")");
+            LOG.fine(() -> "client " + clientId + " connected from "
+                    + ctx.channel().remoteAddress() + " (MQTT level " + level + ", session present " + present + ")");
         });
     }
 
@@ -484,7 +574,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     private static boolean isV5(ChannelHandlerContext ctx) {
         // The decoder records the version of the CONNECT it decoded; reuse its view through the encoder's rules.
-        io.netty.util.Attribute<?> a = ctx.channel().attr(io.netty.util.AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION"));
+        io.netty.util.Attribute<?> a =
+                ctx.channel().attr(io.netty.util.AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION"));
         Object v = a.get();
         return v != null && v.toString().equals("MQTT_5");
     }
@@ -521,8 +612,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent && connection != null) {
             ClientConnection c = connection;
-            LOG.info(() -> "closing connection of " + c.clientId() + " from " + ctx.channel().remoteAddress()
-                    + ": keep alive timeout [MQTT-3.1.2-24]");
+            LOG.info(() -> "closing connection of " + c.clientId() + " from "
+                    + ctx.channel().remoteAddress() + ": keep alive timeout [MQTT-3.1.2-24]");
             session.execute(() -> c.disconnect(ReasonCodes.KEEP_ALIVE_TIMEOUT));
             return;
         }
@@ -554,10 +645,11 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof IOException) {
             LOG.fine(() -> "connection" + who + " from " + ctx.channel().remoteAddress() + " failed: " + cause);
         } else {
-            LOG.log(Level.WARNING, "closing connection" + who + " from " + ctx.channel().remoteAddress()
-                    + " after an internal error", cause);
+            LOG.log(
+                    Level.WARNING,
+                    "closing connection" + who + " from " + ctx.channel().remoteAddress() + " after an internal error",
+                    cause);
         }
         ctx.close();
     }
-
 }

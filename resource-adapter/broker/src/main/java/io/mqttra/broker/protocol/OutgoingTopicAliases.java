@@ -1,7 +1,6 @@
 package io.mqttra.broker.protocol;
 
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Topic aliases the broker assigns on the PUBLISHes it sends to one MQTT 5 connection, so that a topic that
@@ -46,7 +45,8 @@ final class OutgoingTopicAliases {
             return new Choice(known, false);
         }
         // never 0, never above the client's Topic Alias Maximum [MQTT-3.3.2-8] [MQTT-3.1.2-26] [MQTT-3.3.2-11]
-        return new Choice(nextUnused <= maximum ? nextUnused : byTopic.values().iterator().next(), true);
+        return new Choice(
+                nextUnused <= maximum ? nextUnused : byTopic.values().iterator().next(), true);
     }
 
     /** Records that a PUBLISH on this topic leaves with {@code choice}, as {@link #peek} gave it just before. */

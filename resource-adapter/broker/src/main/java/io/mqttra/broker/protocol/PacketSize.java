@@ -13,8 +13,7 @@ import java.util.List;
  */
 final class PacketSize {
 
-    private PacketSize() {
-    }
+    private PacketSize() {}
 
     /** Encoded length of a Topic Alias property: identifier and two-byte value. */
     static final int TOPIC_ALIAS = 3;
@@ -65,12 +64,18 @@ final class PacketSize {
     /** Width of an integer property by its type in MQTT 5.0 section 2.2.2.2. */
     private static int integerWidth(int id, int value) {
         return switch (id) {
-            case MqttProperties.PAYLOAD_FORMAT_INDICATOR, MqttProperties.REQUEST_PROBLEM_INFORMATION,
-                 MqttProperties.REQUEST_RESPONSE_INFORMATION, MqttProperties.MAXIMUM_QOS,
-                 MqttProperties.RETAIN_AVAILABLE, MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE,
-                 MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE, MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE -> 1;
-            case MqttProperties.SERVER_KEEP_ALIVE, MqttProperties.RECEIVE_MAXIMUM, MqttProperties.TOPIC_ALIAS_MAXIMUM,
-                 MqttProperties.TOPIC_ALIAS -> 2;
+            case MqttProperties.PAYLOAD_FORMAT_INDICATOR,
+                    MqttProperties.REQUEST_PROBLEM_INFORMATION,
+                    MqttProperties.REQUEST_RESPONSE_INFORMATION,
+                    MqttProperties.MAXIMUM_QOS,
+                    MqttProperties.RETAIN_AVAILABLE,
+                    MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE,
+                    MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE,
+                    MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE -> 1;
+            case MqttProperties.SERVER_KEEP_ALIVE,
+                    MqttProperties.RECEIVE_MAXIMUM,
+                    MqttProperties.TOPIC_ALIAS_MAXIMUM,
+                    MqttProperties.TOPIC_ALIAS -> 2;
             case MqttProperties.SUBSCRIPTION_IDENTIFIER -> varIntSize(value);
             default -> 4; // message expiry, session expiry, will delay, maximum packet size
         };

@@ -11,8 +11,7 @@ public final class ProtocolErrorMark {
 
     private static final AttributeKey<Boolean> KEY = AttributeKey.valueOf(ProtocolErrorMark.class, "protocolError");
 
-    private ProtocolErrorMark() {
-    }
+    private ProtocolErrorMark() {}
 
     static void set(Channel channel) {
         channel.attr(KEY).set(Boolean.TRUE);

@@ -17,8 +17,7 @@ import java.util.List;
  */
 final class PublishProperties5 {
 
-    private PublishProperties5() {
-    }
+    private PublishProperties5() {}
 
     static PublishProperties fromMqtt(MqttProperties p) {
         if (p == null || p.isEmpty()) {

@@ -38,6 +38,5 @@ final class ReasonCodes {
     static final byte V3_SERVER_UNAVAILABLE = 0x03;
     static final byte V3_SUBACK_FAILURE = (byte) 0x80;
 
-    private ReasonCodes() {
-    }
+    private ReasonCodes() {}
 }

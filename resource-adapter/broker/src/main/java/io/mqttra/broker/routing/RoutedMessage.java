@@ -13,8 +13,13 @@ import java.util.List;
  * @param subscriptionIdentifiers identifiers of the matching subscriptions (MQTT 5)
  * @param receivedAtNanos         when the broker received it, to decrement the message expiry interval
  */
-public record RoutedMessage(ApplicationMessage message, long messageId, int qos, boolean retain,
-                            List<Integer> subscriptionIdentifiers, long receivedAtNanos) {
+public record RoutedMessage(
+        ApplicationMessage message,
+        long messageId,
+        int qos,
+        boolean retain,
+        List<Integer> subscriptionIdentifiers,
+        long receivedAtNanos) {
 
     /** Seconds left of the message expiry interval, or -1 when it does not expire; 0 means expired. */
     public long remainingExpirySeconds(long nowNanos) {

@@ -2,8 +2,8 @@ package io.mqttra.broker.routing;
 
 import io.mqttra.broker.ApplicationMessage;
 import io.mqttra.broker.BrokerMetrics;
-import io.mqttra.broker.store.MessageStore;
 import io.mqttra.broker.store.ExactlyOnceEnqueue;
+import io.mqttra.broker.store.MessageStore;
 import io.mqttra.broker.store.RetainedStore;
 import io.mqttra.broker.store.SessionStore;
 import io.mqttra.broker.store.TransactionId;
@@ -31,8 +31,14 @@ public final class Router {
     private final BrokerMetrics metrics;
     private final AtomicLong messageIds;
 
-    public Router(SubscriptionTree tree, RetainedMessages retained, MessageStore messageStore,
-                  RetainedStore retainedStore, SessionStore sessionStore, BrokerMetrics metrics, long firstMessageId) {
+    public Router(
+            SubscriptionTree tree,
+            RetainedMessages retained,
+            MessageStore messageStore,
+            RetainedStore retainedStore,
+            SessionStore sessionStore,
+            BrokerMetrics metrics,
+            long firstMessageId) {
         this.sessionStore = sessionStore;
         this.tree = tree;
         this.retained = retained;
@@ -75,10 +81,13 @@ public final class Router {
      *                 goes to has no room, which it has only when no connected member has room. Internal publishes
      *                 do not wait here: an EJB must not hang on a slow device.
      */
-    public CompletableFuture<Void> route(ApplicationMessage message, String publisherId, int incomingQos2PacketId,
-                                         boolean throttle) {
-        return route(message, publisherId,
-                incomingQos2PacketId == 0 ? Receipt.NONE : Receipt.qos2(publisherId, incomingQos2PacketId), throttle);
+    public CompletableFuture<Void> route(
+            ApplicationMessage message, String publisherId, int incomingQos2PacketId, boolean throttle) {
+        return route(
+                message,
+                publisherId,
+                incomingQos2PacketId == 0 ? Receipt.NONE : Receipt.qos2(publisherId, incomingQos2PacketId),
+                throttle);
     }
 
     /**
@@ -115,8 +124,8 @@ public final class Router {
     }
 
     /** {@link #routePrepared(ApplicationMessage, TransactionId, int)} with subscriptions already matched. */
-    public CompletableFuture<Void> routePrepared(ApplicationMessage message, TransactionId xid, int seq,
-                                                 Matches matched) {
+    public CompletableFuture<Void> routePrepared(
+            ApplicationMessage message, TransactionId xid, int seq, Matches matched) {
         return route(message, null, Receipt.prepared(xid, seq), false, matched);
     }
 
@@ -133,29 +142,28 @@ public final class Router {
         }
     }
 
-    private CompletableFuture<Void> route(ApplicationMessage message, String publisherId, Receipt receipt,
-                                          boolean throttle) {
+    private CompletableFuture<Void> route(
+            ApplicationMessage message, String publisherId, Receipt receipt, boolean throttle) {
         return route(message, publisherId, receipt, throttle, null);
     }
 
     /** @param matched the topic's subscriptions when the caller has just matched them, or null */
-    private CompletableFuture<Void> route(ApplicationMessage message, String publisherId, Receipt receipt,
-                                          boolean throttle, Matches matched) {
+    private CompletableFuture<Void> route(
+            ApplicationMessage message, String publisherId, Receipt receipt, boolean throttle, Matches matched) {
         long now = System.nanoTime();
         metrics.messageIn(message.qos(), message.payload().length);
         CompletableFuture<Void> retainedWrite = null;
         if (message.retain()) {
             retained.apply(message, now);
-            retainedWrite = message.payload().length == 0
-                    ? retainedStore.remove(message.topic()) : retainedStore.put(message);
+            retainedWrite =
+                    message.payload().length == 0 ? retainedStore.remove(message.topic()) : retainedStore.put(message);
         }
 
         Matches m = matched != null ? matched : match(message.topic());
         List<Subscription> direct = m.direct;
         List<SubscriptionTree.SharedGroup> groups = m.groups;
         if (m.isEmpty()) {
-            CompletableFuture<Void> written = receipt == Receipt.NONE ? null
-                    : enqueue(0, message, List.of(), receipt);
+            CompletableFuture<Void> written = receipt == Receipt.NONE ? null : enqueue(0, message, List.of(), receipt);
             return both(retainedWrite, written);
         }
 
@@ -192,8 +200,17 @@ public final class Router {
                     congested.add(c);
                 }
             }
-            prepare(e.getKey(), t.via, message, messageId, qos, t.retainAsPublished && message.retain(), t.ids, now,
-                    references, handOver);
+            prepare(
+                    e.getKey(),
+                    t.via,
+                    message,
+                    messageId,
+                    qos,
+                    t.retainAsPublished && message.retain(),
+                    t.ids,
+                    now,
+                    references,
+                    handOver);
         }
         for (Subscription s : sharedPicks) {
             int qos = Math.min(message.qos(), s.qos());
@@ -206,11 +223,21 @@ public final class Router {
                     congested.add(c);
                 }
             }
-            prepare(s.subscriber(), s, message, messageId, qos, s.retainAsPublished() && message.retain(), ids(s),
-                    now, references, handOver);
+            prepare(
+                    s.subscriber(),
+                    s,
+                    message,
+                    messageId,
+                    qos,
+                    s.retainAsPublished() && message.retain(),
+                    ids(s),
+                    now,
+                    references,
+                    handOver);
         }
         CompletableFuture<Void> queued = references.isEmpty() && receipt == Receipt.NONE
-                ? null : enqueue(messageId, message, references, receipt);
+                ? null
+                : enqueue(messageId, message, references, receipt);
         handOver.forEach(Runnable::run);
         CompletableFuture<Void> result = both(retainedWrite, queued);
         if (congested != null) {
@@ -256,7 +283,8 @@ public final class Router {
     private static CompletableFuture<Object> firstDrained(SubscriptionTree.SharedGroup g) {
         List<CompletableFuture<Void>> members = new ArrayList<>(2);
         for (Subscription s : g.members()) {
-            CompletableFuture<Void> c = s.qos() > 0 && s.subscriber().isConnected() ? s.subscriber().congestion() : null;
+            CompletableFuture<Void> c =
+                    s.qos() > 0 && s.subscriber().isConnected() ? s.subscriber().congestion() : null;
             if (c != null && !c.isDone()) {
                 members.add(c);
             }
@@ -264,8 +292,8 @@ public final class Router {
         return members.isEmpty() ? null : CompletableFuture.anyOf(members.toArray(new CompletableFuture<?>[0]));
     }
 
-    private CompletableFuture<Void> enqueue(long messageId, ApplicationMessage message,
-                                            List<MessageStore.Reference> references, Receipt r) {
+    private CompletableFuture<Void> enqueue(
+            long messageId, ApplicationMessage message, List<MessageStore.Reference> references, Receipt r) {
         if (r == Receipt.NONE) {
             return messageStore.enqueue(messageId, message, references);
         }
@@ -282,7 +310,8 @@ public final class Router {
             return atomic.enqueueWithReceipt(messageId, message, references, publisherId, incomingQos2PacketId);
         }
         CompletableFuture<Void> receipt = sessionStore.addIncomingQos2(publisherId, incomingQos2PacketId);
-        return references.isEmpty() ? receipt
+        return references.isEmpty()
+                ? receipt
                 : CompletableFuture.allOf(receipt, messageStore.enqueue(messageId, message, references));
     }
 
@@ -306,8 +335,8 @@ public final class Router {
         List<RoutedMessage> messages = new ArrayList<>(matching.size());
         for (RetainedMessages.Retained r : matching) {
             ApplicationMessage m = r.message();
-            messages.add(new RoutedMessage(m, nextMessageId(), Math.min(m.qos(), s.qos()), true, ids(s),
-                    r.receivedAtNanos()));
+            messages.add(new RoutedMessage(
+                    m, nextMessageId(), Math.min(m.qos(), s.qos()), true, ids(s), r.receivedAtNanos()));
         }
         s.subscriber().offerRetained(messages);
     }
@@ -323,8 +352,17 @@ public final class Router {
         }
         List<MessageStore.Reference> references = new ArrayList<>(1);
         List<Runnable> handOver = new ArrayList<>(1);
-        prepare(s.subscriber(), s, m.message(), m.messageId(), Math.min(m.message().qos(), s.qos()), m.retain(),
-                ids(s), m.receivedAtNanos(), references, handOver);
+        prepare(
+                s.subscriber(),
+                s,
+                m.message(),
+                m.messageId(),
+                Math.min(m.message().qos(), s.qos()),
+                m.retain(),
+                ids(s),
+                m.receivedAtNanos(),
+                references,
+                handOver);
         if (!references.isEmpty()) {
             messageStore.enqueue(m.messageId(), m.message(), references);
         }
@@ -333,9 +371,17 @@ public final class Router {
     }
 
     /** @param via the subscription {@code subscriber} was matched through (picked through, for a shared one) */
-    private static void prepare(Subscriber subscriber, Subscription via, ApplicationMessage message,
-                                long messageId, int qos, boolean retain, List<Integer> ids, long receivedAt,
-                                List<MessageStore.Reference> references, List<Runnable> handOver) {
+    private static void prepare(
+            Subscriber subscriber,
+            Subscription via,
+            ApplicationMessage message,
+            long messageId,
+            int qos,
+            boolean retain,
+            List<Integer> ids,
+            long receivedAt,
+            List<MessageStore.Reference> references,
+            List<Runnable> handOver) {
         if (qos > 0 && subscriber.isPersistent()) {
             references.add(new MessageStore.Reference(subscriber.clientId(), qos, retain, ids));
         }
@@ -356,6 +402,7 @@ public final class Router {
          * while its subscription is being made may.
          */
         Subscription via;
+
         int qos = -1;
         boolean retainAsPublished;
         List<Integer> ids = List.of();

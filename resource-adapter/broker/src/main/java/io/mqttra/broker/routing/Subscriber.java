@@ -43,8 +43,7 @@ public interface Subscriber {
      * @param via the subscription the router matched this subscriber through (one of them when several overlap), or
      *            for a shared subscription the one it picked this subscriber through
      */
-    default void expectOffer(long messageId, Subscription via) {
-    }
+    default void expectOffer(long messageId, Subscription via) {}
 
     /** Hands one matched message to the subscriber; called on the publisher's thread, must not block. */
     void offer(RoutedMessage message);

@@ -12,8 +12,15 @@ package io.mqttra.broker.routing;
  * @param retainHandling         0: send retained on subscribe, 1: only if new, 2: never
  * @param subscriptionIdentifier MQTT 5 subscription identifier, 0 when none
  */
-public record Subscription(Subscriber subscriber, String filter, String shareGroup, int qos, boolean noLocal,
-                           boolean retainAsPublished, int retainHandling, int subscriptionIdentifier) {
+public record Subscription(
+        Subscriber subscriber,
+        String filter,
+        String shareGroup,
+        int qos,
+        boolean noLocal,
+        boolean retainAsPublished,
+        int retainHandling,
+        int subscriptionIdentifier) {
 
     /** The filter as the client wrote it (with the share prefix for shared subscriptions). */
     public String fullFilter() {

@@ -39,7 +39,8 @@ public final class SubscriptionTree {
                 if (s.shareGroup() == null) {
                     previous = node.subscriptions.put(s.subscriber().clientId(), s);
                 } else {
-                    SharedGroup group = node.shared.computeIfAbsent(s.shareGroup(), g -> new SharedGroup(g, s.filter()));
+                    SharedGroup group =
+                            node.shared.computeIfAbsent(s.shareGroup(), g -> new SharedGroup(g, s.filter()));
                     previous = group.members.put(s.subscriber().clientId(), s);
                     group.refresh();
                 }
@@ -108,8 +109,13 @@ public final class SubscriptionTree {
         match(root, levels, 0, dollar, direct, groups);
     }
 
-    private static void match(Node node, String[] levels, int depth, boolean dollar,
-                              List<Subscription> direct, List<SharedGroup> groups) {
+    private static void match(
+            Node node,
+            String[] levels,
+            int depth,
+            boolean dollar,
+            List<Subscription> direct,
+            List<SharedGroup> groups) {
         boolean wildcardsAllowed = !(dollar && depth == 0);
         if (wildcardsAllowed) {
             // '#' also matches the parent level [MQTT-4.7.1-2]: "sport/#" matches "sport"

@@ -8,8 +8,7 @@ public final class Topics {
     /** Prefix of a shared subscription filter (MQTT 5.0 section 4.8.2). */
     public static final String SHARE_PREFIX = "$share/";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /**
      * A topic name that may be published to: at least one character [MQTT-4.7.3-1], no wildcards

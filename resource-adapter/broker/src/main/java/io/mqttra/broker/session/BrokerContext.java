@@ -9,7 +9,13 @@ import io.mqttra.broker.store.Stores;
 import io.netty.channel.EventLoopGroup;
 
 /** The parts of one broker that sessions and connections share. */
-public record BrokerContext(BrokerConfig config, BrokerMetrics metrics, Stores stores, SubscriptionTree tree,
-                            RetainedMessages retained, Router router, SessionRegistry registry,
-                            EventLoopGroup eventLoops, io.mqttra.broker.auth.BrokerSecurity security) {
-}
+public record BrokerContext(
+        BrokerConfig config,
+        BrokerMetrics metrics,
+        Stores stores,
+        SubscriptionTree tree,
+        RetainedMessages retained,
+        Router router,
+        SessionRegistry registry,
+        EventLoopGroup eventLoops,
+        io.mqttra.broker.auth.BrokerSecurity security) {}

@@ -12,8 +12,13 @@ import io.mqttra.broker.ApplicationMessage;
  * @param will                  will message, or null
  * @param willDelaySeconds      MQTT 5 will delay interval
  */
-public record ConnectRequest(String clientId, int protocolLevel, boolean cleanStart, long expiryIntervalSeconds,
-                             ApplicationMessage will, long willDelaySeconds) {
+public record ConnectRequest(
+        String clientId,
+        int protocolLevel,
+        boolean cleanStart,
+        long expiryIntervalSeconds,
+        ApplicationMessage will,
+        long willDelaySeconds) {
 
     public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
 }

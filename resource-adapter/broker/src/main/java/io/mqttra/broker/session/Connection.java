@@ -79,6 +79,5 @@ public interface Connection {
      * The broker stops: MQTT 5 clients get DISCONNECT 0x8B (Server shutting down) before the connection closes, so
      * that they know to come back later; a session inside the server has no client to tell.
      */
-    default void closeForShutdown() {
-    }
+    default void closeForShutdown() {}
 }

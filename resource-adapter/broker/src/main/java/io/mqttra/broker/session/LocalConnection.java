@@ -74,8 +74,7 @@ final class LocalConnection implements Connection {
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public void closeForTakeover() {
@@ -102,7 +101,8 @@ final class LocalConnection implements Connection {
             RoutedMessage r = outgoing.routed();
             ApplicationMessage m = r.message();
             this.message = m.qos() == r.qos() && m.retain() == r.retain()
-                    ? m : new ApplicationMessage(m.topic(), m.payload(), r.qos(), r.retain(), m.properties());
+                    ? m
+                    : new ApplicationMessage(m.topic(), m.payload(), r.qos(), r.retain(), m.properties());
             this.dup = dup;
         }
 
@@ -138,7 +138,10 @@ final class LocalConnection implements Connection {
             if (!outgoing.stored()) {
                 return CompletableFuture.completedFuture(null);
             }
-            return session.context().stores().messages().countDelivery(session.clientId(), outgoing.routed().messageId());
+            return session.context()
+                    .stores()
+                    .messages()
+                    .countDelivery(session.clientId(), outgoing.routed().messageId());
         }
 
         @Override

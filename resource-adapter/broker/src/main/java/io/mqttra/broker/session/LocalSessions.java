@@ -34,9 +34,12 @@ public final class LocalSessions {
         }
         EventExecutor loop = ctx.eventLoops().next();
         Session session = ctx.registry().claim(clientId, id -> new Session(ctx, id, loop));
-        LocalConnection connection = new LocalConnection(session, subscriber, loop, ctx.config().maxInflight());
+        LocalConnection connection =
+                new LocalConnection(session, subscriber, loop, ctx.config().maxInflight());
         CompletableFuture<Void> attached = new CompletableFuture<>();
-        session.attach(connection, new ConnectRequest(clientId, 5, false, ConnectRequest.NEVER_EXPIRES, null, 0),
+        session.attach(
+                connection,
+                new ConnectRequest(clientId, 5, false, ConnectRequest.NEVER_EXPIRES, null, 0),
                 present -> attached.complete(null));
         await(session, attached, "open local session " + clientId);
         return new Handle(session, connection);
@@ -82,8 +85,14 @@ public final class LocalSessions {
             if (shared == null && (Topics.isShared(topicFilter) || !Topics.isValidFilter(topicFilter))) {
                 throw new IllegalArgumentException("not a valid MQTT topic filter: " + topicFilter);
             }
-            Subscription s = new Subscription(session, shared == null ? topicFilter : shared.filter(),
-                    shared == null ? null : shared.group(), Math.min(maxQos, ctx.config().maxQos()), false, false, 0,
+            Subscription s = new Subscription(
+                    session,
+                    shared == null ? topicFilter : shared.filter(),
+                    shared == null ? null : shared.group(),
+                    Math.min(maxQos, ctx.config().maxQos()),
+                    false,
+                    false,
+                    0,
                     subscriptionIdentifier);
             CompletableFuture<Void> done = new CompletableFuture<>();
             session.execute(() -> {

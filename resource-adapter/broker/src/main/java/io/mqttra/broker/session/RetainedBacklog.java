@@ -14,8 +14,7 @@ import java.util.List;
  */
 final class RetainedBacklog {
 
-    private record Entry(RoutedMessage message, boolean live) {
-    }
+    private record Entry(RoutedMessage message, boolean live) {}
 
     private final ArrayDeque<Entry> pending = new ArrayDeque<>();
     private int live;

@@ -62,9 +62,11 @@ public final class Session implements Subscriber {
     private long waiting;
     /** The store holds waiting messages of this session that {@link #queue} does not: they are paged in. */
     private boolean spilled;
+
     private boolean loading;
     /** Store position of the last message paged in; the next page starts after it. */
     private long pagedThrough;
+
     private boolean leftInStoreWhileLoading;
     /** Stored messages sent without going through the queue while a page was loading; see {@link #pagedIn}. */
     private final Set<Long> sentPastQueue = new HashSet<>();
@@ -83,6 +85,7 @@ public final class Session implements Subscriber {
     private long endedAtNanos;
     /** How long after a clear {@link #ended} is kept at least: far beyond the time a router holds a match. */
     private static final long ENDED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final RetainedBacklog retainedBacklog = new RetainedBacklog();
     private final Set<Integer> incomingQos2 = new HashSet<>();
     private int lastPacketId;
@@ -94,6 +97,7 @@ public final class Session implements Subscriber {
     private ApplicationMessage pendingWill;
     /** Wills of connections taken over, due when they close unless they sent DISCONNECT first. */
     private final Map<Connection, ApplicationMessage> takenOverWills = new java.util.HashMap<>(1);
+
     private ScheduledFuture<?> expiryTimer;
 
     public Session(BrokerContext ctx, String clientId, EventExecutor eventLoop) {
@@ -141,7 +145,8 @@ public final class Session implements Subscriber {
                 return;
             }
             cancelExpiry();
-            // A session with expiry 0 ends with its connection [MQTT-3.1.2-6]: the one taken over here, or the one whose
+            // A session with expiry 0 ends with its connection [MQTT-3.1.2-6]: the one taken over here, or the one
+            // whose
             // end could not remove it because this attach had claimed it already. Nothing of it carries over.
             boolean clean = req.cleanStart() || (!fresh && expirySeconds == 0);
             if (connection != null) {
@@ -233,7 +238,8 @@ public final class Session implements Subscriber {
                 long delay = Math.min(willDelaySeconds, expirySeconds);
                 if (delay > 0) {
                     pendingWill = w;
-                    willTimer = executor.target().schedule(() -> execute(this::willDelayElapsed), delay, TimeUnit.SECONDS);
+                    willTimer =
+                            executor.target().schedule(() -> execute(this::willDelayElapsed), delay, TimeUnit.SECONDS);
                 } else {
                     publishWill(w);
                 }
@@ -362,8 +368,8 @@ public final class Session implements Subscriber {
         // holds, goes to the other members too. All of it in one read, which the queue limit bounds; the offers still
         // on their way here may have been written to the store before it too, so they count towards its size.
         CompletableFuture<List<QueuedMessage>> inStoreOnly = persistent && spilled && !shared.isEmpty()
-                ? ctx.stores().messages().loadWaiting(clientId, 0, idsOf(unsent),
-                        (int) Math.min(waiting + offersInTransit.get(), Integer.MAX_VALUE / 2))
+                ? ctx.stores().messages().loadWaiting(clientId, 0, idsOf(unsent), (int)
+                        Math.min(waiting + offersInTransit.get(), Integer.MAX_VALUE / 2))
                 : null;
         // The offer race: a message the router picked one of these subscriptions for just before the tree lost them
         // may still be on its way here. Such a message goes on from deliver (ended), so the read must not hand
@@ -401,8 +407,8 @@ public final class Session implements Subscriber {
         if (inStoreOnly != null) {
             inStoreOnly.whenComplete((stored, failure) -> execute(() -> {
                 if (failure != null) {
-                    LOG.warning(() -> "cannot hand on the stored queue of " + clientId + " to its shared groups: "
-                            + failure);
+                    LOG.warning(() ->
+                            "cannot hand on the stored queue of " + clientId + " to its shared groups: " + failure);
                     return;
                 }
                 List<RoutedMessage> messages = new ArrayList<>(stored.size());
@@ -450,7 +456,8 @@ public final class Session implements Subscriber {
         }
         for (RoutedMessage m : unsent) {
             for (Subscription s : shared) {
-                if (io.mqttra.broker.routing.Topics.matches(s.filter(), m.message().topic())) {
+                if (io.mqttra.broker.routing.Topics.matches(
+                        s.filter(), m.message().topic())) {
                     SubscriptionTree.SharedGroup group = ctx.tree().sharedGroup(s.filter(), s.shareGroup());
                     if (group != null && ctx.router().redistribute(group, m, clientId)) {
                         break;
@@ -556,7 +563,9 @@ public final class Session implements Subscriber {
      */
     @Override
     public boolean hasRoom() {
-        return connected && drained.get() == null && backlog.get() <= ctx.config().maxQueuedMessages() / 2;
+        return connected
+                && drained.get() == null
+                && backlog.get() <= ctx.config().maxQueuedMessages() / 2;
     }
 
     @Override
@@ -567,7 +576,10 @@ public final class Session implements Subscriber {
     /** Completes the congestion future once the backlog is down to a quarter of the limit, or nobody reads it. */
     private void checkCongestion() {
         CompletableFuture<Void> d = drained.get();
-        if (d != null && (connection == null || destroyed || backlog.get() <= ctx.config().maxQueuedMessages() / 4)
+        if (d != null
+                && (connection == null
+                        || destroyed
+                        || backlog.get() <= ctx.config().maxQueuedMessages() / 4)
                 && drained.compareAndSet(d, null)) {
             // Offline sessions never hold publishers back: their queue limit and drop policy apply.
             d.complete(null);
@@ -653,7 +665,11 @@ public final class Session implements Subscriber {
             }
             return;
         }
-        if (connection != null && !connection.isClosing() && !spilled && queue.isEmpty() && retainedBacklog.isEmpty()
+        if (connection != null
+                && !connection.isClosing()
+                && !spilled
+                && queue.isEmpty()
+                && retainedBacklog.isEmpty()
                 && inflight.size() < window()) {
             backlog.decrementAndGet();
             sendNew(om);
@@ -665,7 +681,8 @@ public final class Session implements Subscriber {
             backlog.decrementAndGet();
             dropped++;
             ctx.metrics().messageDropped();
-            LOG.fine(() -> "queue of " + clientId + " full, dropping message on " + m.message().topic());
+            LOG.fine(() -> "queue of " + clientId + " full, dropping message on "
+                    + m.message().topic());
             discard(om);
         } else {
             // Still in the backlog: it moves from on its way to waiting.
@@ -757,7 +774,9 @@ public final class Session implements Subscriber {
                 held.add(om.routed().messageId());
             }
             int max = readAhead() - queue.size();
-            ctx.stores().messages().loadWaiting(clientId, pagedThrough, held, max)
+            ctx.stores()
+                    .messages()
+                    .loadWaiting(clientId, pagedThrough, held, max)
                     .whenComplete((page, failure) -> execute(() -> pagedIn(generation, page, failure, max)));
         }
     }
@@ -794,8 +813,15 @@ public final class Session implements Subscriber {
      */
     private static OutgoingMessage outgoing(QueuedMessage q) {
         long waitedNanos = Math.max(0, System.currentTimeMillis() - q.receivedAtMillis()) * 1_000_000L;
-        OutgoingMessage om = new OutgoingMessage(new RoutedMessage(q.message(), q.messageId(), q.qos(), q.retain(),
-                q.subscriptionIdentifiers(), System.nanoTime() - waitedNanos), true);
+        OutgoingMessage om = new OutgoingMessage(
+                new RoutedMessage(
+                        q.message(),
+                        q.messageId(),
+                        q.qos(),
+                        q.retain(),
+                        q.subscriptionIdentifiers(),
+                        System.nanoTime() - waitedNanos),
+                true);
         om.deliveryCount(q.deliveryCount());
         return om;
     }
@@ -859,7 +885,9 @@ public final class Session implements Subscriber {
     private final ArrayDeque<OutgoingMessage> awaitingResend = new ArrayDeque<>();
 
     private void resendAwaiting() {
-        while (!awaitingResend.isEmpty() && connection != null && !connection.isClosing()
+        while (!awaitingResend.isEmpty()
+                && connection != null
+                && !connection.isClosing()
                 && inflight.size() - awaitingResend.size() < window()) {
             OutgoingMessage om = awaitingResend.poll();
             if (inflight.get(om.packetId()) != om || om.released()) {
@@ -876,7 +904,10 @@ public final class Session implements Subscriber {
         resendAwaiting(); // before anything new: a client sees its messages in order [MQTT-4.6.0-1]
         // The retained messages of a new subscription go before what was published after it.
         retainedBacklog.drain(this);
-        while (connection != null && !connection.isClosing() && retainedBacklog.isEmpty() && !queue.isEmpty()
+        while (connection != null
+                && !connection.isClosing()
+                && retainedBacklog.isEmpty()
+                && !queue.isEmpty()
                 && inflight.size() < window()) {
             backlog.decrementAndGet();
             waiting--;
@@ -898,8 +929,9 @@ public final class Session implements Subscriber {
     void sendFromBacklog(RoutedMessage m) {
         boolean stored = persistent && m.qos() > 0;
         if (stored) {
-            ctx.stores().messages().enqueue(m.messageId(), m.message(),
-                    List.of(RetainedBacklog.reference(clientId, m)));
+            ctx.stores()
+                    .messages()
+                    .enqueue(m.messageId(), m.message(), List.of(RetainedBacklog.reference(clientId, m)));
             if (loading) {
                 // The page on its way may have read it before it was marked in flight: not to be sent twice.
                 sentPastQueue.add(m.messageId());
@@ -1040,9 +1072,15 @@ public final class Session implements Subscriber {
             incomingQos2.addAll(stored.incomingQos2());
             for (StoredSubscription ss : stored.subscriptions()) {
                 SharedFilter shared = SharedFilter.parse(ss.filter());
-                Subscription s = new Subscription(this, shared == null ? ss.filter() : shared.filter(),
-                        shared == null ? null : shared.group(), ss.qos(), ss.noLocal(), ss.retainAsPublished(),
-                        ss.retainHandling(), ss.subscriptionIdentifier());
+                Subscription s = new Subscription(
+                        this,
+                        shared == null ? ss.filter() : shared.filter(),
+                        shared == null ? null : shared.group(),
+                        ss.qos(),
+                        ss.noLocal(),
+                        ss.retainAsPublished(),
+                        ss.retainHandling(),
+                        ss.subscriptionIdentifier());
                 subscriptions.put(ss.filter(), s);
                 ctx.tree().add(s);
             }
@@ -1058,13 +1096,13 @@ public final class Session implements Subscriber {
             setWaiting(waitingInStore);
             spilled = waitingInStore > 0;
             restoredWill = stored.will();
-            disconnectedAt = stored.disconnectedAtMillis() != null
-                    ? stored.disconnectedAtMillis() : System.currentTimeMillis();
+            disconnectedAt =
+                    stored.disconnectedAtMillis() != null ? stored.disconnectedAtMillis() : System.currentTimeMillis();
             if (expirySeconds != ConnectRequest.NEVER_EXPIRES) {
                 // The interval runs from the disconnect, not from this start [MQTT-3.1.2-23].
                 long left = expirySeconds * 1000L - Math.max(0, System.currentTimeMillis() - disconnectedAt);
-                expiryTimer = executor.target().schedule(() -> execute(this::expire), Math.max(0, left),
-                        TimeUnit.MILLISECONDS);
+                expiryTimer = executor.target()
+                        .schedule(() -> execute(this::expire), Math.max(0, left), TimeUnit.MILLISECONDS);
             }
             done.complete(null);
         });
@@ -1147,8 +1185,12 @@ public final class Session implements Subscriber {
     }
 
     private static StoredSubscription toStored(Subscription s) {
-        return new StoredSubscription(s.fullFilter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
+        return new StoredSubscription(
+                s.fullFilter(),
+                s.qos(),
+                s.noLocal(),
+                s.retainAsPublished(),
+                s.retainHandling(),
                 s.subscriptionIdentifier());
     }
-
 }

@@ -23,15 +23,22 @@ public interface ExactlyOnceEnqueue {
      * Atomically: {@link MessageStore#enqueue} (references may be empty: then only the receipt is written) and
      * {@link SessionStore#addIncomingQos2}{@code (publisherClientId, packetId)}.
      */
-    CompletableFuture<Void> enqueueWithReceipt(long messageId, ApplicationMessage message,
-                                               List<MessageStore.Reference> references,
-                                               String publisherClientId, int packetId);
+    CompletableFuture<Void> enqueueWithReceipt(
+            long messageId,
+            ApplicationMessage message,
+            List<MessageStore.Reference> references,
+            String publisherClientId,
+            int packetId);
 
     /**
      * Atomically: {@link MessageStore#enqueue} (references may be empty: then only the record changes) and the
      * removal of message {@code seq} from the prepared record of branch {@code xid} ({@link TransactionStore}), so
      * that a commit replayed after a crash routes only the messages not routed yet.
      */
-    CompletableFuture<Void> enqueuePrepared(long messageId, ApplicationMessage message,
-                                            List<MessageStore.Reference> references, TransactionId xid, int seq);
+    CompletableFuture<Void> enqueuePrepared(
+            long messageId,
+            ApplicationMessage message,
+            List<MessageStore.Reference> references,
+            TransactionId xid,
+            int seq);
 }

@@ -60,8 +60,17 @@ public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqu
         for (Reference r : references) {
             Queue q = queues.computeIfAbsent(r.clientId(), c -> new Queue());
             synchronized (q) {
-                QueuedMessage m = new QueuedMessage(messageId, message, r.qos(), r.retain(),
-                        r.subscriptionIdentifiers(), 0, false, 0, receivedAt, positions.incrementAndGet());
+                QueuedMessage m = new QueuedMessage(
+                        messageId,
+                        message,
+                        r.qos(),
+                        r.retain(),
+                        r.subscriptionIdentifiers(),
+                        0,
+                        false,
+                        0,
+                        receivedAt,
+                        positions.incrementAndGet());
                 if (!q.positionOf.containsKey(messageId)) {
                     referenceCounts.merge(messageId, 1, Integer::sum);
                 }
@@ -78,9 +87,12 @@ public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqu
     }
 
     @Override
-    public CompletableFuture<Void> enqueueWithReceipt(long messageId, ApplicationMessage message,
-                                                      List<Reference> references, String publisherClientId,
-                                                      int packetId) {
+    public CompletableFuture<Void> enqueueWithReceipt(
+            long messageId,
+            ApplicationMessage message,
+            List<Reference> references,
+            String publisherClientId,
+            int packetId) {
         // On the heap nothing survives a crash, so "atomic" only means: both done before the future completes.
         InMemorySessionStore s = sessions;
         if (s != null) {
@@ -90,8 +102,8 @@ public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqu
     }
 
     @Override
-    public CompletableFuture<Void> enqueuePrepared(long messageId, ApplicationMessage message,
-                                                   List<Reference> references, TransactionId xid, int seq) {
+    public CompletableFuture<Void> enqueuePrepared(
+            long messageId, ApplicationMessage message, List<Reference> references, TransactionId xid, int seq) {
         // Prepared records on the heap die with the queues: nothing can be replayed after a crash.
         return enqueue(messageId, message, references);
     }
@@ -173,13 +185,14 @@ public final class InMemoryMessageStore implements MessageStore, ExactlyOnceEnqu
     }
 
     @Override
-    public CompletableFuture<List<QueuedMessage>> loadWaiting(String clientId, long afterPosition, Set<Long> skip,
-                                                              int max) {
+    public CompletableFuture<List<QueuedMessage>> loadWaiting(
+            String clientId, long afterPosition, Set<Long> skip, int max) {
         List<QueuedMessage> out = new ArrayList<>();
         Queue q = queues.get(clientId);
         if (q != null) {
             synchronized (q) {
-                for (QueuedMessage m : q.byPosition.tailMap(afterPosition, false).values()) {
+                for (QueuedMessage m :
+                        q.byPosition.tailMap(afterPosition, false).values()) {
                     if (out.size() == max) {
                         break;
                     }

@@ -19,12 +19,11 @@ public final class InMemoryTransactionStore implements TransactionStore {
     private final Map<TransactionId, PreparedTransaction> prepared = new LinkedHashMap<>();
     private final Map<TransactionId, Committed> committed = new LinkedHashMap<>();
 
-    private record Committed(List<Acknowledgement> acknowledgements, long at) {
-    }
+    private record Committed(List<Acknowledgement> acknowledgements, long at) {}
 
     @Override
-    public synchronized CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
-                                                     List<Acknowledgement> acknowledgements) {
+    public synchronized CompletableFuture<Void> prepare(
+            TransactionId xid, List<ApplicationMessage> messages, List<Acknowledgement> acknowledgements) {
         prepared.put(xid, new PreparedTransaction(xid, messages, acknowledgements));
         return DONE;
     }
@@ -40,8 +39,8 @@ public final class InMemoryTransactionStore implements TransactionStore {
 
     /** Nothing here survives the process, so only the acknowledgements are kept: messages are routed right after. */
     @Override
-    public synchronized CompletableFuture<Void> commitOnePhase(TransactionId xid, List<ApplicationMessage> messages,
-                                                            List<Acknowledgement> acknowledgements) {
+    public synchronized CompletableFuture<Void> commitOnePhase(
+            TransactionId xid, List<ApplicationMessage> messages, List<Acknowledgement> acknowledgements) {
         if (!acknowledgements.isEmpty()) {
             committed.put(xid, new Committed(List.copyOf(acknowledgements), System.currentTimeMillis()));
         }

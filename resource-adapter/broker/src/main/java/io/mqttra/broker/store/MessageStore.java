@@ -15,7 +15,8 @@ public interface MessageStore {
     /** A reference from one session's queue to a stored message. */
     record Reference(String clientId, int qos, boolean retain, List<Integer> subscriptionIdentifiers) {
         public Reference {
-            subscriptionIdentifiers = subscriptionIdentifiers == null ? List.of() : List.copyOf(subscriptionIdentifiers);
+            subscriptionIdentifiers =
+                    subscriptionIdentifiers == null ? List.of() : List.copyOf(subscriptionIdentifiers);
         }
     }
 

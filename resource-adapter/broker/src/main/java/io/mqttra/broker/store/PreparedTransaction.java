@@ -12,22 +12,26 @@ import java.util.stream.IntStream;
  * @param messageSeqs the position of each message in the prepared record (what {@link
  *                    ExactlyOnceEnqueue#enqueuePrepared} strikes out once it is routed); null: 0, 1, 2...
  */
-public record PreparedTransaction(TransactionId xid, List<ApplicationMessage> messages,
-                                  List<Acknowledgement> acknowledgements, List<Integer> messageSeqs) {
+public record PreparedTransaction(
+        TransactionId xid,
+        List<ApplicationMessage> messages,
+        List<Acknowledgement> acknowledgements,
+        List<Integer> messageSeqs) {
 
     public PreparedTransaction {
         Objects.requireNonNull(xid, "xid");
         messages = List.copyOf(messages);
         acknowledgements = acknowledgements == null ? List.of() : List.copyOf(acknowledgements);
         messageSeqs = messageSeqs == null
-                ? IntStream.range(0, messages.size()).boxed().toList() : List.copyOf(messageSeqs);
+                ? IntStream.range(0, messages.size()).boxed().toList()
+                : List.copyOf(messageSeqs);
         if (messageSeqs.size() != messages.size()) {
             throw new IllegalArgumentException(messageSeqs.size() + " positions for " + messages.size() + " messages");
         }
     }
 
-    public PreparedTransaction(TransactionId xid, List<ApplicationMessage> messages,
-                               List<Acknowledgement> acknowledgements) {
+    public PreparedTransaction(
+            TransactionId xid, List<ApplicationMessage> messages, List<Acknowledgement> acknowledgements) {
         this(xid, messages, acknowledgements, null);
     }
 

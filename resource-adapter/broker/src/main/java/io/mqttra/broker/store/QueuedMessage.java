@@ -19,24 +19,56 @@ import java.util.List;
  * @param position                the entry's place in the session's queue, set by the store: later entries have
  *                                higher positions; a page load continues after the last position it returned
  */
-public record QueuedMessage(long messageId, ApplicationMessage message, int qos, boolean retain,
-                            List<Integer> subscriptionIdentifiers, int packetId, boolean released,
-                            int deliveryCount, long receivedAtMillis, long position) {
+public record QueuedMessage(
+        long messageId,
+        ApplicationMessage message,
+        int qos,
+        boolean retain,
+        List<Integer> subscriptionIdentifiers,
+        int packetId,
+        boolean released,
+        int deliveryCount,
+        long receivedAtMillis,
+        long position) {
 
     public QueuedMessage {
         subscriptionIdentifiers = subscriptionIdentifiers == null ? List.of() : List.copyOf(subscriptionIdentifiers);
     }
 
     /** A message received now, never delivered, without a store position. */
-    public QueuedMessage(long messageId, ApplicationMessage message, int qos, boolean retain,
-                         List<Integer> subscriptionIdentifiers, int packetId, boolean released) {
-        this(messageId, message, qos, retain, subscriptionIdentifiers, packetId, released, 0,
-                System.currentTimeMillis(), 0);
+    public QueuedMessage(
+            long messageId,
+            ApplicationMessage message,
+            int qos,
+            boolean retain,
+            List<Integer> subscriptionIdentifiers,
+            int packetId,
+            boolean released) {
+        this(
+                messageId,
+                message,
+                qos,
+                retain,
+                subscriptionIdentifiers,
+                packetId,
+                released,
+                0,
+                System.currentTimeMillis(),
+                0);
     }
 
     /** The same entry with other delivery state. */
     public QueuedMessage with(int packetId, boolean released, int deliveryCount) {
-        return new QueuedMessage(messageId, message, qos, retain, subscriptionIdentifiers, packetId, released,
-                deliveryCount, receivedAtMillis, position);
+        return new QueuedMessage(
+                messageId,
+                message,
+                qos,
+                retain,
+                subscriptionIdentifiers,
+                packetId,
+                released,
+                deliveryCount,
+                receivedAtMillis,
+                position);
     }
 }

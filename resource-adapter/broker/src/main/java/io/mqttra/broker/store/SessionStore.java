@@ -50,6 +50,5 @@ public interface SessionStore {
      * Checks that the store can be reached now, for readiness probes; throws with the reason when it cannot.
      * A store in memory is always reachable.
      */
-    default void ping() {
-    }
+    default void ping() {}
 }

@@ -18,9 +18,15 @@ import java.util.Set;
  * @param disconnectedAtMillis  when the session lost its connection (epoch ms), the start of its expiry interval;
  *                              null when not known (only filled by {@link SessionStore#loadSessions()})
  */
-public record StoredSession(String clientId, int protocolLevel, long expiryIntervalSeconds, ApplicationMessage will,
-                            long willDelaySeconds, List<StoredSubscription> subscriptions, Set<Integer> incomingQos2,
-                            Long disconnectedAtMillis) {
+public record StoredSession(
+        String clientId,
+        int protocolLevel,
+        long expiryIntervalSeconds,
+        ApplicationMessage will,
+        long willDelaySeconds,
+        List<StoredSubscription> subscriptions,
+        Set<Integer> incomingQos2,
+        Long disconnectedAtMillis) {
 
     public StoredSession {
         subscriptions = subscriptions == null ? List.of() : List.copyOf(subscriptions);
@@ -28,13 +34,26 @@ public record StoredSession(String clientId, int protocolLevel, long expiryInter
     }
 
     /** A session as the engine saves it: its disconnect time is recorded by {@link SessionStore#sessionDisconnected}. */
-    public StoredSession(String clientId, int protocolLevel, long expiryIntervalSeconds, ApplicationMessage will,
-                         long willDelaySeconds, List<StoredSubscription> subscriptions, Set<Integer> incomingQos2) {
+    public StoredSession(
+            String clientId,
+            int protocolLevel,
+            long expiryIntervalSeconds,
+            ApplicationMessage will,
+            long willDelaySeconds,
+            List<StoredSubscription> subscriptions,
+            Set<Integer> incomingQos2) {
         this(clientId, protocolLevel, expiryIntervalSeconds, will, willDelaySeconds, subscriptions, incomingQos2, null);
     }
 
     public StoredSession withState(List<StoredSubscription> subs, Set<Integer> qos2) {
-        return new StoredSession(clientId, protocolLevel, expiryIntervalSeconds, will, willDelaySeconds, subs, qos2,
+        return new StoredSession(
+                clientId,
+                protocolLevel,
+                expiryIntervalSeconds,
+                will,
+                willDelaySeconds,
+                subs,
+                qos2,
                 disconnectedAtMillis);
     }
 }

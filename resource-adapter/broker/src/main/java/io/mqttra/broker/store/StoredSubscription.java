@@ -10,6 +10,10 @@ package io.mqttra.broker.store;
  * @param retainHandling         MQTT 5 Retain Handling option (0, 1 or 2)
  * @param subscriptionIdentifier MQTT 5 subscription identifier, 0 when none
  */
-public record StoredSubscription(String filter, int qos, boolean noLocal, boolean retainAsPublished,
-                                 int retainHandling, int subscriptionIdentifier) {
-}
+public record StoredSubscription(
+        String filter,
+        int qos,
+        boolean noLocal,
+        boolean retainAsPublished,
+        int retainHandling,
+        int subscriptionIdentifier) {}

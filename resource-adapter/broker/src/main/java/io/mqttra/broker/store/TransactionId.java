@@ -70,7 +70,8 @@ public record TransactionId(int formatId, byte[] globalTransactionId, byte[] bra
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TransactionId other && formatId == other.formatId
+        return o instanceof TransactionId other
+                && formatId == other.formatId
                 && Arrays.equals(globalTransactionId, other.globalTransactionId)
                 && Arrays.equals(branchQualifier, other.branchQualifier);
     }

@@ -26,8 +26,8 @@ public interface TransactionStore {
      * Durably records a prepared transaction branch with its messages (in publish order) and acknowledgements.
      * Preparing the same branch again replaces the record.
      */
-    CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
-                                    List<Acknowledgement> acknowledgements);
+    CompletableFuture<Void> prepare(
+            TransactionId xid, List<ApplicationMessage> messages, List<Acknowledgement> acknowledgements);
 
     /**
      * The branch was committed and its messages routed: its messages are forgotten, its acknowledgements are kept
@@ -42,8 +42,8 @@ public interface TransactionStore {
      * copies ({@link ExactlyOnceEnqueue#enqueuePrepared}). This write is the commit: a crash after it leaves the
      * messages not routed yet to {@link #loadUnrouted()}, and never gives the taken messages again.
      */
-    CompletableFuture<Void> commitOnePhase(TransactionId xid, List<ApplicationMessage> messages,
-                                           List<Acknowledgement> acknowledgements);
+    CompletableFuture<Void> commitOnePhase(
+            TransactionId xid, List<ApplicationMessage> messages, List<Acknowledgement> acknowledgements);
 
     /** The branch was rolled back: its record is deleted. Unknown: no-op. */
     CompletableFuture<Void> rollback(TransactionId xid);

@@ -9,8 +9,7 @@ public final class BrokerVersion {
 
     private static final String VERSION = load();
 
-    private BrokerVersion() {
-    }
+    private BrokerVersion() {}
 
     public static String get() {
         return VERSION;

@@ -43,8 +43,7 @@ public final class SysTopicsPublisher implements AutoCloseable {
     private long ownBytes;
     private volatile ScheduledFuture<?> timer;
 
-    private record Topic(String name, Supplier<String> value) {
-    }
+    private record Topic(String name, Supplier<String> value) {}
 
     private SysTopicsPublisher(BrokerContext broker, String version) {
         this.broker = broker;

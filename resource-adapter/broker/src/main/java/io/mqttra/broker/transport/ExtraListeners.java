@@ -30,8 +30,7 @@ public final class ExtraListeners implements AutoCloseable {
     private volatile Channel ws;
     private volatile Channel wss;
 
-    private ExtraListeners() {
-    }
+    private ExtraListeners() {}
 
     /**
      * Binds every configured listener; every accepted connection joins {@code connections}.
@@ -50,13 +49,22 @@ public final class ExtraListeners implements AutoCloseable {
                 l.tls = l.bindOne("MQTT over TLS", cfg.tlsPort(), new TlsFront(ssl), broker, group, connections);
             }
             if (cfg.wsPort() >= 0) {
-                l.ws = l.bindOne("MQTT over WebSocket", cfg.wsPort(),
-                        new WebSocketFront(cfg.wsPath(), cfg.maxPacketSize(), handshakeMillis), broker, group, connections);
+                l.ws = l.bindOne(
+                        "MQTT over WebSocket",
+                        cfg.wsPort(),
+                        new WebSocketFront(cfg.wsPath(), cfg.maxPacketSize(), handshakeMillis),
+                        broker,
+                        group,
+                        connections);
             }
             if (cfg.wssPort() >= 0) {
-                l.wss = l.bindOne("MQTT over secure WebSocket", cfg.wssPort(),
+                l.wss = l.bindOne(
+                        "MQTT over secure WebSocket",
+                        cfg.wssPort(),
                         new TlsFront(ssl).then(new WebSocketFront(cfg.wsPath(), cfg.maxPacketSize(), handshakeMillis)),
-                        broker, group, connections);
+                        broker,
+                        group,
+                        connections);
             }
             return l;
         } catch (RuntimeException e) {
@@ -65,8 +73,13 @@ public final class ExtraListeners implements AutoCloseable {
         }
     }
 
-    private Channel bindOne(String what, int port, TransportFront front, BrokerContext broker, EventLoopGroup group,
-                            ChannelGroup connections) {
+    private Channel bindOne(
+            String what,
+            int port,
+            TransportFront front,
+            BrokerContext broker,
+            EventLoopGroup group,
+            ChannelGroup connections) {
         String address = broker.config().bindAddress();
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)

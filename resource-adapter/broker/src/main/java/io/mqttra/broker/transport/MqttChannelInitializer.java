@@ -57,7 +57,9 @@ public class MqttChannelInitializer extends ChannelInitializer<Channel> {
     public static void addMqttHandlers(ChannelPipeline p, BrokerContext broker) {
         // Writes from one read batch or one session batch reach the socket in one flush.
         p.addLast(FLUSH, new FlushConsolidationHandler(256, true));
-        p.addLast(MqttChannelHandler.CONNECT_TIMEOUT, new ConnectTimeoutHandler(broker.config().connectTimeoutSeconds()));
+        p.addLast(
+                MqttChannelHandler.CONNECT_TIMEOUT,
+                new ConnectTimeoutHandler(broker.config().connectTimeoutSeconds()));
         // An explicit limit: Netty's default (8092 bytes) is far below what clients send. The decoder counts the
         // remaining length; the fixed header adds at most 5 bytes.
         p.addLast(DECODER, new MqttDecoder(Math.max(1, broker.config().maxPacketSize() - 5), MAX_CLIENT_ID_LENGTH));

@@ -21,8 +21,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class TlsContextFactory {
 
-    private TlsContextFactory() {
-    }
+    private TlsContextFactory() {}
 
     /**
      * @throws BrokerException naming the file and what is wrong with it, so a misconfigured listener fails
@@ -43,24 +42,29 @@ public final class TlsContextFactory {
             SslContextBuilder b = SslContextBuilder.forServer(kmf)
                     .sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
-                    .clientAuth(switch (config.clientAuth()) {
-                        case NONE -> ClientAuth.NONE;
-                        case WANT -> ClientAuth.OPTIONAL;
-                        case NEED -> ClientAuth.REQUIRE;
-                    });
+                    .clientAuth(
+                            switch (config.clientAuth()) {
+                                case NONE -> ClientAuth.NONE;
+                                case WANT -> ClientAuth.OPTIONAL;
+                                case NEED -> ClientAuth.REQUIRE;
+                            });
             if (config.trustStorePath() != null && !config.trustStorePath().isBlank()) {
-                KeyStore trust = load("trust store", config.trustStorePath(), config.trustStoreType(),
+                KeyStore trust = load(
+                        "trust store",
+                        config.trustStorePath(),
+                        config.trustStoreType(),
                         password(config.trustStorePassword()));
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(trust);
                 b.trustManager(tmf);
             } else if (config.clientAuth() != BrokerConfig.ClientAuth.NONE) {
-                throw new BrokerException("client certificates (" + config.clientAuth()
-                        + ") need a trust store (trustStorePath)");
+                throw new BrokerException(
+                        "client certificates (" + config.clientAuth() + ") need a trust store (trustStorePath)");
             }
             return b.build();
         } catch (GeneralSecurityException | IOException e) {
-            throw new BrokerException("cannot set up TLS from key store " + config.keyStorePath() + ": " + e.getMessage(), e);
+            throw new BrokerException(
+                    "cannot set up TLS from key store " + config.keyStorePath() + ": " + e.getMessage(), e);
         }
     }
 
@@ -90,7 +94,8 @@ public final class TlsContextFactory {
             ks.load(in, password);
             return ks;
         } catch (IOException | GeneralSecurityException e) {
-            throw new BrokerException("cannot read " + what + " " + path + " (type " + type + "): " + e.getMessage(), e);
+            throw new BrokerException(
+                    "cannot read " + what + " " + path + " (type " + type + "): " + e.getMessage(), e);
         }
     }
 }

@@ -11,7 +11,7 @@ import io.netty.channel.Channel;
 public interface TransportFront {
 
     /** Plain TCP: MQTT bytes straight from the socket. */
-    TransportFront NONE = ch -> { };
+    TransportFront NONE = ch -> {};
 
     void addTo(Channel ch);
 

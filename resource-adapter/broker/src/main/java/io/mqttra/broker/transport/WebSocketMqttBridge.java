@@ -48,6 +48,7 @@ final class WebSocketMqttBridge extends ChannelDuplexHandler {
     private boolean closeSent;
     /** The close of the channel that waits for the client's Close. */
     private ChannelPromise closeAfterPeer;
+
     private ScheduledFuture<?> closeTimeout;
 
     @Override
@@ -73,15 +74,19 @@ final class WebSocketMqttBridge extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             LOG.info(() -> "closing WebSocket connection from " + ctx.channel().remoteAddress()
                     + ": non-binary data frame [MQTT-6.0.0-1]");
-            sendCloseThenWait(ctx, new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE), ctx.newPromise());
+            sendCloseThenWait(
+                    ctx, new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE), ctx.newPromise());
         } else if (msg instanceof FullHttpRequest request) {
             // Not the MQTT path (the protocol handler took the upgrade on it): there is nothing else here.
             String uri = request.uri();
             request.release();
             LOG.fine(() -> "HTTP request for " + uri + " from " + ctx.channel().remoteAddress() + " answered 404");
-            DefaultFullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
-                    HttpResponseStatus.NOT_FOUND, Unpooled.copiedBuffer("no MQTT endpoint here\n", StandardCharsets.US_ASCII));
-            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            DefaultFullHttpResponse response = new DefaultFullHttpResponse(
+                    request.protocolVersion(),
+                    HttpResponseStatus.NOT_FOUND,
+                    Unpooled.copiedBuffer("no MQTT endpoint here\n", StandardCharsets.US_ASCII));
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
             response.headers().set(HttpHeaderNames.CONNECTION, "close");
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -94,7 +99,8 @@ final class WebSocketMqttBridge extends ChannelDuplexHandler {
         if (cause instanceof CorruptedWebSocketFrameException || cause instanceof WebSocketHandshakeException) {
             // The client's fault (frame above the maximum packet size, unmasked frame, bad upgrade): the WebSocket
             // handler already answered with a close frame or an HTTP error; one line, no stack trace.
-            LOG.info(() -> "closing WebSocket connection from " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
+            LOG.info(() ->
+                    "closing WebSocket connection from " + ctx.channel().remoteAddress() + ": " + cause.getMessage());
             ctx.close();
             return;
         }
@@ -124,7 +130,8 @@ final class WebSocketMqttBridge extends ChannelDuplexHandler {
             ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
         } else {
             WebSocketCloseStatus status = ProtocolErrorMark.isSet(ctx.channel())
-                    ? WebSocketCloseStatus.PROTOCOL_ERROR : WebSocketCloseStatus.NORMAL_CLOSURE;
+                    ? WebSocketCloseStatus.PROTOCOL_ERROR
+                    : WebSocketCloseStatus.NORMAL_CLOSURE;
             sendCloseThenWait(ctx, new CloseWebSocketFrame(status), promise);
         }
     }

@@ -42,7 +42,11 @@ class BrokerAdministrationTest {
     @BeforeEach
     void start() {
         // No $SYS publisher: its messages would add to the counters this test checks.
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).sysIntervalSeconds(0).build());
+        broker = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .ioThreads(2)
+                .sysIntervalSeconds(0)
+                .build());
         broker.start();
         admin = broker.administration();
     }
@@ -71,7 +75,9 @@ class BrokerAdministrationTest {
     void overviewAfterStopSaysNotRunning() {
         broker.stop();
         assertThat(admin.overview().running()).isFalse();
-        assertThatThrownBy(() -> admin.clients()).isInstanceOf(MqttException.class).hasMessageContaining("not running");
+        assertThatThrownBy(() -> admin.clients())
+                .isInstanceOf(MqttException.class)
+                .hasMessageContaining("not running");
     }
 
     @Test
@@ -122,12 +128,21 @@ class BrokerAdministrationTest {
     void subscriptionsListFiltersWithOptionsAndShareGroups() {
         Mqtt5BlockingClient c = v5("admin-subs");
         c.connect();
-        c.subscribeWith().topicFilter("house/+/light").qos(MqttQos.EXACTLY_ONCE).noLocal(true).send();
-        c.subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        c.subscribeWith()
+                .topicFilter("house/+/light")
+                .qos(MqttQos.EXACTLY_ONCE)
+                .noLocal(true)
+                .send();
+        c.subscribeWith()
+                .topicFilter("$share/workers/jobs/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
 
         List<SubscriptionInfo> subs = admin.subscriptions();
 
-        assertThat(subs).extracting(SubscriptionInfo::topicFilter).containsExactly("$share/workers/jobs/#", "house/+/light");
+        assertThat(subs)
+                .extracting(SubscriptionInfo::topicFilter)
+                .containsExactly("$share/workers/jobs/#", "house/+/light");
         assertThat(subs.get(0).shareGroup()).isEqualTo("workers");
         assertThat(subs.get(1).qos()).isEqualTo(2);
         assertThat(subs.get(1).noLocal()).isTrue();
@@ -138,15 +153,28 @@ class BrokerAdministrationTest {
     void disconnectClosesTheConnectionWithAdministrativeActionAndPublishesTheWill() throws Exception {
         Mqtt5BlockingClient watcher = v5("admin-watcher");
         watcher.connect();
-        watcher.subscribeWith().topicFilter("wills/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        watcher.subscribeWith()
+                .topicFilter("wills/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         CompletableFuture<Throwable> cause = new CompletableFuture<>();
-        Mqtt5BlockingClient victim = MqttClient.builder().useMqttVersion5().identifier("admin-victim")
-                .serverHost("127.0.0.1").serverPort(broker.port())
-                .addDisconnectedListener(ctx -> cause.complete(ctx.getCause())).buildBlocking();
-        victim.connectWith().willPublish().topic("wills/admin-victim").payload("gone".getBytes(StandardCharsets.UTF_8))
-                .qos(MqttQos.AT_LEAST_ONCE).applyWillPublish().send();
+        Mqtt5BlockingClient victim = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("admin-victim")
+                .serverHost("127.0.0.1")
+                .serverPort(broker.port())
+                .addDisconnectedListener(ctx -> cause.complete(ctx.getCause()))
+                .buildBlocking();
+        victim.connectWith()
+                .willPublish()
+                .topic("wills/admin-victim")
+                .payload("gone".getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .applyWillPublish()
+                .send();
 
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
+                watcher.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
             assertThat(admin.disconnect("admin-victim")).isTrue();
 
             Throwable t = cause.get(5, TimeUnit.SECONDS);
@@ -157,9 +185,12 @@ class BrokerAdministrationTest {
             assertThat(will).isPresent();
             assertThat(will.get().getTopic().toString()).isEqualTo("wills/admin-victim");
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> admin.clients().stream()
-                .noneMatch(c -> c.clientId().equals("admin-victim")));
-        assertThat(admin.disconnect("admin-victim")).as("not connected any more").isFalse();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        admin.clients().stream().noneMatch(c -> c.clientId().equals("admin-victim")));
+        assertThat(admin.disconnect("admin-victim"))
+                .as("not connected any more")
+                .isFalse();
         assertThat(admin.disconnect("nobody")).isFalse();
     }
 
@@ -186,9 +217,11 @@ class BrokerAdministrationTest {
         LocalSession local = broker.openLocalSession("admin-bean", d -> d.acknowledge());
         cleanups.add(local::close);
 
-        assertThatThrownBy(() -> admin.purgeSession("admin-bean")).isInstanceOf(MqttException.class)
+        assertThatThrownBy(() -> admin.purgeSession("admin-bean"))
+                .isInstanceOf(MqttException.class)
                 .hasMessageContaining("message-driven bean");
-        assertThatThrownBy(() -> admin.disconnect("admin-bean")).isInstanceOf(MqttException.class)
+        assertThatThrownBy(() -> admin.disconnect("admin-bean"))
+                .isInstanceOf(MqttException.class)
                 .hasMessageContaining("message-driven bean");
         assertThat(admin.sessions()).extracting(SessionInfo::clientId).containsExactly("admin-bean");
     }
@@ -197,13 +230,26 @@ class BrokerAdministrationTest {
     void retainedBrowseMatchesTheFilterInTopicOrderUpToTheLimitAndDeleteRemovesIt() {
         Mqtt5BlockingClient c = v5("admin-retainer");
         c.connect();
-        c.publishWith().topic("house/b/light").payload("ON".getBytes(StandardCharsets.UTF_8)).retain(true)
-                .qos(MqttQos.AT_LEAST_ONCE).contentType("text/plain").send();
+        c.publishWith()
+                .topic("house/b/light")
+                .payload("ON".getBytes(StandardCharsets.UTF_8))
+                .retain(true)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .contentType("text/plain")
+                .send();
         // QoS 1: the PUBACK comes after the broker stored the retained message, so browsing sees it.
-        c.publishWith().topic("house/a/light").payload(new byte[] {0, 1, 2, (byte) 0xff}).retain(true)
-                .qos(MqttQos.AT_LEAST_ONCE).send();
-        c.publishWith().topic("garden/pump").payload("OFF".getBytes(StandardCharsets.UTF_8)).retain(true)
-                .qos(MqttQos.AT_LEAST_ONCE).send();
+        c.publishWith()
+                .topic("house/a/light")
+                .payload(new byte[] {0, 1, 2, (byte) 0xff})
+                .retain(true)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
+        c.publishWith()
+                .topic("garden/pump")
+                .payload("OFF".getBytes(StandardCharsets.UTF_8))
+                .retain(true)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
 
         List<RetainedMessageInfo> house = admin.retained("house/+/light", 10);
         assertThat(house).extracting(RetainedMessageInfo::topic).containsExactly("house/a/light", "house/b/light");
@@ -217,12 +263,14 @@ class BrokerAdministrationTest {
 
         assertThat(admin.deleteRetained("house/b/light")).isTrue();
         assertThat(admin.deleteRetained("house/b/light")).isFalse();
-        assertThat(admin.retained("#", 10)).extracting(RetainedMessageInfo::topic)
+        assertThat(admin.retained("#", 10))
+                .extracting(RetainedMessageInfo::topic)
                 .containsExactly("garden/pump", "house/a/light");
         // [MQTT-3.3.1-6] a new subscriber gets the retained messages still there, and not the deleted one
         Mqtt5BlockingClient late = v5("admin-late");
         late.connect();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = late.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
+                late.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
             late.subscribeWith().topicFilter("house/b/light").send();
             assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
         } catch (InterruptedException e) {
@@ -234,14 +282,29 @@ class BrokerAdministrationTest {
     void metricsCountMessagesAndBytesByQosAndTheQueuesOfOfflineSessions() {
         Mqtt5BlockingClient offline = v5("admin-queue");
         offline.connectWith().cleanStart(true).sessionExpiryInterval(300).send();
-        offline.subscribeWith().topicFilter("metrics/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        offline.subscribeWith()
+                .topicFilter("metrics/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         offline.disconnect();
         await().atMost(Duration.ofSeconds(5)).until(() -> admin.clients().isEmpty());
         Mqtt5BlockingClient pub = v5("admin-pub");
         pub.connect();
-        pub.publishWith().topic("metrics/a").payload(new byte[10]).qos(MqttQos.AT_MOST_ONCE).send();
-        pub.publishWith().topic("metrics/b").payload(new byte[20]).qos(MqttQos.AT_LEAST_ONCE).send();
-        pub.publishWith().topic("metrics/c").payload(new byte[30]).qos(MqttQos.EXACTLY_ONCE).send();
+        pub.publishWith()
+                .topic("metrics/a")
+                .payload(new byte[10])
+                .qos(MqttQos.AT_MOST_ONCE)
+                .send();
+        pub.publishWith()
+                .topic("metrics/b")
+                .payload(new byte[20])
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
+        pub.publishWith()
+                .topic("metrics/c")
+                .payload(new byte[30])
+                .qos(MqttQos.EXACTLY_ONCE)
+                .send();
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             MetricsSnapshot m = admin.metrics();
@@ -255,8 +318,12 @@ class BrokerAdministrationTest {
     }
 
     private Mqtt5BlockingClient v5(String id) {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(id)
-                .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(broker.port())
+                .buildBlocking();
         cleanups.add(() -> {
             if (c.getState().isConnected()) {
                 c.disconnect();
@@ -266,8 +333,12 @@ class BrokerAdministrationTest {
     }
 
     private Mqtt3BlockingClient v3(String id) {
-        Mqtt3BlockingClient c = MqttClient.builder().useMqttVersion3().identifier(id)
-                .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+        Mqtt3BlockingClient c = MqttClient.builder()
+                .useMqttVersion3()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(broker.port())
+                .buildBlocking();
         cleanups.add(() -> {
             if (c.getState().isConnected()) {
                 c.disconnect();

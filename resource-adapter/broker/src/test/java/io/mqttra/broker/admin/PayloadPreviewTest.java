@@ -25,6 +25,8 @@ class PayloadPreviewTest {
 
     @Test
     void textWithLineBreaksAndTabsStaysText() {
-        assertThat(PayloadPreview.of("{\n\t\"on\": true\r\n}".getBytes(StandardCharsets.UTF_8), 256).isText()).isTrue();
+        assertThat(PayloadPreview.of("{\n\t\"on\": true\r\n}".getBytes(StandardCharsets.UTF_8), 256)
+                        .isText())
+                .isTrue();
     }
 }

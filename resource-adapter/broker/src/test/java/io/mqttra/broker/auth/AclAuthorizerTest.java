@@ -47,11 +47,15 @@ class AclAuthorizerTest {
     void userSectionGrantsReadWriteAndDenyWins() {
         TopicPermissions alice = user("alice", "a1");
         assertThat(alice.canPublish("home/alice/kitchen")).isTrue();
-        assertThat(alice.canReceive("home/alice")).as("a/# also matches a [MQTT-4.7.1-2]").isTrue();
+        assertThat(alice.canReceive("home/alice"))
+                .as("a/# also matches a [MQTT-4.7.1-2]")
+                .isTrue();
         assertThat(alice.canPublish("home/alice/secret")).isFalse();
         assertThat(alice.canReceive("home/alice/secret")).isFalse();
         assertThat(alice.canPublish("home/bob/kitchen")).isFalse();
-        assertThat(alice.canPublish("shared/drop box")).as("topics may contain spaces").isTrue();
+        assertThat(alice.canPublish("shared/drop box"))
+                .as("topics may contain spaces")
+                .isTrue();
         assertThat(alice.canReceive("shared/drop box")).isFalse();
     }
 
@@ -72,7 +76,8 @@ class AclAuthorizerTest {
 
     @Test
     void roleSectionsApplyToPrincipalsWithTheRole() {
-        assertThat(user("carol", "c1", "operators").canReceive("plant/boiler/pressure")).isTrue();
+        assertThat(user("carol", "c1", "operators").canReceive("plant/boiler/pressure"))
+                .isTrue();
         assertThat(user("carol", "c1").canReceive("plant/boiler/pressure")).isFalse();
         assertThat(user("dave", "d1", "mqtt-admins").canSubscribe("$SYS/#")).isTrue();
     }
@@ -100,7 +105,8 @@ class AclAuthorizerTest {
 
     @Test
     void wildcardRulesDoNotReachDollarTopics() {
-        AclAuthorizer all = new AclAuthorizer(AclFile.parse(List.of("user u", "topic readwrite #", "topic read +/x"), "t"));
+        AclAuthorizer all =
+                new AclAuthorizer(AclFile.parse(List.of("user u", "topic readwrite #", "topic read +/x"), "t"));
         TopicPermissions u = all.permissions(MqttPrincipal.user("u", Set.of()), "c");
         assertThat(u.canReceive("anything/at/all")).isTrue();
         // [MQTT-4.7.2-1] '#' and '+' at the first level do not match topics starting with '$'
@@ -126,9 +132,11 @@ class AclAuthorizerTest {
     @Test
     void malformedLinesNameTheLine() {
         assertThatThrownBy(() -> AclFile.parse(List.of("user a", "topic read a/#/b"), "bad.acl"))
-                .hasMessageContaining("bad.acl line 2").hasMessageContaining("a/#/b");
+                .hasMessageContaining("bad.acl line 2")
+                .hasMessageContaining("a/#/b");
         assertThatThrownBy(() -> AclFile.parse(List.of("allow all"), "bad.acl"))
-                .hasMessageContaining("line 1").hasMessageContaining("unknown keyword");
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("unknown keyword");
         assertThatThrownBy(() -> AclFile.parse(List.of("user"), "bad.acl")).hasMessageContaining("missing user name");
     }
 

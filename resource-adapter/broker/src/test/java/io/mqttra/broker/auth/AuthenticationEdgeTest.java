@@ -35,10 +35,11 @@ class AuthenticationEdgeTest extends SecureBrokerSupport {
                 return "security realm 'file'";
             }
         };
-        BrokerSecurity security = new BrokerSecurity(realm.allowingAnonymous(), null, false, "admins",
-                new LoginThrottle(0, 0), 1000, null);
-        assertThat(security).hasToString("authentication by security realm 'file', anonymous clients allowed, "
-                + "authorization by no ACL (every topic)");
+        BrokerSecurity security = new BrokerSecurity(
+                realm.allowingAnonymous(), null, false, "admins", new LoginThrottle(0, 0), 1000, null);
+        assertThat(security)
+                .hasToString("authentication by security realm 'file', anonymous clients allowed, "
+                        + "authorization by no ACL (every topic)");
     }
 
     @Test
@@ -53,8 +54,11 @@ class AuthenticationEdgeTest extends SecureBrokerSupport {
             assertThat(s.readPacket()).containsExactly(0x20, 0x02, 0x00, 0x00); // CONNACK accepted
             assertThat(s.readPacket()).containsExactly(0x40, 0x02, 0x00, 0x07); // PUBACK of packet 7
         }
-        assertThat(in.receive(5, TimeUnit.SECONDS)).isPresent()
-                .get().extracting(p -> p.getTopic().toString()).isEqualTo("home/alice/door");
+        assertThat(in.receive(5, TimeUnit.SECONDS))
+                .isPresent()
+                .get()
+                .extracting(p -> p.getTopic().toString())
+                .isEqualTo("home/alice/door");
     }
 
     @Test
@@ -75,15 +79,19 @@ class AuthenticationEdgeTest extends SecureBrokerSupport {
     @Test
     void anIdentityStoreThatDoesNotAnswerGives0x88AndOtherClientsCarryOn() throws Exception {
         // The hashing executor never runs anything: like a WorkManager whose pool is exhausted.
-        Executor starved = task -> { };
+        Executor starved = task -> {};
         passwordFile = dir.resolve("u.passwd");
         PasswordFile users = PasswordFile.empty();
         users.put("alice", bytes("wonderland"), Set.of(), 10);
         users.save(passwordFile);
         PasswordFileAuthenticator stuck = new PasswordFileAuthenticator(passwordFile, starved);
         // Anonymous clients do not need the store; only the named one waits for it.
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(1).connectTimeoutSeconds(2)
-                .authenticator(stuck.allowingAnonymous()).build());
+        broker = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .ioThreads(1)
+                .connectTimeoutSeconds(2)
+                .authenticator(stuck.allowingAnonymous())
+                .build());
         broker.start();
         port = broker.port();
         long t0 = System.nanoTime();

@@ -26,8 +26,8 @@ class AuthenticationTest extends SecureBrokerSupport {
     void wrongPasswordIsRefusedWith0x04InMqtt311() throws Exception {
         start(b -> b, false);
         // [MQTT-3.2.2-5] refused CONNECT: CONNACK with a non-zero return code, then close
-        Mqtt3ConnAckException e = catchThrowableOfType(Mqtt3ConnAckException.class,
-                () -> v3Connected("c-v3", "alice", "not-wonderland"));
+        Mqtt3ConnAckException e =
+                catchThrowableOfType(Mqtt3ConnAckException.class, () -> v3Connected("c-v3", "alice", "not-wonderland"));
         assertThat(e.getMqttMessage().getReturnCode()).isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD);
         assertThat(broker.metrics().loginFailures()).isEqualTo(1);
     }
@@ -35,17 +35,18 @@ class AuthenticationTest extends SecureBrokerSupport {
     @Test
     void wrongPasswordIsRefusedWith0x86InMqtt5() throws Exception {
         start(b -> b, false);
-        Mqtt5ConnAckException e = catchThrowableOfType(Mqtt5ConnAckException.class,
-                () -> v5Connected("c-v5", "alice", "not-wonderland"));
+        Mqtt5ConnAckException e =
+                catchThrowableOfType(Mqtt5ConnAckException.class, () -> v5Connected("c-v5", "alice", "not-wonderland"));
         assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
     }
 
     @Test
     void unknownUserAndMissingCredentialsAreRefusedToo() throws Exception {
         start(b -> b, false);
-        Mqtt5ConnAckException unknown = catchThrowableOfType(Mqtt5ConnAckException.class,
-                () -> v5Connected("c1", "mallory", "x"));
-        assertThat(unknown.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        Mqtt5ConnAckException unknown =
+                catchThrowableOfType(Mqtt5ConnAckException.class, () -> v5Connected("c1", "mallory", "x"));
+        assertThat(unknown.getMqttMessage().getReasonCode())
+                .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
         Mqtt3ConnAckException none = catchThrowableOfType(Mqtt3ConnAckException.class, () -> v3("c2").connect());
         assertThat(none.getMqttMessage().getReturnCode()).isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD);
     }
@@ -53,7 +54,8 @@ class AuthenticationTest extends SecureBrokerSupport {
     @Test
     void rightPasswordConnectsBothVersions() throws Exception {
         start(b -> b, false);
-        assertThat(v5Connected("a5", "alice", "wonderland").getState().isConnected()).isTrue();
+        assertThat(v5Connected("a5", "alice", "wonderland").getState().isConnected())
+                .isTrue();
         assertThat(v3Connected("b3", "bob", "builder").getState().isConnected()).isTrue();
         assertThat(broker.metrics().loginFailures()).isZero();
     }
@@ -61,7 +63,8 @@ class AuthenticationTest extends SecureBrokerSupport {
     @Test
     void pahoV3SeesFailedAuthentication() throws Exception {
         start(b -> b, false);
-        var client = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://127.0.0.1:" + port, "paho3", new MemoryPersistence());
+        var client = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + port, "paho3", new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setUserName("bob");
         o.setPassword("wrong".toCharArray());
@@ -73,8 +76,8 @@ class AuthenticationTest extends SecureBrokerSupport {
     @Test
     void pahoV5SeesBadUserNameOrPassword() throws Exception {
         start(b -> b, false);
-        var client = new org.eclipse.paho.mqttv5.client.MqttClient("tcp://127.0.0.1:" + port, "paho5",
-                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        var client = new org.eclipse.paho.mqttv5.client.MqttClient(
+                "tcp://127.0.0.1:" + port, "paho5", new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
         var o = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
         o.setUserName("bob");
         o.setPassword("wrong".getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -92,8 +95,8 @@ class AuthenticationTest extends SecureBrokerSupport {
         var sub = anon.subscribeWith().topicFilter("public/#").send();
         assertThat(sub.getReasonCodes().get(0).isError()).isFalse();
         // a user name with a wrong password is still refused
-        Mqtt5ConnAckException e = catchThrowableOfType(Mqtt5ConnAckException.class,
-                () -> v5Connected("c1", "alice", "nope"));
+        Mqtt5ConnAckException e =
+                catchThrowableOfType(Mqtt5ConnAckException.class, () -> v5Connected("c1", "alice", "nope"));
         assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
         pub.disconnect();
     }
@@ -117,8 +120,8 @@ class AuthenticationTest extends SecureBrokerSupport {
 
     private long timeFailedLogin(String clientId) {
         long t0 = System.nanoTime();
-        Mqtt5ConnAckException e = catchThrowableOfType(Mqtt5ConnAckException.class,
-                () -> v5Connected(clientId, "alice", "guess-" + clientId));
+        Mqtt5ConnAckException e = catchThrowableOfType(
+                Mqtt5ConnAckException.class, () -> v5Connected(clientId, "alice", "guess-" + clientId));
         assertThat(e).isNotNull();
         return (System.nanoTime() - t0) / 1_000_000;
     }
@@ -136,12 +139,10 @@ class AuthenticationTest extends SecureBrokerSupport {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger io = Logger.getLogger("io.mqttra");
         Level old = io.getLevel();
@@ -161,8 +162,10 @@ class AuthenticationTest extends SecureBrokerSupport {
         synchronized (lines) {
             assertThat(lines).anyMatch(l -> l.contains("failed login") && l.contains("alice"));
             assertThat(String.join("\n", lines))
-                    .doesNotContain("Sup3rS3cretGuess").doesNotContain("An0therS3cret")
-                    .doesNotContain("wonderland").doesNotContain("builder");
+                    .doesNotContain("Sup3rS3cretGuess")
+                    .doesNotContain("An0therS3cret")
+                    .doesNotContain("wonderland")
+                    .doesNotContain("builder");
         }
     }
 }

@@ -43,7 +43,8 @@ class AuthorizationTest extends SecureBrokerSupport {
             if (left <= 0) {
                 return topics;
             }
-            Optional<com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish> p = in.receive(left, TimeUnit.MILLISECONDS);
+            Optional<com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish> p =
+                    in.receive(left, TimeUnit.MILLISECONDS);
             p.ifPresent(m -> topics.add(m.getTopic().toString()));
         }
     }
@@ -55,8 +56,11 @@ class AuthorizationTest extends SecureBrokerSupport {
         Mqtt5BlockingClient alice = v5Connected("alice-5", "alice", "wonderland");
         Mqtt5PubAckReasonCode code;
         try {
-            Mqtt5PublishResult r = alice.publishWith().topic("home/bob/door").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload("open".getBytes(StandardCharsets.UTF_8)).send();
+            Mqtt5PublishResult r = alice.publishWith()
+                    .topic("home/bob/door")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload("open".getBytes(StandardCharsets.UTF_8))
+                    .send();
             code = ((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode();
         } catch (Mqtt5PubAckException e) {
             code = e.getMqttMessage().getReasonCode();
@@ -65,7 +69,10 @@ class AuthorizationTest extends SecureBrokerSupport {
 
         Mqtt5PubRecReasonCode recCode;
         try {
-            Mqtt5PublishResult r = alice.publishWith().topic("home/bob/window").qos(MqttQos.EXACTLY_ONCE).send();
+            Mqtt5PublishResult r = alice.publishWith()
+                    .topic("home/bob/window")
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .send();
             recCode = ((Mqtt5PublishResult.Mqtt5Qos2Result) r).getPubRec().getReasonCode();
         } catch (Mqtt5PubRecException e) {
             recCode = e.getMqttMessage().getReasonCode();
@@ -73,7 +80,10 @@ class AuthorizationTest extends SecureBrokerSupport {
         assertThat(recCode).isEqualTo(Mqtt5PubRecReasonCode.NOT_AUTHORIZED);
 
         alice.publishWith().topic("home/bob/light").qos(MqttQos.AT_MOST_ONCE).send(); // QoS 0: dropped silently
-        alice.publishWith().topic("home/alice/kitchen").qos(MqttQos.AT_LEAST_ONCE).send();
+        alice.publishWith()
+                .topic("home/alice/kitchen")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         assertThat(drain(in, 700)).containsExactly("home/alice/kitchen");
         assertThat(alice.getState().isConnected()).isTrue();
     }
@@ -97,16 +107,28 @@ class AuthorizationTest extends SecureBrokerSupport {
         Mqtt3BlockingClient bob = v3Connected("bob-3", "bob", "builder");
         List<Mqtt3SubAckReturnCode> codes;
         try {
-            codes = bob.subscribeWith().addSubscription().topicFilter("home/alice/#").qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-                    .addSubscription().topicFilter("home/bob/#").qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-                    .send().getReturnCodes();
+            codes = bob.subscribeWith()
+                    .addSubscription()
+                    .topicFilter("home/alice/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .applySubscription()
+                    .addSubscription()
+                    .topicFilter("home/bob/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .applySubscription()
+                    .send()
+                    .getReturnCodes();
         } catch (Mqtt3SubAckException e) {
             codes = e.getMqttMessage().getReturnCodes();
         }
         // bob may read alice's home but only write his own
         assertThat(codes).containsExactly(Mqtt3SubAckReturnCode.SUCCESS_MAXIMUM_QOS_1, Mqtt3SubAckReturnCode.FAILURE);
         // a refused filter fails alone [MQTT-3.9.3-2]: the connection stays and takes the next SUBSCRIBE
-        assertThat(bob.subscribeWith().topicFilter("home/alice/kitchen").qos(MqttQos.AT_MOST_ONCE).send().getReturnCodes())
+        assertThat(bob.subscribeWith()
+                        .topicFilter("home/alice/kitchen")
+                        .qos(MqttQos.AT_MOST_ONCE)
+                        .send()
+                        .getReturnCodes())
                 .containsExactly(Mqtt3SubAckReturnCode.SUCCESS_MAXIMUM_QOS_0);
     }
 
@@ -116,15 +138,26 @@ class AuthorizationTest extends SecureBrokerSupport {
         Mqtt5BlockingClient alice = v5Connected("alice-5", "alice", "wonderland");
         List<Mqtt5SubAckReasonCode> codes;
         try {
-            codes = alice.subscribeWith().addSubscription().topicFilter("home/#").applySubscription()
-                    .addSubscription().topicFilter("home/alice/+").applySubscription()
-                    .addSubscription().topicFilter("$share/g/home/bob/#").applySubscription()
-                    .send().getReasonCodes();
+            codes = alice.subscribeWith()
+                    .addSubscription()
+                    .topicFilter("home/#")
+                    .applySubscription()
+                    .addSubscription()
+                    .topicFilter("home/alice/+")
+                    .applySubscription()
+                    .addSubscription()
+                    .topicFilter("$share/g/home/bob/#")
+                    .applySubscription()
+                    .send()
+                    .getReasonCodes();
         } catch (Mqtt5SubAckException e) {
             codes = e.getMqttMessage().getReasonCodes();
         }
-        assertThat(codes).containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED, Mqtt5SubAckReasonCode.GRANTED_QOS_2,
-                Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
+        assertThat(codes)
+                .containsExactly(
+                        Mqtt5SubAckReasonCode.NOT_AUTHORIZED,
+                        Mqtt5SubAckReasonCode.GRANTED_QOS_2,
+                        Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
     }
 
     @Test
@@ -132,11 +165,21 @@ class AuthorizationTest extends SecureBrokerSupport {
         start(b -> b, false);
         Mqtt5BlockingClient alice = v5Connected("alice-5", "alice", "wonderland");
         var in = alice.publishes(MqttGlobalPublishFilter.ALL);
-        alice.subscribeWith().topicFilter("home/alice/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        alice.subscribeWith()
+                .topicFilter("home/alice/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         Mqtt5BlockingClient root = v5Connected("root-5", "root", "toor");
         // retained on the denied topic: not sent on subscribe either
-        root.publishWith().topic("home/alice/secret").retain(true).qos(MqttQos.AT_LEAST_ONCE).send();
-        root.publishWith().topic("home/alice/kitchen").qos(MqttQos.AT_LEAST_ONCE).send();
+        root.publishWith()
+                .topic("home/alice/secret")
+                .retain(true)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
+        root.publishWith()
+                .topic("home/alice/kitchen")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         root.publishWith().topic("home/alice/secret").qos(MqttQos.EXACTLY_ONCE).send();
         root.publishWith().topic("home/alice/hall").qos(MqttQos.AT_MOST_ONCE).send();
         assertThat(drain(in, 700)).containsExactly("home/alice/kitchen", "home/alice/hall");
@@ -151,15 +194,25 @@ class AuthorizationTest extends SecureBrokerSupport {
         start(b -> b, false);
         var in = watchAll("watch");
         Mqtt5BlockingClient bob = v5Connected("sensor-42", "bob", "builder");
-        bob.publishWith().topic("devices/sensor-42/status").qos(MqttQos.AT_LEAST_ONCE).send();
+        bob.publishWith()
+                .topic("devices/sensor-42/status")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         bob.publishWith().topic("users/bob/notes").qos(MqttQos.AT_LEAST_ONCE).send();
         publishExpectingDenial(bob, "devices/sensor-43/status");
         publishExpectingDenial(bob, "users/alice/notes");
         assertThat(drain(in, 700)).containsExactly("devices/sensor-42/status", "users/bob/notes");
         List<Mqtt5SubAckReasonCode> codes;
         try {
-            codes = bob.subscribeWith().addSubscription().topicFilter("users/bob/#").applySubscription()
-                    .addSubscription().topicFilter("users/+/notes").applySubscription().send().getReasonCodes();
+            codes = bob.subscribeWith()
+                    .addSubscription()
+                    .topicFilter("users/bob/#")
+                    .applySubscription()
+                    .addSubscription()
+                    .topicFilter("users/+/notes")
+                    .applySubscription()
+                    .send()
+                    .getReasonCodes();
         } catch (Mqtt5SubAckException e) {
             codes = e.getMqttMessage().getReasonCodes();
         }
@@ -168,7 +221,8 @@ class AuthorizationTest extends SecureBrokerSupport {
 
     private static void publishExpectingDenial(Mqtt5BlockingClient c, String topic) {
         try {
-            Mqtt5PublishResult r = c.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+            Mqtt5PublishResult r =
+                    c.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).send();
             assertThat(((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode())
                     .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
         } catch (Mqtt5PubAckException e) {
@@ -196,9 +250,18 @@ class AuthorizationTest extends SecureBrokerSupport {
     void willOnAForbiddenTopicIsRefusedAtConnect() throws Exception {
         start(b -> b, false);
         Mqtt5BlockingClient bob = v5("bob-will");
-        Mqtt5ConnAckException e = org.assertj.core.api.Assertions.catchThrowableOfType(Mqtt5ConnAckException.class,
-                () -> bob.connectWith().simpleAuth().username("bob").password(bytes("builder")).applySimpleAuth()
-                        .willPublish().topic("home/alice/alarm").payload(bytes("gone")).applyWillPublish().send());
+        Mqtt5ConnAckException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                Mqtt5ConnAckException.class,
+                () -> bob.connectWith()
+                        .simpleAuth()
+                        .username("bob")
+                        .password(bytes("builder"))
+                        .applySimpleAuth()
+                        .willPublish()
+                        .topic("home/alice/alarm")
+                        .payload(bytes("gone"))
+                        .applyWillPublish()
+                        .send());
         assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
     }
 }

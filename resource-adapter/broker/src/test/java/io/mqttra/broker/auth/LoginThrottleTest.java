@@ -16,12 +16,16 @@ class LoginThrottleTest {
     void delayDoublesPerConsecutiveFailureUpToTheCap() {
         LoginThrottle t = new LoginThrottle(100, 1000);
         assertThat(t.failed(a1).delayMillis()).isEqualTo(100);
-        assertThat(t.failed(a1OtherPort).delayMillis()).as("counted per host, not per socket").isEqualTo(200);
+        assertThat(t.failed(a1OtherPort).delayMillis())
+                .as("counted per host, not per socket")
+                .isEqualTo(200);
         assertThat(t.failed(a1).delayMillis()).isEqualTo(400);
         assertThat(t.failed(a1).delayMillis()).isEqualTo(800);
         assertThat(t.failed(a1).delayMillis()).isEqualTo(1000);
         assertThat(t.delayFor(500)).isEqualTo(1000);
-        assertThat(t.failed(a2).delayMillis()).as("other addresses are not affected").isEqualTo(100);
+        assertThat(t.failed(a2).delayMillis())
+                .as("other addresses are not affected")
+                .isEqualTo(100);
     }
 
     @Test

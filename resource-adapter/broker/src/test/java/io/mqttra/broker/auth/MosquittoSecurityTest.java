@@ -21,8 +21,7 @@ class MosquittoSecurityTest extends SecureBrokerSupport {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/mosquitto_pub")), "mosquitto-clients not installed");
     }
 
-    private record Run(int status, String output) {
-    }
+    private record Run(int status, String output) {}
 
     private Run run(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(args));
@@ -40,15 +39,41 @@ class MosquittoSecurityTest extends SecureBrokerSupport {
         assertThat(v311.output()).contains("bad user name or password");
         Run v5 = run("mosquitto_pub", "-V", "mqttv5", "-u", "alice", "-P", "nope", "-t", "home/alice/x", "-m", "1");
         assertThat(v5.status()).isEqualTo(0x86);
-        Run ok = run("mosquitto_pub", "-V", "mqttv5", "-u", "alice", "-P", "wonderland", "-t", "home/alice/x", "-m", "1", "-q", "1");
+        Run ok = run(
+                "mosquitto_pub",
+                "-V",
+                "mqttv5",
+                "-u",
+                "alice",
+                "-P",
+                "wonderland",
+                "-t",
+                "home/alice/x",
+                "-m",
+                "1",
+                "-q",
+                "1");
         assertThat(ok.status()).isZero();
     }
 
     @Test
     void deniedPublishAndSubscribeAreReportedToMqtt5Clients() throws Exception {
         start(b -> b, false);
-        Run pub = run("mosquitto_pub", "-d", "-V", "mqttv5", "-u", "bob", "-P", "builder", "-t", "home/alice/x",
-                "-m", "1", "-q", "1");
+        Run pub = run(
+                "mosquitto_pub",
+                "-d",
+                "-V",
+                "mqttv5",
+                "-u",
+                "bob",
+                "-P",
+                "builder",
+                "-t",
+                "home/alice/x",
+                "-m",
+                "1",
+                "-q",
+                "1");
         assertThat(pub.output()).contains("received PUBACK").contains("RC:135"); // 0x87 Not authorized
         Run sub = run("mosquitto_sub", "-V", "mqttv5", "-u", "bob", "-P", "builder", "-t", "home/bob/#", "-W", "2");
         assertThat(sub.output()).contains("All subscription requests were denied");

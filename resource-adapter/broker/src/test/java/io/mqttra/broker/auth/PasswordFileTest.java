@@ -39,27 +39,34 @@ class PasswordFileTest {
         assertThat(h).startsWith("$7$1000$");
         assertThat(PasswordHash.verify(utf8("s3cret"), h)).isTrue();
         assertThat(PasswordHash.verify(utf8("s3cret!"), h)).isFalse();
-        assertThat(PasswordHash.verify(new byte[0], PasswordHash.create(new byte[0], 10))).isTrue();
+        assertThat(PasswordHash.verify(new byte[0], PasswordHash.create(new byte[0], 10)))
+                .isTrue();
     }
 
     @Test
     void readsFilesWrittenByMosquittoPasswd() throws Exception {
         Path file = dir.resolve("mosquitto.passwd");
         Process p = new ProcessBuilder("mosquitto_passwd", "-c", "-b", file.toString(), "alice", "wonderland")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         p = new ProcessBuilder("mosquitto_passwd", "-H", "sha512", "-b", file.toString(), "bob", "builder")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
         PasswordFile users = PasswordFile.load(file);
         assertThat(users.user("alice").hash()).startsWith("$7$");
         assertThat(users.user("bob").hash()).startsWith("$6$");
-        assertThat(PasswordHash.verify(utf8("wonderland"), users.user("alice").hash())).isTrue();
-        assertThat(PasswordHash.verify(utf8("wonderlandx"), users.user("alice").hash())).isFalse();
-        assertThat(PasswordHash.verify(utf8("builder"), users.user("bob").hash())).isTrue();
-        assertThat(PasswordHash.verify(utf8("bulider"), users.user("bob").hash())).isFalse();
+        assertThat(PasswordHash.verify(utf8("wonderland"), users.user("alice").hash()))
+                .isTrue();
+        assertThat(PasswordHash.verify(utf8("wonderlandx"), users.user("alice").hash()))
+                .isFalse();
+        assertThat(PasswordHash.verify(utf8("builder"), users.user("bob").hash()))
+                .isTrue();
+        assertThat(PasswordHash.verify(utf8("bulider"), users.user("bob").hash()))
+                .isFalse();
     }
 
     @Test
@@ -67,8 +74,13 @@ class PasswordFileTest {
         Path file = dir.resolve("users.passwd");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        assertThat(PasswordFileTool.run(new String[] {"-c", "-I", "50", "-b", file.toString(), "alice", "pw1"}, ps, ps)).isZero();
-        assertThat(PasswordFileTool.run(new String[] {"-r", "mqtt-admins,operators", "-I", "50", "-b", file.toString(), "root", "pw2"}, ps, ps)).isZero();
+        assertThat(PasswordFileTool.run(new String[] {"-c", "-I", "50", "-b", file.toString(), "alice", "pw1"}, ps, ps))
+                .isZero();
+        assertThat(PasswordFileTool.run(
+                        new String[] {"-r", "mqtt-admins,operators", "-I", "50", "-b", file.toString(), "root", "pw2"},
+                        ps,
+                        ps))
+                .isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("pw1").doesNotContain("pw2");
 
         PasswordFile users = PasswordFile.load(file);
@@ -77,9 +89,11 @@ class PasswordFileTest {
         assertThat(PasswordHash.verify(utf8("pw2"), users.user("root").hash())).isTrue();
         assertThat(Files.readString(file)).doesNotContain("pw1");
 
-        assertThat(PasswordFileTool.run(new String[] {"-D", file.toString(), "alice"}, ps, ps)).isZero();
+        assertThat(PasswordFileTool.run(new String[] {"-D", file.toString(), "alice"}, ps, ps))
+                .isZero();
         assertThat(PasswordFile.load(file).userNames()).containsExactly("root");
-        assertThat(PasswordFileTool.run(new String[] {"-D", file.toString(), "nobody"}, ps, ps)).isEqualTo(1);
+        assertThat(PasswordFileTool.run(new String[] {"-D", file.toString(), "nobody"}, ps, ps))
+                .isEqualTo(1);
         assertThat(PasswordFileTool.run(new String[] {file.toString()}, ps, ps)).isEqualTo(2);
     }
 
@@ -88,7 +102,9 @@ class PasswordFileTest {
         Path file = dir.resolve("plain.passwd");
         Files.write(file, List.of("alice:topsecret"));
         assertThatThrownBy(() -> PasswordFile.load(file))
-                .hasMessageContaining("line 1").hasMessageContaining("alice").hasMessageNotContaining("topsecret");
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("alice")
+                .hasMessageNotContaining("topsecret");
     }
 
     @Test

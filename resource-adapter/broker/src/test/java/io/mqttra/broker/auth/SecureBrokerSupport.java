@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class SecureBrokerSupport {
 
-    static final String ACL = String.join("\n",
+    static final String ACL = String.join(
+            "\n",
             "# anonymous clients (only when anonymous access is allowed)",
             "topic read public/#",
             "user alice",
@@ -48,7 +49,8 @@ abstract class SecureBrokerSupport {
     private final TestClients clients = new TestClients();
 
     /** Users: alice/wonderland, bob/builder, root/toor (role mqtt-admins). */
-    protected void start(java.util.function.UnaryOperator<BrokerConfig.Builder> extra, boolean anonymous) throws IOException {
+    protected void start(java.util.function.UnaryOperator<BrokerConfig.Builder> extra, boolean anonymous)
+            throws IOException {
         passwordFile = dir.resolve("users.passwd");
         PasswordFile users = PasswordFile.empty();
         users.put("alice", bytes("wonderland"), Set.of(), 1000);
@@ -59,7 +61,9 @@ abstract class SecureBrokerSupport {
         Files.writeString(aclFile, ACL);
         hashing = Executors.newFixedThreadPool(2);
         Authenticator passwords = new PasswordFileAuthenticator(passwordFile, hashing);
-        BrokerConfig.Builder b = BrokerConfig.builder().port(0).ioThreads(2)
+        BrokerConfig.Builder b = BrokerConfig.builder()
+                .port(0)
+                .ioThreads(2)
                 .authenticator(anonymous ? passwords.allowingAnonymous() : passwords)
                 .authorizer(new AclAuthorizer(AclFile.load(aclFile)))
                 .loginFailureDelayMillis(0, 0);
@@ -94,13 +98,23 @@ abstract class SecureBrokerSupport {
 
     protected Mqtt5BlockingClient v5Connected(String clientId, String user, String password) {
         Mqtt5BlockingClient c = v5(clientId);
-        c.connectWith().simpleAuth().username(user).password(bytes(password)).applySimpleAuth().send();
+        c.connectWith()
+                .simpleAuth()
+                .username(user)
+                .password(bytes(password))
+                .applySimpleAuth()
+                .send();
         return c;
     }
 
     protected Mqtt3BlockingClient v3Connected(String clientId, String user, String password) {
         Mqtt3BlockingClient c = v3(clientId);
-        c.connectWith().simpleAuth().username(user).password(bytes(password)).applySimpleAuth().send();
+        c.connectWith()
+                .simpleAuth()
+                .username(user)
+                .password(bytes(password))
+                .applySimpleAuth()
+                .send();
         return c;
     }
 }

@@ -26,8 +26,7 @@ final class ChurnRace {
         void run(Collection<String> failures);
     }
 
-    private ChurnRace() {
-    }
+    private ChurnRace() {}
 
     /** Runs every writer for {@code rounds} rounds while the watcher looks again and again; returns the failures. */
     static Collection<String> run(int rounds, List<Round> writers, Check watcher) throws InterruptedException {

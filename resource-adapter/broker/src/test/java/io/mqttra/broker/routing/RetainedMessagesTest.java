@@ -16,7 +16,8 @@ class RetainedMessagesTest {
     private final RetainedMessages retained = new RetainedMessages();
 
     private void put(String topic, String payload) {
-        retained.apply(new ApplicationMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 1, true, null),
+        retained.apply(
+                new ApplicationMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 1, true, null),
                 System.nanoTime());
     }
 
@@ -73,9 +74,11 @@ class RetainedMessagesTest {
     void anExpiredMessageThatAMatchComesAcrossIsDroppedWithItsNodes_MQTT_3_3_2_5() {
         put("keep/this", "k");
         int baseline = retained.nodeCount();
-        PublishProperties expiresIn1s = PublishProperties.builder().messageExpiryInterval(1).build();
+        PublishProperties expiresIn1s =
+                PublishProperties.builder().messageExpiryInterval(1).build();
         long twoSecondsAgo = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
-        retained.apply(new ApplicationMessage("gone/after/expiry", new byte[] {1}, 1, true, expiresIn1s), twoSecondsAgo);
+        retained.apply(
+                new ApplicationMessage("gone/after/expiry", new byte[] {1}, 1, true, expiresIn1s), twoSecondsAgo);
         assertThat(retained.size()).isEqualTo(2);
         assertThat(match("#")).containsExactly("keep/this=k");
         assertThat(retained.size()).isEqualTo(1);
@@ -108,11 +111,12 @@ class RetainedMessagesTest {
             });
         }
         assertThat(ChurnRace.run(100_000, writers, failures -> {
-            List<String> m = match("fleet/#");
-            if (!m.contains("fleet/truck-1=parked") || !m.contains("fleet/truck-2/status=driving")) {
-                failures.add("a match missed a message in place: " + m);
-            }
-        })).isEmpty();
+                    List<String> m = match("fleet/#");
+                    if (!m.contains("fleet/truck-1=parked") || !m.contains("fleet/truck-2/status=driving")) {
+                        failures.add("a match missed a message in place: " + m);
+                    }
+                }))
+                .isEmpty();
         assertThat(retained.size()).isEqualTo(2);
         assertThat(retained.nodeCount()).isEqualTo(baseline);
         assertThat(match("fleet/+/status")).containsExactly("fleet/truck-2/status=driving");

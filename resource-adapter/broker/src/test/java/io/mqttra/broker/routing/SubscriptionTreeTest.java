@@ -47,16 +47,22 @@ class SubscriptionTreeTest {
         }
 
         @Override
-        public void offer(RoutedMessage message) {
-        }
+        public void offer(RoutedMessage message) {}
     }
 
     private final SubscriptionTree tree = new SubscriptionTree();
 
     private void subscribe(String client, String filter) {
         SharedFilter shared = SharedFilter.parse(filter);
-        tree.add(new Subscription(new Member(client), shared == null ? filter : shared.filter(),
-                shared == null ? null : shared.group(), 1, false, false, 0, 0));
+        tree.add(new Subscription(
+                new Member(client),
+                shared == null ? filter : shared.filter(),
+                shared == null ? null : shared.group(),
+                1,
+                false,
+                false,
+                0,
+                0));
     }
 
     private List<String> match(String topic) {
@@ -113,8 +119,10 @@ class SubscriptionTreeTest {
 
     @Test
     void sameClientSameFilter_replacesSubscription_MQTT_3_8_4_3() {
-        assertThat(tree.add(new Subscription(new Member("a"), "x", null, 0, false, false, 0, 0))).isTrue();
-        assertThat(tree.add(new Subscription(new Member("a"), "x", null, 2, false, false, 0, 0))).isFalse();
+        assertThat(tree.add(new Subscription(new Member("a"), "x", null, 0, false, false, 0, 0)))
+                .isTrue();
+        assertThat(tree.add(new Subscription(new Member("a"), "x", null, 2, false, false, 0, 0)))
+                .isFalse();
         assertThat(tree.size()).isEqualTo(1);
         List<Subscription> direct = new ArrayList<>();
         tree.match("x", direct, new ArrayList<>());
@@ -199,11 +207,14 @@ class SubscriptionTreeTest {
         subscribe("keep", "devices/#");
         int baseline = tree.nodeCount();
         for (int i = 0; i < 100_000; i++) {
-            subscribe("c" + i, i % 2 == 0 ? "devices/dev-" + i + "/cmd/set" : "$share/g" + i + "/devices/dev-" + i + "/+");
+            subscribe(
+                    "c" + i,
+                    i % 2 == 0 ? "devices/dev-" + i + "/cmd/set" : "$share/g" + i + "/devices/dev-" + i + "/+");
         }
         assertThat(tree.nodeCount()).isGreaterThan(baseline + 100_000);
         for (int i = 0; i < 100_000; i++) {
-            boolean removed = i % 2 == 0 ? tree.remove("c" + i, "devices/dev-" + i + "/cmd/set", null)
+            boolean removed = i % 2 == 0
+                    ? tree.remove("c" + i, "devices/dev-" + i + "/cmd/set", null)
                     : tree.remove("c" + i, "devices/dev-" + i + "/+", "g" + i);
             assertThat(removed).isTrue();
         }
@@ -254,11 +265,12 @@ class SubscriptionTreeTest {
             });
         }
         assertThat(ChurnRace.run(100_000, writers, failures -> {
-            List<String> m = match("fleet/truck-1/status");
-            if (!m.contains("keep-1:fleet/+/status") || !m.contains("keep-2:fleet/truck-1/#")) {
-                failures.add("a match missed a permanent subscription: " + m);
-            }
-        })).isEmpty();
+                    List<String> m = match("fleet/truck-1/status");
+                    if (!m.contains("keep-1:fleet/+/status") || !m.contains("keep-2:fleet/truck-1/#")) {
+                        failures.add("a match missed a permanent subscription: " + m);
+                    }
+                }))
+                .isEmpty();
         assertThat(tree.size()).isEqualTo(2);
         assertThat(tree.nodeCount()).isEqualTo(baseline);
     }

@@ -22,7 +22,7 @@ class SerialExecutorTest {
         EventLoop former = new DefaultEventLoop();
         EventLoop next = new DefaultEventLoop();
         try {
-            SerialExecutor session = new SerialExecutor(former, () -> { });
+            SerialExecutor session = new SerialExecutor(former, () -> {});
             List<String> written = new CopyOnWriteArrayList<>();
             CountDownLatch attached = new CountDownLatch(1);
             CountDownLatch offered = new CountDownLatch(1);
@@ -36,20 +36,21 @@ class SerialExecutorTest {
                 session.moveTo(next);
                 next.execute(() -> written.add("CONNACK")); // what channel.write does from another thread
             });
-            former.submit(() -> { }).get(5, TimeUnit.SECONDS); // the attach batch is over
+            former.submit(() -> {}).get(5, TimeUnit.SECONDS); // the attach batch is over
             attached.countDown();
             assertThat(offered.await(5, TimeUnit.SECONDS)).isTrue();
-            next.submit(() -> { }).get(5, TimeUnit.SECONDS);
-            next.submit(() -> { }).get(5, TimeUnit.SECONDS);
+            next.submit(() -> {}).get(5, TimeUnit.SECONDS);
+            next.submit(() -> {}).get(5, TimeUnit.SECONDS);
             assertThat(written).containsExactly("CONNACK", "PUBLISH");
 
             // Once a batch ran on the new loop, tasks there run inline again (no hop per message).
             List<Boolean> inline = new CopyOnWriteArrayList<>();
             next.submit(() -> {
-                Thread caller = Thread.currentThread();
-                session.execute(() -> inline.add(Thread.currentThread() == caller && written.add("inline")));
-                inline.add(written.contains("inline"));
-            }).get(5, TimeUnit.SECONDS);
+                        Thread caller = Thread.currentThread();
+                        session.execute(() -> inline.add(Thread.currentThread() == caller && written.add("inline")));
+                        inline.add(written.contains("inline"));
+                    })
+                    .get(5, TimeUnit.SECONDS);
             assertThat(inline).containsExactly(true, true);
         } finally {
             former.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -10,9 +10,9 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
 import java.time.Duration;
@@ -32,13 +32,21 @@ class SysTopicsPublisherTest {
     private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
 
     private void start(int sysInterval) {
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(1).sysIntervalSeconds(sysInterval).build());
+        broker = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .ioThreads(1)
+                .sysIntervalSeconds(sysInterval)
+                .build());
         broker.start();
     }
 
     private Mqtt5BlockingClient client(String id) {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(broker.port()).buildBlocking();
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(broker.port())
+                .buildBlocking();
         c.connect();
         clients.add(c);
         return c;
@@ -57,7 +65,10 @@ class SysTopicsPublisherTest {
     /** Collects the latest value of every $SYS topic the client receives. */
     private static Map<String, Mqtt5Publish> watchSys(Mqtt5BlockingClient c) {
         Map<String, Mqtt5Publish> latest = new ConcurrentHashMap<>();
-        c.toAsync().publishes(MqttGlobalPublishFilter.ALL, p -> latest.put(p.getTopic().toString(), p));
+        c.toAsync()
+                .publishes(
+                        MqttGlobalPublishFilter.ALL,
+                        p -> latest.put(p.getTopic().toString(), p));
         c.subscribeWith().topicFilter("$SYS/broker/#").qos(MqttQos.AT_MOST_ONCE).send();
         return latest;
     }
@@ -87,7 +98,12 @@ class SysTopicsPublisherTest {
         for (int i = 0; i < 3; i++) {
             publisher.publishWith().topic("plain/topic").payload(new byte[10]).send();
         }
-        publisher.publishWith().topic("plain/retained").payload("r".getBytes(UTF_8)).retain(true).send();
+        publisher
+                .publishWith()
+                .topic("plain/retained")
+                .payload("r".getBytes(UTF_8))
+                .retain(true)
+                .send();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(value(sys, "clients/connected")).isEqualTo("2");
             assertThat(value(sys, "clients/maximum")).isEqualTo("2");
@@ -127,21 +143,38 @@ class SysTopicsPublisherTest {
 
         Mqtt5PubAckReasonCode code;
         try {
-            Mqtt5PublishResult r = client("spoofer-5").publishWith().topic("$SYS/broker/version")
-                    .qos(MqttQos.AT_LEAST_ONCE).retain(true).payload("spoofed 5".getBytes(UTF_8)).send();
+            Mqtt5PublishResult r = client("spoofer-5")
+                    .publishWith()
+                    .topic("$SYS/broker/version")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .retain(true)
+                    .payload("spoofed 5".getBytes(UTF_8))
+                    .send();
             code = ((Mqtt5PublishResult.Mqtt5Qos1Result) r).getPubAck().getReasonCode();
         } catch (Mqtt5PubAckException e) {
             code = e.getMqttMessage().getReasonCode();
         }
         assertThat(code).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
 
-        Mqtt3BlockingClient v3 = MqttClient.builder().useMqttVersion3().identifier("spoofer-3").serverHost("127.0.0.1")
-                .serverPort(broker.port()).buildBlocking();
+        Mqtt3BlockingClient v3 = MqttClient.builder()
+                .useMqttVersion3()
+                .identifier("spoofer-3")
+                .serverHost("127.0.0.1")
+                .serverPort(broker.port())
+                .buildBlocking();
         v3.connect();
         try {
-            v3.publishWith().topic("$SYS/broker/version").qos(MqttQos.AT_LEAST_ONCE).retain(true)
-                    .payload("spoofed 3".getBytes(UTF_8)).send();
-            v3.publishWith().topic("$SYS/broker/fake").qos(MqttQos.AT_LEAST_ONCE).payload("x".getBytes(UTF_8)).send();
+            v3.publishWith()
+                    .topic("$SYS/broker/version")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .retain(true)
+                    .payload("spoofed 3".getBytes(UTF_8))
+                    .send();
+            v3.publishWith()
+                    .topic("$SYS/broker/fake")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload("x".getBytes(UTF_8))
+                    .send();
         } finally {
             v3.disconnect();
         }
@@ -150,7 +183,8 @@ class SysTopicsPublisherTest {
         Map<String, Mqtt5Publish> late = watchSys(client("monitor-late"));
         await().atMost(Duration.ofSeconds(10)).until(() -> value(late, "version") != null);
         assertThat(value(late, "version")).startsWith("mqtt-ra version ");
-        assertThat(sys.values()).extracting(p -> new String(p.getPayloadAsBytes(), UTF_8))
+        assertThat(sys.values())
+                .extracting(p -> new String(p.getPayloadAsBytes(), UTF_8))
                 .noneMatch(v -> v.startsWith("spoofed"));
         assertThat(sys).doesNotContainKey("$SYS/broker/fake");
     }
@@ -160,7 +194,10 @@ class SysTopicsPublisherTest {
         start(0);
         Mqtt5BlockingClient monitor = client("monitor-off");
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = monitor.publishes(MqttGlobalPublishFilter.ALL)) {
-            monitor.subscribeWith().topicFilter("$SYS/#").qos(MqttQos.AT_MOST_ONCE).send();
+            monitor.subscribeWith()
+                    .topicFilter("$SYS/#")
+                    .qos(MqttQos.AT_MOST_ONCE)
+                    .send();
             assertThat(publishes.receive(1500, TimeUnit.MILLISECONDS)).isEmpty();
         }
     }

@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 /** Hand-encoded MQTT 3.1.1 packets for tests below the client libraries. */
 final class MqttBytes {
 
-    private MqttBytes() {
-    }
+    private MqttBytes() {}
 
     static byte[] connect(String clientId) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();

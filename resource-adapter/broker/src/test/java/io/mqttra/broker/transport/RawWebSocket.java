@@ -57,7 +57,9 @@ final class RawWebSocket implements AutoCloseable {
                 break;
             }
             b.write(c);
-            state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+            state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3))
+                    ? state + 1
+                    : 0;
         }
         return b.toString(StandardCharsets.US_ASCII);
     }

@@ -46,19 +46,73 @@ final class TestKeyStores {
         TestKeyStores k = new TestKeyStores(dir);
         k.genKeyPair(k.serverP12, "broker", "CN=localhost", "PKCS12", "SAN=ip:127.0.0.1,dns:localhost");
         // The same key and certificate in a JKS store, so one client trust store fits both.
-        k.keytool("-importkeystore", "-srckeystore", k.serverP12.toString(), "-srcstoretype", "PKCS12",
-                "-srcstorepass", PASSWORD, "-destkeystore", k.serverJks.toString(), "-deststoretype", "JKS",
-                "-deststorepass", PASSWORD, "-destkeypass", PASSWORD, "-noprompt");
-        k.keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", k.serverP12.toString(),
-                "-storepass", PASSWORD, "-file", k.serverPem.toString());
-        k.keytool("-importcert", "-noprompt", "-alias", "broker", "-file", k.serverPem.toString(),
-                "-keystore", k.clientTrust.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+        k.keytool(
+                "-importkeystore",
+                "-srckeystore",
+                k.serverP12.toString(),
+                "-srcstoretype",
+                "PKCS12",
+                "-srcstorepass",
+                PASSWORD,
+                "-destkeystore",
+                k.serverJks.toString(),
+                "-deststoretype",
+                "JKS",
+                "-deststorepass",
+                PASSWORD,
+                "-destkeypass",
+                PASSWORD,
+                "-noprompt");
+        k.keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "broker",
+                "-keystore",
+                k.serverP12.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                k.serverPem.toString());
+        k.keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "broker",
+                "-file",
+                k.serverPem.toString(),
+                "-keystore",
+                k.clientTrust.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD);
         k.genKeyPair(k.clientP12, "client", "CN=device-1", "PKCS12", null);
         Path clientPem = dir.resolve("client.pem");
-        k.keytool("-exportcert", "-rfc", "-alias", "client", "-keystore", k.clientP12.toString(),
-                "-storepass", PASSWORD, "-file", clientPem.toString());
-        k.keytool("-importcert", "-noprompt", "-alias", "client", "-file", clientPem.toString(),
-                "-keystore", k.brokerTrust.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+        k.keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "client",
+                "-keystore",
+                k.clientP12.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                clientPem.toString());
+        k.keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "client",
+                "-file",
+                clientPem.toString(),
+                "-keystore",
+                k.brokerTrust.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD);
         return k;
     }
 
@@ -70,18 +124,47 @@ final class TestKeyStores {
         Path store = dir.resolve("two-keys.p12");
         if (!Files.exists(store)) {
             genKeyPair(store, "another", "CN=another", "PKCS12", null);
-            keytool("-importkeystore", "-srckeystore", serverP12.toString(), "-srcstoretype", "PKCS12",
-                    "-srcstorepass", PASSWORD, "-destkeystore", store.toString(), "-deststoretype", "PKCS12",
-                    "-deststorepass", PASSWORD, "-noprompt");
+            keytool(
+                    "-importkeystore",
+                    "-srckeystore",
+                    serverP12.toString(),
+                    "-srcstoretype",
+                    "PKCS12",
+                    "-srcstorepass",
+                    PASSWORD,
+                    "-destkeystore",
+                    store.toString(),
+                    "-deststoretype",
+                    "PKCS12",
+                    "-deststorepass",
+                    PASSWORD,
+                    "-noprompt");
         }
         return store;
     }
 
     private void genKeyPair(Path store, String alias, String dname, String type, String san)
             throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname",
-                "secp256r1", "-dname", dname, "-validity", "2", "-keystore", store.toString(), "-storetype", type,
-                "-storepass", PASSWORD, "-keypass", PASSWORD));
+        List<String> args = new ArrayList<>(List.of(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                dname,
+                "-validity",
+                "2",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                type,
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD));
         if (san != null) {
             args.add("-ext");
             args.add(san);
@@ -93,7 +176,10 @@ final class TestKeyStores {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("keytool " + String.join(" ", args) + " failed: " + out);
@@ -123,8 +209,10 @@ final class TestKeyStores {
     /** A client-side SSLContext trusting the broker, optionally presenting the client certificate. */
     SSLContext clientSslContext(boolean withClientCertificate) throws IOException, GeneralSecurityException {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(withClientCertificate ? clientKeyManagers().getKeyManagers() : null,
-                clientTrustManagers().getTrustManagers(), null);
+        ctx.init(
+                withClientCertificate ? clientKeyManagers().getKeyManagers() : null,
+                clientTrustManagers().getTrustManagers(),
+                null);
         return ctx;
     }
 }

@@ -36,6 +36,7 @@ class TlsListenerTest {
 
     @TempDir
     static Path dir;
+
     static TestKeyStores keys;
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -60,13 +61,21 @@ class TlsListenerTest {
     }
 
     private static BrokerConfig.Builder tls(Path store, String type) {
-        return BrokerConfig.builder().port(0).ioThreads(2).tlsPort(0)
+        return BrokerConfig.builder()
+                .port(0)
+                .ioThreads(2)
+                .tlsPort(0)
                 .keyStore(store.toString(), TestKeyStores.PASSWORD, type);
     }
 
     private Mqtt5BlockingClient tlsClient(MqttBroker broker, String id, KeyManagerFactory clientKeys) throws Exception {
-        var ssl = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(broker.tlsPort()).sslConfig().trustManagerFactory(keys.clientTrustManagers());
+        var ssl = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(broker.tlsPort())
+                .sslConfig()
+                .trustManagerFactory(keys.clientTrustManagers());
         if (clientKeys != null) {
             ssl = ssl.keyManagerFactory(clientKeys);
         }
@@ -79,10 +88,15 @@ class TlsListenerTest {
         return c;
     }
 
-    private static void assertRoundTrip(Mqtt5BlockingClient sub, Mqtt5BlockingClient pub, String topic) throws Exception {
+    private static void assertRoundTrip(Mqtt5BlockingClient sub, Mqtt5BlockingClient pub, String topic)
+            throws Exception {
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
-            pub.publishWith().topic(topic).payload("over tls".getBytes(UTF_8)).qos(MqttQos.AT_LEAST_ONCE).send();
+            pub.publishWith()
+                    .topic(topic)
+                    .payload("over tls".getBytes(UTF_8))
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             Optional<Mqtt5Publish> got = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(got).isPresent();
             assertThat(new String(got.get().getPayloadAsBytes(), UTF_8)).isEqualTo("over tls");
@@ -103,8 +117,8 @@ class TlsListenerTest {
     @Test
     void jksKeyStore_pahoV3ClientPublishesAndReceivesOverTls() throws Exception {
         MqttBroker broker = start(tls(keys.serverJks, "JKS"));
-        var paho = new org.eclipse.paho.client.mqttv3.MqttClient("ssl://127.0.0.1:" + broker.tlsPort(), "paho-tls",
-                new MemoryPersistence());
+        var paho = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "ssl://127.0.0.1:" + broker.tlsPort(), "paho-tls", new MemoryPersistence());
         toClose.add(() -> {
             if (paho.isConnected()) {
                 paho.disconnect();
@@ -126,25 +140,64 @@ class TlsListenerTest {
         MqttBroker broker = start(tls(keys.serverP12, "PKCS12"));
         Mqtt5BlockingClient hive = tlsClient(broker, "tls-hive", null);
         hive.connect();
-        hive.publishWith().topic("tls/mosquitto/retained").payload("hello mosquitto".getBytes(UTF_8))
-                .qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
+        hive.publishWith()
+                .topic("tls/mosquitto/retained")
+                .payload("hello mosquitto".getBytes(UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .send();
 
         // mosquitto_sub verifies the certificate and the host name 127.0.0.1 against the CA file.
-        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(broker.tlsPort()),
-                "--cafile", keys.serverPem.toString(), "-t", "tls/mosquitto/retained", "-C", "1", "-W", "20", "-V", "mqttv311")
-                .redirectErrorStream(true).start();
+        Process sub = new ProcessBuilder(
+                        "mosquitto_sub",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(broker.tlsPort()),
+                        "--cafile",
+                        keys.serverPem.toString(),
+                        "-t",
+                        "tls/mosquitto/retained",
+                        "-C",
+                        "1",
+                        "-W",
+                        "20",
+                        "-V",
+                        "mqttv311")
+                .redirectErrorStream(true)
+                .start();
         assertThat(sub.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = new String(sub.getInputStream().readAllBytes(), UTF_8).trim();
         assertThat(sub.exitValue()).as(out).isZero();
         assertThat(out).isEqualTo("hello mosquitto");
 
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = hive.publishes(MqttGlobalPublishFilter.ALL)) {
-            hive.subscribeWith().topicFilter("tls/mosquitto/pub").qos(MqttQos.AT_LEAST_ONCE).send();
-            Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.tlsPort()),
-                    "--cafile", keys.serverPem.toString(), "-t", "tls/mosquitto/pub", "-m", "from mosquitto_pub",
-                    "-q", "1", "-V", "mqttv5").redirectErrorStream(true).start();
+            hive.subscribeWith()
+                    .topicFilter("tls/mosquitto/pub")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            Process pub = new ProcessBuilder(
+                            "mosquitto_pub",
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            Integer.toString(broker.tlsPort()),
+                            "--cafile",
+                            keys.serverPem.toString(),
+                            "-t",
+                            "tls/mosquitto/pub",
+                            "-m",
+                            "from mosquitto_pub",
+                            "-q",
+                            "1",
+                            "-V",
+                            "mqttv5")
+                    .redirectErrorStream(true)
+                    .start();
             assertThat(pub.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(pub.exitValue()).as(new String(pub.getInputStream().readAllBytes(), UTF_8)).isZero();
+            assertThat(pub.exitValue())
+                    .as(new String(pub.getInputStream().readAllBytes(), UTF_8))
+                    .isZero();
             Optional<Mqtt5Publish> got = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(got).isPresent();
             assertThat(new String(got.get().getPayloadAsBytes(), UTF_8)).isEqualTo("from mosquitto_pub");
@@ -155,8 +208,22 @@ class TlsListenerTest {
     void mosquittoSubWithoutTheCa_failsVerification() throws Exception {
         MqttBroker broker = start(tls(keys.serverP12, "PKCS12"));
         // The system's CAs do not include the throwaway certificate: the client must refuse the handshake.
-        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(broker.tlsPort()),
-                "--capath", "/etc/ssl/certs", "-t", "x", "-C", "1", "-W", "5").redirectErrorStream(true).start();
+        Process sub = new ProcessBuilder(
+                        "mosquitto_sub",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(broker.tlsPort()),
+                        "--capath",
+                        "/etc/ssl/certs",
+                        "-t",
+                        "x",
+                        "-C",
+                        "1",
+                        "-W",
+                        "5")
+                .redirectErrorStream(true)
+                .start();
         assertThat(sub.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(sub.exitValue()).isNotZero();
     }
@@ -219,21 +286,26 @@ class TlsListenerTest {
 
     @Test
     void keyAliasMissingFromTheStore_failsStartNamingIt() throws Exception {
-        MqttBroker broker = new MqttBroker(tls(keys.serverAndAnotherKey(), "PKCS12").keyAlias("s1as").build());
+        MqttBroker broker = new MqttBroker(
+                tls(keys.serverAndAnotherKey(), "PKCS12").keyAlias("s1as").build());
         assertThatThrownBy(broker::start).isInstanceOf(BrokerException.class).hasMessageContaining("'s1as'");
     }
 
     @Test
     void missingKeyStore_failsStartNamingTheFile() {
-        MqttBroker broker = new MqttBroker(BrokerConfig.builder().port(0).tlsPort(0)
-                .keyStore(dir.resolve("nope.p12").toString(), "x", "PKCS12").build());
+        MqttBroker broker = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .tlsPort(0)
+                .keyStore(dir.resolve("nope.p12").toString(), "x", "PKCS12")
+                .build());
         assertThatThrownBy(broker::start).isInstanceOf(BrokerException.class).hasMessageContaining("nope.p12");
         assertThatThrownBy(broker::port).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void tlsWithoutKeyStore_failsStart() {
-        MqttBroker broker = new MqttBroker(BrokerConfig.builder().port(0).tlsPort(0).build());
+        MqttBroker broker =
+                new MqttBroker(BrokerConfig.builder().port(0).tlsPort(0).build());
         assertThatThrownBy(broker::start).isInstanceOf(BrokerException.class).hasMessageContaining("key store");
     }
 
@@ -241,8 +313,10 @@ class TlsListenerTest {
     void busyTlsPort_failsStartNamingAddressAndPort() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = busy.getLocalPort();
-            MqttBroker broker = new MqttBroker(tls(keys.serverP12, "PKCS12").tlsPort(port).build());
-            assertThatThrownBy(broker::start).isInstanceOf(BrokerException.class)
+            MqttBroker broker =
+                    new MqttBroker(tls(keys.serverP12, "PKCS12").tlsPort(port).build());
+            assertThatThrownBy(broker::start)
+                    .isInstanceOf(BrokerException.class)
                     .hasMessageContaining("127.0.0.1:" + port);
             // Nothing is left half-started: the TCP listener bound before the failure is closed again.
             assertThatThrownBy(broker::port).isInstanceOf(IllegalStateException.class);

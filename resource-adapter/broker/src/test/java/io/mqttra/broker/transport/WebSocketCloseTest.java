@@ -21,7 +21,8 @@ class WebSocketCloseTest {
 
     @BeforeEach
     void start() {
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(1).wsPort(0).build());
+        broker = new MqttBroker(
+                BrokerConfig.builder().port(0).ioThreads(1).wsPort(0).build());
         broker.start();
     }
 
@@ -46,7 +47,9 @@ class WebSocketCloseTest {
             assertThat(answer).as("the server's answer").isNotNull();
             assertThat(answer[0]).as("opcode").isEqualTo((byte) RawWebSocket.CLOSE);
             assertThat(statusOf(answer)).isEqualTo(NORMAL_CLOSURE);
-            assertThat(ws.readFrame()).as("end of the TCP connection after the Close frame").isNull();
+            assertThat(ws.readFrame())
+                    .as("end of the TCP connection after the Close frame")
+                    .isNull();
         }
     }
 
@@ -56,9 +59,13 @@ class WebSocketCloseTest {
             ws.sendFrame(RawWebSocket.BINARY, true, new byte[] {(byte) 0xE0, 0});
             assertThat(ws.closeStatus()).isEqualTo(NORMAL_CLOSURE);
             // The server waits for the client's Close before it closes TCP: the client may still answer.
-            assertThat(ws.silentFor(300)).as("connection still open for the client's Close").isTrue();
+            assertThat(ws.silentFor(300))
+                    .as("connection still open for the client's Close")
+                    .isTrue();
             ws.sendFrame(RawWebSocket.CLOSE, true, status(NORMAL_CLOSURE));
-            assertThat(ws.readFrame()).as("end of the TCP connection, no second Close").isNull();
+            assertThat(ws.readFrame())
+                    .as("end of the TCP connection, no second Close")
+                    .isNull();
         }
     }
 
@@ -80,7 +87,9 @@ class WebSocketCloseTest {
             long start = System.nanoTime();
             ws.timeout(10_000);
             assertThat(ws.readFrame()).isNull();
-            assertThat((System.nanoTime() - start) / 1_000_000).as("milliseconds until TCP closed").isLessThan(5_000);
+            assertThat((System.nanoTime() - start) / 1_000_000)
+                    .as("milliseconds until TCP closed")
+                    .isLessThan(5_000);
         }
     }
 

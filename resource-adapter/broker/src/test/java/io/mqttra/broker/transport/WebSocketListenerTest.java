@@ -31,7 +31,12 @@ class WebSocketListenerTest {
 
     @BeforeEach
     void start() {
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(2).wsPort(0).maxPacketSize(64 * 1024).build());
+        broker = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .ioThreads(2)
+                .wsPort(0)
+                .maxPacketSize(64 * 1024)
+                .build());
         broker.start();
     }
 
@@ -41,8 +46,15 @@ class WebSocketListenerTest {
     }
 
     private Mqtt5BlockingClient wsClient5(String id) {
-        return MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(broker.wsPort()).webSocketConfig().serverPath("mqtt").applyWebSocketConfig().buildBlocking();
+        return MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(broker.wsPort())
+                .webSocketConfig()
+                .serverPath("mqtt")
+                .applyWebSocketConfig()
+                .buildBlocking();
     }
 
     @Test
@@ -50,14 +62,26 @@ class WebSocketListenerTest {
         assertThat(broker.wsPort()).isPositive();
         assertThat(broker.tlsPort()).isEqualTo(-1);
         Mqtt5BlockingClient ws = wsClient5("ws-5");
-        Mqtt5BlockingClient tcp = MqttClient.builder().useMqttVersion5().identifier("tcp-5").serverHost("127.0.0.1")
-                .serverPort(broker.port()).buildBlocking();
+        Mqtt5BlockingClient tcp = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("tcp-5")
+                .serverHost("127.0.0.1")
+                .serverPort(broker.port())
+                .buildBlocking();
         ws.connect();
         tcp.connect();
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = ws.publishes(MqttGlobalPublishFilter.ALL)) {
             ws.subscribeWith().topicFilter("ws/+/v5").qos(MqttQos.EXACTLY_ONCE).send();
-            tcp.publishWith().topic("ws/a/v5").payload("from tcp".getBytes(UTF_8)).qos(MqttQos.EXACTLY_ONCE).send();
-            ws.publishWith().topic("ws/b/v5").payload("from ws".getBytes(UTF_8)).qos(MqttQos.AT_LEAST_ONCE).send();
+            tcp.publishWith()
+                    .topic("ws/a/v5")
+                    .payload("from tcp".getBytes(UTF_8))
+                    .qos(MqttQos.EXACTLY_ONCE)
+                    .send();
+            ws.publishWith()
+                    .topic("ws/b/v5")
+                    .payload("from ws".getBytes(UTF_8))
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             Optional<Mqtt5Publish> first = publishes.receive(10, TimeUnit.SECONDS);
             Optional<Mqtt5Publish> second = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(first).isPresent();
@@ -72,14 +96,25 @@ class WebSocketListenerTest {
 
     @Test
     void hiveMqV3OverWebSocket_largeMessageSpanningManyTcpSegments() throws Exception {
-        Mqtt3BlockingClient ws = MqttClient.builder().useMqttVersion3().identifier("ws-3").serverHost("127.0.0.1")
-                .serverPort(broker.wsPort()).webSocketConfig().serverPath("mqtt").applyWebSocketConfig().buildBlocking();
+        Mqtt3BlockingClient ws = MqttClient.builder()
+                .useMqttVersion3()
+                .identifier("ws-3")
+                .serverHost("127.0.0.1")
+                .serverPort(broker.wsPort())
+                .webSocketConfig()
+                .serverPath("mqtt")
+                .applyWebSocketConfig()
+                .buildBlocking();
         ws.connect();
         byte[] big = new byte[60 * 1024];
         Arrays.fill(big, (byte) 'x');
         try (Mqtt3BlockingClient.Mqtt3Publishes publishes = ws.publishes(MqttGlobalPublishFilter.ALL)) {
             ws.subscribeWith().topicFilter("ws/v3").qos(MqttQos.AT_LEAST_ONCE).send();
-            ws.publishWith().topic("ws/v3").payload(big).qos(MqttQos.AT_LEAST_ONCE).send();
+            ws.publishWith()
+                    .topic("ws/v3")
+                    .payload(big)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             Optional<Mqtt3Publish> got = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(got).isPresent();
             assertThat(got.get().getPayloadAsBytes()).isEqualTo(big);
@@ -128,7 +163,9 @@ class WebSocketListenerTest {
             ws.sendFrame(RawWebSocket.BINARY, true, MqttBytes.connect("texter"));
             ws.readBinary();
             ws.sendFrame(RawWebSocket.TEXT, true, "hello".getBytes(UTF_8));
-            assertThat(ws.closeStatus()).as("close status 1003: unsupported data").isEqualTo(1003);
+            assertThat(ws.closeStatus())
+                    .as("close status 1003: unsupported data")
+                    .isEqualTo(1003);
             assertThat(ws.closedByServer()).isTrue();
         }
         assertStillWorks(other, "text/after");
@@ -142,7 +179,9 @@ class WebSocketListenerTest {
             ws.sendFrame(RawWebSocket.BINARY, true, MqttBytes.connect("big-frame"));
             ws.readBinary();
             ws.sendFrame(RawWebSocket.BINARY, true, new byte[64 * 1024 + 1]);
-            assertThat(ws.closeStatus()).as("close status 1009: message too big").isEqualTo(1009);
+            assertThat(ws.closeStatus())
+                    .as("close status 1009: message too big")
+                    .isEqualTo(1009);
             assertThat(ws.closedByServer()).isTrue();
         }
         assertStillWorks(other, "big/after");
@@ -173,13 +212,26 @@ class WebSocketListenerTest {
     @Test
     void secureWebSocket_withHiveMq(@TempDir Path dir) throws Exception {
         TestKeyStores keys = TestKeyStores.create(dir);
-        try (MqttBroker wss = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(1).wssPort(0)
-                .keyStore(keys.serverP12.toString(), TestKeyStores.PASSWORD, "PKCS12").build())) {
+        try (MqttBroker wss = new MqttBroker(BrokerConfig.builder()
+                .port(0)
+                .ioThreads(1)
+                .wssPort(0)
+                .keyStore(keys.serverP12.toString(), TestKeyStores.PASSWORD, "PKCS12")
+                .build())) {
             wss.start();
             assertThat(wss.wsPort()).isEqualTo(-1);
-            Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier("wss").serverHost("127.0.0.1")
-                    .serverPort(wss.wssPort()).sslConfig().trustManagerFactory(keys.clientTrustManagers()).applySslConfig()
-                    .webSocketConfig().serverPath("mqtt").applyWebSocketConfig().buildBlocking();
+            Mqtt5BlockingClient c = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier("wss")
+                    .serverHost("127.0.0.1")
+                    .serverPort(wss.wssPort())
+                    .sslConfig()
+                    .trustManagerFactory(keys.clientTrustManagers())
+                    .applySslConfig()
+                    .webSocketConfig()
+                    .serverPath("mqtt")
+                    .applyWebSocketConfig()
+                    .buildBlocking();
             c.connect();
             assertStillWorks(c, "wss/echo");
             c.disconnect();
@@ -189,7 +241,11 @@ class WebSocketListenerTest {
     private static void assertStillWorks(Mqtt5BlockingClient c, String topic) throws Exception {
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = c.publishes(MqttGlobalPublishFilter.ALL)) {
             c.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
-            c.publishWith().topic(topic).payload("still here".getBytes(UTF_8)).qos(MqttQos.AT_LEAST_ONCE).send();
+            c.publishWith()
+                    .topic(topic)
+                    .payload("still here".getBytes(UTF_8))
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             Optional<Mqtt5Publish> got = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(got).isPresent();
             assertThat(new String(got.get().getPayloadAsBytes(), UTF_8)).isEqualTo("still here");

@@ -33,8 +33,11 @@ class WebSocketMqttJsTest {
             Files.copy(PROJECT.resolve(f), WORK.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         String out = run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
-        assertThat(WORK.resolve("node_modules").resolve("mqtt")).as("npm ci output: %s", out).isDirectory();
-        broker = new MqttBroker(BrokerConfig.builder().port(0).ioThreads(1).wsPort(0).build());
+        assertThat(WORK.resolve("node_modules").resolve("mqtt"))
+                .as("npm ci output: %s", out)
+                .isDirectory();
+        broker = new MqttBroker(
+                BrokerConfig.builder().port(0).ioThreads(1).wsPort(0).build());
         broker.start();
     }
 
@@ -49,16 +52,26 @@ class WebSocketMqttJsTest {
     @ValueSource(ints = {4, 5})
     void mqttJsSubscribesAndPublishesOverWebSocket(int protocolVersion) throws Exception {
         // Several rounds: an error while the connection closes showed up only now and then.
-        String out = run(List.of("node", "ws-check.js", Integer.toString(broker.wsPort()), Integer.toString(protocolVersion),
-                "10"), 90);
-        assertThat(out).contains("SUBACK 1")
+        String out = run(
+                List.of(
+                        "node",
+                        "ws-check.js",
+                        Integer.toString(broker.wsPort()),
+                        Integer.toString(protocolVersion),
+                        "10"),
+                90);
+        assertThat(out)
+                .contains("SUBACK 1")
                 .contains("RECEIVED mqttjs/ws/" + protocolVersion + " hello from MQTT.js v" + protocolVersion)
                 .contains("DONE 10")
                 .doesNotContain("ERROR");
     }
 
     private static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(WORK.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(WORK.toFile())
+                .redirectErrorStream(true)
+                .start();
         // Read while it runs, so a chatty process cannot block on a full pipe.
         StringBuilder out = new StringBuilder();
         Thread reader = new Thread(() -> {

@@ -64,7 +64,11 @@ public class MqttBrokerAdminObject implements MqttBrokerAdmin, ResourceAdapterAs
             return ra.broker().administration().overview();
         } catch (IllegalStateException e) {
             // A stopped adapter is a state to show (and a readiness check to fail), not an error.
-            return new BrokerOverview(false, List.of(), false, "broker not running: " + e.getMessage(),
+            return new BrokerOverview(
+                    false,
+                    List.of(),
+                    false,
+                    "broker not running: " + e.getMessage(),
                     MetricsSnapshot.empty(System.currentTimeMillis()));
         }
     }

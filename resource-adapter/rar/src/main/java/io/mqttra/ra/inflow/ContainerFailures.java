@@ -22,8 +22,7 @@ final class ContainerFailures {
     private static final Logger CONTAINER = Logger.getLogger(CONTAINER_LOGGER);
     private static int installs;
 
-    private ContainerFailures() {
-    }
+    private ContainerFailures() {}
 
     /** Attaches the handler (once, however many activations ask). */
     static synchronized void install() {
@@ -61,12 +60,10 @@ final class ContainerFailures {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         @Override
         public boolean isLoggable(LogRecord record) {

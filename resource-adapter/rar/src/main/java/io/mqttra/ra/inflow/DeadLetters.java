@@ -39,8 +39,8 @@ final class DeadLetters {
     boolean send(RedeliveryPolicy policy, ApplicationMessage message, int attempts, String reason) {
         String topic = policy.deadLetterTopic();
         if (topic == null) {
-            LOG.warning(() -> "Message to topic '" + message.topic() + "' dropped after " + attempts + " failed deliveries to "
-                    + beanName + " (no dead-letter topic configured): " + reason);
+            LOG.warning(() -> "Message to topic '" + message.topic() + "' dropped after " + attempts
+                    + " failed deliveries to " + beanName + " (no dead-letter topic configured): " + reason);
             return true;
         }
         PublishProperties.Builder p = PublishProperties.builder();
@@ -48,7 +48,8 @@ final class DeadLetters {
         if (original.payloadUtf8() != null) {
             p.payloadUtf8(original.payloadUtf8());
         }
-        p.contentType(original.contentType()).responseTopic(original.responseTopic())
+        p.contentType(original.contentType())
+                .responseTopic(original.responseTopic())
                 .correlationData(original.correlationData());
         original.userProperties().forEach(u -> p.userProperty(u.name(), u.value()));
         p.userProperty(REASON, reason)

@@ -70,9 +70,15 @@ final class EndpointInvoker {
         }
     }
 
-    EndpointInvoker(MessageEndpointFactory endpointFactory, List<ListenerMethod> methods,
-                    MqttResourceManager resourceManager, String clientId, RedeliveryPolicy policy,
-                    DeadLetters deadLetters, BrokerMetrics metrics) throws ResourceException {
+    EndpointInvoker(
+            MessageEndpointFactory endpointFactory,
+            List<ListenerMethod> methods,
+            MqttResourceManager resourceManager,
+            String clientId,
+            RedeliveryPolicy policy,
+            DeadLetters deadLetters,
+            BrokerMetrics metrics)
+            throws ResourceException {
         this.endpointFactory = endpointFactory;
         this.metrics = metrics;
         this.methods = methods;
@@ -115,8 +121,11 @@ final class EndpointInvoker {
         int begun = delivery.deliveryCount();
         if (begun > 0 && !policy.allowsAnother(begun)) {
             // Every attempt so far ended without an answer: the server stopped (or crashed) while the bean had it.
-            if (deadLetter(delivery.message(), begun, begun + " delivery attempt(s) ended without"
-                    + " the bean taking or refusing the message (the server stopped during each)")) {
+            if (deadLetter(
+                    delivery.message(),
+                    begun,
+                    begun + " delivery attempt(s) ended without"
+                            + " the bean taking or refusing the message (the server stopped during each)")) {
                 delivery.acknowledge();
             }
             return;
@@ -126,8 +135,8 @@ final class EndpointInvoker {
         List<ListenerMethod> targets = targets(delivery);
         for (int i = 0; i < targets.size(); i++) {
             boolean last = i == targets.size() - 1;
-            if (!deliverTo(targets.get(i), delivery, last ? acknowledgement : null, attempts, i == 0, redelivered,
-                    active)) {
+            if (!deliverTo(
+                    targets.get(i), delivery, last ? acknowledgement : null, attempts, i == 0, redelivered, active)) {
                 return;
             }
         }
@@ -148,8 +157,9 @@ final class EndpointInvoker {
             throws InterruptedException {
         MqttResourceManager.AcknowledgementState state = resourceManager.acknowledgementState(acknowledgement);
         if (state == MqttResourceManager.AcknowledgementState.IN_DOUBT) {
-            LOG.info(() -> "Message " + acknowledgement + " on '" + delivery.message().topic() + "' was taken by a"
-                    + " prepared transaction before a restart: holding it until transaction recovery decides");
+            LOG.info(() ->
+                    "Message " + acknowledgement + " on '" + delivery.message().topic() + "' was taken by a"
+                            + " prepared transaction before a restart: holding it until transaction recovery decides");
         }
         while (state == MqttResourceManager.AcknowledgementState.IN_DOUBT) {
             if (!pause(200, active)) {
@@ -175,8 +185,14 @@ final class EndpointInvoker {
      * @param attempts    the message's attempts so far, across restarts (one slot, shared by the delivery's methods)
      * @param redelivered whether the message was delivered before this delivery (DUP on the first attempt)
      */
-    private boolean deliverTo(ListenerMethod target, Delivery delivery, Acknowledgement acknowledgement,
-                              int[] attempts, boolean countFirst, boolean redelivered, BooleanSupplier active)
+    private boolean deliverTo(
+            ListenerMethod target,
+            Delivery delivery,
+            Acknowledgement acknowledgement,
+            int[] attempts,
+            boolean countFirst,
+            boolean redelivered,
+            BooleanSupplier active)
             throws InterruptedException {
         ApplicationMessage message = delivery.message();
         boolean dup = redelivered;
@@ -189,15 +205,17 @@ final class EndpointInvoker {
                 attempts[0]++;
             }
             count = true;
-            MqttMessage received = new MqttMessage(message.topic(), message.payload(), message.qos(), message.retain(),
-                    dup, message.properties());
+            MqttMessage received = new MqttMessage(
+                    message.topic(), message.payload(), message.qos(), message.retain(), dup, message.properties());
             Object[] arguments;
             try {
                 arguments = target.arguments(received);
             } catch (RuntimeException e) {
                 // The payload cannot become the method's parameter; delivering it again would fail the same way.
-                return deadLetter(message, Math.max(1, attempts[0]), "the payload cannot be passed to "
-                        + target.describe() + ": " + FailureCause.describe(e));
+                return deadLetter(
+                        message,
+                        Math.max(1, attempts[0]),
+                        "the payload cannot be passed to " + target.describe() + ": " + FailureCause.describe(e));
             }
             Attempt attempt = attempt(target, arguments, dup, delivery, acknowledgement, active);
             if (attempt.taken()) {
@@ -211,7 +229,8 @@ final class EndpointInvoker {
                 return deadLetter(message, failed, attempt.failure());
             }
             LOG.warning(() -> "Message-driven bean method " + target.describe() + " did not take a message to topic '"
-                    + message.topic() + "' (attempt " + failed + " of " + (policy.limit() + 1) + "): " + attempt.failure()
+                    + message.topic() + "' (attempt " + failed + " of " + (policy.limit() + 1) + "): "
+                    + attempt.failure()
                     + "; delivering it again in " + policy.delayMillis() + " ms");
             if (!pause(policy.delayMillis(), active)) {
                 return false;
@@ -238,8 +257,9 @@ final class EndpointInvoker {
                 delivery.countDelivery().get(COUNT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 return true;
             } catch (ExecutionException | TimeoutException e) {
-                LOG.warning(() -> "Could not record a delivery attempt of a message to '" + delivery.message().topic()
-                        + "' for " + clientId + " (" + e + "); trying again in " + policy.delayMillis() + " ms");
+                LOG.warning(() -> "Could not record a delivery attempt of a message to '"
+                        + delivery.message().topic() + "' for " + clientId + " (" + e + "); trying again in "
+                        + policy.delayMillis() + " ms");
                 if (!pause(Math.max(policy.delayMillis(), 100), active)) {
                     return false;
                 }
@@ -248,11 +268,18 @@ final class EndpointInvoker {
     }
 
     /** @param dup whether the bean sees the message flagged as given before (counted as a redelivery) */
-    private Attempt attempt(ListenerMethod target, Object[] arguments, boolean dup, Delivery delivery,
-                            Acknowledgement acknowledgement, BooleanSupplier active) throws InterruptedException {
+    private Attempt attempt(
+            ListenerMethod target,
+            Object[] arguments,
+            boolean dup,
+            Delivery delivery,
+            Acknowledgement acknowledgement,
+            BooleanSupplier active)
+            throws InterruptedException {
         boolean inTransaction = transacted.contains(target.method());
         // The last method's transaction takes the message: acknowledged inside its commit.
-        DeliveryOutcome outcome = !inTransaction ? null
+        DeliveryOutcome outcome = !inTransaction
+                ? null
                 : new DeliveryOutcome(acknowledgement == null ? null : delivery::acknowledgeDurably);
         XAResource xa = inTransaction ? resourceManager.newXAResource(outcome, acknowledgement) : null;
         MessageEndpoint endpoint = createEndpoint(xa, active);
@@ -298,8 +325,10 @@ final class EndpointInvoker {
                 }
                 return Attempt.TAKEN;
             }
-            return Attempt.failed(failure != null ? FailureCause.describe(failure)
-                    : "the bean's transaction rolled back (setRollbackOnly)");
+            return Attempt.failed(
+                    failure != null
+                            ? FailureCause.describe(failure)
+                            : "the bean's transaction rolled back (setRollbackOnly)");
         }
         return failure == null ? Attempt.TAKEN : Attempt.failed(FailureCause.describe(failure));
     }

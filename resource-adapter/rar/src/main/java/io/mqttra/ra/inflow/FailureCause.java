@@ -10,8 +10,7 @@ import java.lang.reflect.UndeclaredThrowableException;
  */
 final class FailureCause {
 
-    private FailureCause() {
-    }
+    private FailureCause() {}
 
     static Throwable of(Throwable thrown) {
         Throwable current = thrown;
@@ -30,7 +29,8 @@ final class FailureCause {
         Throwable cause = of(thrown);
         String text = cause.getClass().getName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         if (cause instanceof EJBException) {
-            text += " (reported by the EJB container; the exception the bean threw is logged by the container just before)";
+            text +=
+                    " (reported by the EJB container; the exception the bean threw is logged by the container just before)";
         }
         return text;
     }

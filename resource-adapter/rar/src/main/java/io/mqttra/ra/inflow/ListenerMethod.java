@@ -15,12 +15,23 @@ import java.util.List;
  * @param json                   binds the payload for a {@link Parameter#JSON} parameter, else null
  * @param slots                  what each of its parameters receives, in order
  */
-record ListenerMethod(Method method, String topicFilter, int qos, int subscriptionIdentifier, Parameter parameter,
-                      JsonPayloads json, List<Slot> slots) {
+record ListenerMethod(
+        Method method,
+        String topicFilter,
+        int qos,
+        int subscriptionIdentifier,
+        Parameter parameter,
+        JsonPayloads json,
+        List<Slot> slots) {
 
     /** A method whose only parameter is the payload. */
-    ListenerMethod(Method method, String topicFilter, int qos, int subscriptionIdentifier, Parameter parameter,
-                   JsonPayloads json) {
+    ListenerMethod(
+            Method method,
+            String topicFilter,
+            int qos,
+            int subscriptionIdentifier,
+            Parameter parameter,
+            JsonPayloads json) {
         this(method, topicFilter, qos, subscriptionIdentifier, parameter, json, List.of(Slot.PAYLOAD));
     }
 
@@ -32,7 +43,11 @@ record ListenerMethod(Method method, String topicFilter, int qos, int subscripti
         static final Slot PAYLOAD = new Slot(Kind.PAYLOAD, -1);
         static final Slot TOPIC = new Slot(Kind.TOPIC, -1);
 
-        enum Kind { PAYLOAD, TOPIC, LEVEL }
+        enum Kind {
+            PAYLOAD,
+            TOPIC,
+            LEVEL
+        }
 
         static Slot level(int level) {
             return new Slot(Kind.LEVEL, level);
@@ -89,8 +104,10 @@ record ListenerMethod(Method method, String topicFilter, int qos, int subscripti
 
     /** The method's payload argument for a message; its QoS is capped at the QoS this method subscribed with. */
     Object argument(MqttMessage message) {
-        MqttMessage capped = message.qos() <= qos ? message
-                : new MqttMessage(message.topic(), message.payload(), qos, message.retain(), message.dup(), message.properties());
+        MqttMessage capped = message.qos() <= qos
+                ? message
+                : new MqttMessage(
+                        message.topic(), message.payload(), qos, message.retain(), message.dup(), message.properties());
         return switch (parameter) {
             case MESSAGE -> capped;
             case BYTES -> capped.payload();

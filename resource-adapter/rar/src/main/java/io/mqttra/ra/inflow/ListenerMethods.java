@@ -20,8 +20,7 @@ import java.util.List;
  */
 final class ListenerMethods {
 
-    private ListenerMethods() {
-    }
+    private ListenerMethods() {}
 
     /**
      * @return the listener methods in a stable order; their subscription identifiers are index + 1
@@ -29,12 +28,14 @@ final class ListenerMethods {
      */
     static List<ListenerMethod> scan(Class<?> beanClass) throws NotSupportedException {
         if (!MqttMessageListener.class.isAssignableFrom(beanClass)) {
-            throw new NotSupportedException(beanClass.getName() + " does not implement " + MqttMessageListener.class.getName());
+            throw new NotSupportedException(
+                    beanClass.getName() + " does not implement " + MqttMessageListener.class.getName());
         }
         // getMethods() has no defined order; sorting keeps subscription identifiers stable across deployments.
         Method[] candidates = Arrays.stream(beanClass.getMethods())
                 .filter(m -> m.isAnnotationPresent(OnMqttMessage.class))
-                .sorted(Comparator.comparing(Method::getName).thenComparing(m -> Arrays.toString(m.getParameterTypes())))
+                .sorted(Comparator.comparing(Method::getName)
+                        .thenComparing(m -> Arrays.toString(m.getParameterTypes())))
                 .toArray(Method[]::new);
         List<String> problems = new ArrayList<>();
         List<ListenerMethod> methods = new ArrayList<>();
@@ -48,13 +49,19 @@ final class ListenerMethods {
             }
             List<ListenerMethod.Slot> slots = slots(method, on.value());
             int payload = slots.indexOf(ListenerMethod.Slot.PAYLOAD);
-            ListenerMethod.Parameter parameter = payload < 0 ? null
-                    : ListenerMethod.Parameter.of(method.getParameterTypes()[payload]);
+            ListenerMethod.Parameter parameter =
+                    payload < 0 ? null : ListenerMethod.Parameter.of(method.getParameterTypes()[payload]);
             if (parameter == ListenerMethod.Parameter.JSON && json == null) {
                 json = new JsonPayloads();
             }
-            methods.add(new ListenerMethod(method, on.value(), on.qos(), methods.size() + 1, parameter,
-                    parameter == ListenerMethod.Parameter.JSON ? json : null, slots));
+            methods.add(new ListenerMethod(
+                    method,
+                    on.value(),
+                    on.qos(),
+                    methods.size() + 1,
+                    parameter,
+                    parameter == ListenerMethod.Parameter.JSON ? json : null,
+                    slots));
         }
         if (!problems.isEmpty() && json != null) {
             json.close();
@@ -64,8 +71,8 @@ final class ListenerMethods {
                     + String.join("; ", problems));
         }
         if (methods.isEmpty()) {
-            throw new NotSupportedException("Message-driven bean " + beanClass.getName()
-                    + " has no public method annotated @OnMqttMessage");
+            throw new NotSupportedException(
+                    "Message-driven bean " + beanClass.getName() + " has no public method annotated @OnMqttMessage");
         }
         return List.copyOf(methods);
     }
@@ -101,14 +108,16 @@ final class ListenerMethods {
             TopicWildcard wildcard = p.getAnnotation(TopicWildcard.class);
             if (topic || wildcard != null) {
                 if (p.getType() != String.class) {
-                    return "a parameter annotated @MqttTopic or @TopicWildcard must be a String, not " + p.getType().getName();
+                    return "a parameter annotated @MqttTopic or @TopicWildcard must be a String, not "
+                            + p.getType().getName();
                 }
                 if (wildcard != null && (wildcard.value() < 0 || wildcard.value() >= wildcards)) {
                     return "@TopicWildcard(" + wildcard.value() + ") but the filter '" + filter + "' has " + wildcards
                             + " single-level wildcard(s)";
                 }
             } else if (++payloads > 1 || ListenerMethod.Parameter.of(p.getType()) == null) {
-                return "an @OnMqttMessage method takes at most one payload parameter: " + MqttMessage.class.getSimpleName()
+                return "an @OnMqttMessage method takes at most one payload parameter: "
+                        + MqttMessage.class.getSimpleName()
                         + ", byte[], String or a class bound from JSON with JSON-B (not a primitive or other array),"
                         + " plus String parameters annotated @MqttTopic or @TopicWildcard; not "
                         + Arrays.toString(method.getParameterTypes());

@@ -30,8 +30,12 @@ public final class MqttActivation {
     private boolean capturingFailures;
     private boolean released;
 
-    private MqttActivation(String clientId, String beanName, List<ListenerMethod> methods, DeliveryDispatcher dispatcher,
-                           MqttActivationSpec spec) {
+    private MqttActivation(
+            String clientId,
+            String beanName,
+            List<ListenerMethod> methods,
+            DeliveryDispatcher dispatcher,
+            MqttActivationSpec spec) {
         this.clientId = clientId;
         this.beanName = beanName;
         this.methods = methods;
@@ -44,18 +48,22 @@ public final class MqttActivation {
      *
      * @throws NotSupportedException when a listener method cannot be bound (the deployment fails with the reason)
      */
-    public static MqttActivation activate(MqttBroker broker, MqttResourceManager resourceManager, WorkManager workManager,
-                                          MessageEndpointFactory endpointFactory, MqttActivationSpec spec)
+    public static MqttActivation activate(
+            MqttBroker broker,
+            MqttResourceManager resourceManager,
+            WorkManager workManager,
+            MessageEndpointFactory endpointFactory,
+            MqttActivationSpec spec)
             throws ResourceException {
         Class<?> beanClass = endpointFactory.getEndpointClass();
         List<ListenerMethod> methods = ListenerMethods.scan(beanClass);
         String clientId = clientId(endpointFactory, spec);
         RedeliveryPolicy policy = spec.redeliveryPolicy(clientId);
         DeadLetters deadLetters = new DeadLetters(() -> broker, clientId, beanClass.getName());
-        EndpointInvoker invoker = new EndpointInvoker(endpointFactory, methods, resourceManager, clientId, policy,
-                deadLetters, broker.metrics());
-        DeliveryDispatcher dispatcher = new DeliveryDispatcher(workManager, invoker, spec.getMaxConcurrency(),
-                beanClass.getName());
+        EndpointInvoker invoker = new EndpointInvoker(
+                endpointFactory, methods, resourceManager, clientId, policy, deadLetters, broker.metrics());
+        DeliveryDispatcher dispatcher =
+                new DeliveryDispatcher(workManager, invoker, spec.getMaxConcurrency(), beanClass.getName());
         MqttActivation activation = new MqttActivation(clientId, beanClass.getName(), methods, dispatcher, spec);
         activation.open(broker);
         return activation;
@@ -66,8 +74,10 @@ public final class MqttActivation {
         try {
             opened = broker.openLocalSession(clientId, dispatcher::dispatch);
         } catch (RuntimeException e) {
-            throw new ResourceException("Cannot open the MQTT session '" + clientId + "' of message-driven bean "
-                    + beanName + ": " + e.getMessage(), e);
+            throw new ResourceException(
+                    "Cannot open the MQTT session '" + clientId + "' of message-driven bean " + beanName + ": "
+                            + e.getMessage(),
+                    e);
         }
         session = opened;
         try {
@@ -76,15 +86,19 @@ public final class MqttActivation {
             }
         } catch (RuntimeException e) {
             deactivate();
-            throw new NotSupportedException("Cannot subscribe message-driven bean " + beanName + ": " + e.getMessage(), e);
+            throw new NotSupportedException(
+                    "Cannot subscribe message-driven bean " + beanName + ": " + e.getMessage(), e);
         }
         synchronized (this) {
             ContainerFailures.install();
             capturingFailures = true;
         }
         LOG.info(() -> "Message-driven bean " + beanName + " subscribed as MQTT client '" + clientId + "' to "
-                + methods.stream().map(m -> spec.subscriptionFilter(m.topicFilter()) + " (QoS " + m.qos() + ") -> "
-                        + m.method().getName()).toList() + ", " + spec);
+                + methods.stream()
+                        .map(m -> spec.subscriptionFilter(m.topicFilter()) + " (QoS " + m.qos() + ") -> "
+                                + m.method().getName())
+                        .toList()
+                + ", " + spec);
     }
 
     /** Stops deliveries, waits for those in progress, and ends the session. Idempotent. */
@@ -106,7 +120,10 @@ public final class MqttActivation {
             }
             if (!released) {
                 released = true;
-                methods.stream().map(ListenerMethod::json).filter(java.util.Objects::nonNull).findFirst()
+                methods.stream()
+                        .map(ListenerMethod::json)
+                        .filter(java.util.Objects::nonNull)
+                        .findFirst()
                         .ifPresent(JsonPayloads::close);
             }
         }
@@ -130,7 +147,8 @@ public final class MqttActivation {
 
     /** The client identifier of the bean's session: the one its activation config names, or a derived one. */
     public static String clientId(MessageEndpointFactory endpointFactory, MqttActivationSpec spec) {
-        return spec.getClientId() != null ? spec.getClientId()
+        return spec.getClientId() != null
+                ? spec.getClientId()
                 : derivedClientId(endpointFactory, endpointFactory.getEndpointClass());
     }
 

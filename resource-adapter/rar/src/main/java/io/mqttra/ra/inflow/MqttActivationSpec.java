@@ -35,23 +35,32 @@ public class MqttActivationSpec implements ActivationSpec, ResourceAdapterAssoci
     static final long DEFAULT_REDELIVERY_DELAY_MILLIS = 1000;
     static final String DEAD_LETTER_PREFIX = "$dead-letter/";
 
-    @ConfigProperty(description = "Client identifier of the bean's MQTT session; default derived from application and bean")
+    @ConfigProperty(
+            description = "Client identifier of the bean's MQTT session; default derived from application and bean")
     private String clientId;
 
-    @ConfigProperty(defaultValue = "16", description = "Messages delivered to the bean at the same time; 1 keeps the delivery order")
+    @ConfigProperty(
+            defaultValue = "16",
+            description = "Messages delivered to the bean at the same time; 1 keeps the delivery order")
     private Integer maxConcurrency = DEFAULT_MAX_CONCURRENCY;
 
     @ConfigProperty(description = "Shared subscription group: the bean subscribes as $share/<group>/<filter>")
     private String sharedSubscriptionGroup;
 
-    @ConfigProperty(defaultValue = "5", description = "How many times a message the bean did not take is delivered again"
-            + " before it is dead-lettered; counted with the stored message, so it holds across restarts")
+    @ConfigProperty(
+            defaultValue = "5",
+            description = "How many times a message the bean did not take is delivered again"
+                    + " before it is dead-lettered; counted with the stored message, so it holds across restarts")
     private Integer redeliveryLimit = DEFAULT_REDELIVERY_LIMIT;
 
-    @ConfigProperty(defaultValue = "1000", description = "Milliseconds before a message the bean did not take is delivered again")
+    @ConfigProperty(
+            defaultValue = "1000",
+            description = "Milliseconds before a message the bean did not take is delivered again")
     private Long redeliveryDelayMillis = DEFAULT_REDELIVERY_DELAY_MILLIS;
 
-    @ConfigProperty(description = "Topic for messages the bean kept refusing; default $dead-letter/<clientId>, empty to drop them")
+    @ConfigProperty(
+            description =
+                    "Topic for messages the bean kept refusing; default $dead-letter/<clientId>, empty to drop them")
     private String deadLetterTopic;
 
     private ResourceAdapter resourceAdapter;
@@ -76,8 +85,8 @@ public class MqttActivationSpec implements ActivationSpec, ResourceAdapterAssoci
         if (redeliveryDelayMillis == null || redeliveryDelayMillis < 0) {
             throw new InvalidPropertyException("redeliveryDelayMillis must be 0 or more, not " + redeliveryDelayMillis);
         }
-        String topicProblem = deadLetterTopic == null || deadLetterTopic.isEmpty()
-                ? null : Topics.topicNameProblem(deadLetterTopic);
+        String topicProblem =
+                deadLetterTopic == null || deadLetterTopic.isEmpty() ? null : Topics.topicNameProblem(deadLetterTopic);
         if (topicProblem != null) {
             throw new InvalidPropertyException("deadLetterTopic '" + deadLetterTopic + "': " + topicProblem);
         }

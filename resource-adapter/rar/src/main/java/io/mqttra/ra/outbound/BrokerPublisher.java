@@ -24,7 +24,8 @@ final class BrokerPublisher {
     }
 
     /** Checks what the application passed; the message as the broker routes it. */
-    static ApplicationMessage message(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties) {
+    static ApplicationMessage message(
+            String topic, byte[] payload, int qos, boolean retain, PublishProperties properties) {
         String problem = Topics.topicNameProblem(topic);
         if (problem != null) {
             throw new MqttException("Cannot publish to topic '" + topic + "': " + problem);
@@ -40,17 +41,21 @@ final class BrokerPublisher {
         try {
             routed = broker.publish(message);
         } catch (RuntimeException e) {
-            throw new MqttException("The broker refused the message to topic '" + message.topic() + "': " + e.getMessage(), e);
+            throw new MqttException(
+                    "The broker refused the message to topic '" + message.topic() + "': " + e.getMessage(), e);
         }
         try {
             routed.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new MqttException("The broker did not confirm the message to topic '" + message.topic() + "' within "
-                    + timeoutMillis + " ms", e);
+            throw new MqttException(
+                    "The broker did not confirm the message to topic '" + message.topic() + "' within " + timeoutMillis
+                            + " ms",
+                    e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new MqttException("The broker could not take the message to topic '" + message.topic() + "': "
-                    + cause.getMessage(), cause);
+            throw new MqttException(
+                    "The broker could not take the message to topic '" + message.topic() + "': " + cause.getMessage(),
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MqttException("Interrupted while publishing to topic '" + message.topic() + "'", e);

@@ -51,7 +51,8 @@ final class MqttManagedConnection implements ManagedConnection {
             try {
                 xa.publish(message);
             } catch (IllegalStateException e) {
-                throw new MqttException("Cannot publish to topic '" + topic + "' in this transaction: " + e.getMessage(), e);
+                throw new MqttException(
+                        "Cannot publish to topic '" + topic + "' in this transaction: " + e.getMessage(), e);
             }
             return;
         }

@@ -32,11 +32,14 @@ import javax.security.auth.Subject;
         connectionFactoryImpl = MqttConnectionFactoryImpl.class,
         connection = MqttConnection.class,
         connectionImpl = MqttConnectionHandle.class)
-public class MqttManagedConnectionFactory implements ManagedConnectionFactory, ResourceAdapterAssociation, TransactionSupport {
+public class MqttManagedConnectionFactory
+        implements ManagedConnectionFactory, ResourceAdapterAssociation, TransactionSupport {
 
     private static final long serialVersionUID = 1L;
 
-    @ConfigProperty(defaultValue = "10000", description = "How long publish() waits for the broker to route a message, in milliseconds")
+    @ConfigProperty(
+            defaultValue = "10000",
+            description = "How long publish() waits for the broker to route a message, in milliseconds")
     private Long publishTimeoutMillis = 10_000L;
 
     private transient MqttResourceAdapter resourceAdapter;
@@ -60,8 +63,8 @@ public class MqttManagedConnectionFactory implements ManagedConnectionFactory, R
 
     /** All connections to the one broker of the server are alike: any pooled one of ours will do. */
     @Override
-    public ManagedConnection matchManagedConnections(@SuppressWarnings("rawtypes") Set candidates, Subject subject,
-                                                     ConnectionRequestInfo info) {
+    public ManagedConnection matchManagedConnections(
+            @SuppressWarnings("rawtypes") Set candidates, Subject subject, ConnectionRequestInfo info) {
         for (Object candidate : candidates) {
             if (candidate instanceof MqttManagedConnection mc && mc.factory() == this) {
                 return mc;

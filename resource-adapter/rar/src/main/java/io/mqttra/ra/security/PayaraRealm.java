@@ -51,8 +51,10 @@ final class PayaraRealm {
             Class<?> realm = Class.forName(realmClass, true, loader);
             this.getInstance = realm.getMethod("getInstance", String.class);
         } catch (ReflectiveOperationException | LinkageError e) {
-            throw new UnavailableException("the server's security realms are not reachable (" + realmClass
-                    + " not found: is this Payara or GlassFish?)", e);
+            throw new UnavailableException(
+                    "the server's security realms are not reachable (" + realmClass
+                            + " not found: is this Payara or GlassFish?)",
+                    e);
         }
     }
 
@@ -69,15 +71,18 @@ final class PayaraRealm {
         try {
             realm = getInstance.invoke(null, realmName);
         } catch (InvocationTargetException e) {
-            throw new UnavailableException("no security realm named '" + realmName + "': " + e.getCause().getMessage(),
+            throw new UnavailableException(
+                    "no security realm named '" + realmName + "': "
+                            + e.getCause().getMessage(),
                     e.getCause());
         } catch (IllegalAccessException e) {
             throw new UnavailableException("security realm '" + realmName + "' not accessible", e);
         }
         Method m = checkMethods.computeIfAbsent(realm.getClass(), PayaraRealm::findCheckMethod);
         if (m == null) {
-            throw new UnavailableException("security realm '" + realmName + "' (" + realm.getClass().getName()
-                    + ") cannot check passwords", null);
+            throw new UnavailableException(
+                    "security realm '" + realmName + "' (" + realm.getClass().getName() + ") cannot check passwords",
+                    null);
         }
         try {
             return new Check((String[]) m.invoke(realm, user, password));

@@ -49,7 +49,8 @@ public final class RealmAuthenticator implements Authenticator {
 
     private static PayaraRealm server(String realmName) {
         try {
-            return new PayaraRealm(Objects.requireNonNull(realmName, "realmName"), RealmAuthenticator.class.getClassLoader());
+            return new PayaraRealm(
+                    Objects.requireNonNull(realmName, "realmName"), RealmAuthenticator.class.getClassLoader());
         } catch (PayaraRealm.UnavailableException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -74,7 +75,8 @@ public final class RealmAuthenticator implements Authenticator {
         try {
             PayaraRealm.Check check = realm.check(credentials.userName(), password);
             if (!check.accepted()) {
-                return AuthResult.refused(Refusal.BAD_CREDENTIALS, "realm '" + realm.name() + "' refused the user name or password");
+                return AuthResult.refused(
+                        Refusal.BAD_CREDENTIALS, "realm '" + realm.name() + "' refused the user name or password");
             }
             Set<String> roles = new LinkedHashSet<>(Arrays.asList(check.groups()));
             if (requiredRole != null && !roles.contains(requiredRole)) {
@@ -91,6 +93,7 @@ public final class RealmAuthenticator implements Authenticator {
 
     @Override
     public String toString() {
-        return "security realm '" + realm.name() + "'" + (requiredRole == null ? "" : " (group " + requiredRole + " required)");
+        return "security realm '" + realm.name() + "'"
+                + (requiredRole == null ? "" : " (group " + requiredRole + " required)");
     }
 }

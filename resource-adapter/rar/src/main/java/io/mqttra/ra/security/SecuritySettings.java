@@ -30,10 +30,18 @@ import java.util.logging.Logger;
  * @param loginFailureDelayMillis     delay of the first refused login from an address, doubling per further failure
  * @param maxLoginFailureDelayMillis  cap on that delay
  */
-public record SecuritySettings(AuthMode mode, String realmName, String requiredGroup, String passwordFile,
-                               String aclFile, boolean sysAdminOnly, String adminRole,
-                               boolean allowUnauthenticatedNetwork, boolean allowAnonymous, long loginFailureDelayMillis,
-                               long maxLoginFailureDelayMillis) {
+public record SecuritySettings(
+        AuthMode mode,
+        String realmName,
+        String requiredGroup,
+        String passwordFile,
+        String aclFile,
+        boolean sysAdminOnly,
+        String adminRole,
+        boolean allowUnauthenticatedNetwork,
+        boolean allowAnonymous,
+        long loginFailureDelayMillis,
+        long maxLoginFailureDelayMillis) {
 
     private static final Logger LOG = Logger.getLogger(SecuritySettings.class.getName());
 
@@ -43,8 +51,18 @@ public record SecuritySettings(AuthMode mode, String realmName, String requiredG
 
     /** Settings with every default: no authentication, loopback only. */
     public static SecuritySettings defaults() {
-        return new SecuritySettings(AuthMode.NONE, DEFAULT_REALM, DEFAULT_REQUIRED_GROUP, null, null, false,
-                DEFAULT_ADMIN_ROLE, false, false, 500, 10_000);
+        return new SecuritySettings(
+                AuthMode.NONE,
+                DEFAULT_REALM,
+                DEFAULT_REQUIRED_GROUP,
+                null,
+                null,
+                false,
+                DEFAULT_ADMIN_ROLE,
+                false,
+                false,
+                500,
+                10_000);
     }
 
     /**
@@ -55,7 +73,8 @@ public record SecuritySettings(AuthMode mode, String realmName, String requiredG
      * @throws IllegalArgumentException naming the property when a setting is missing or wrong (the adapter then
      *                                  fails to start rather than run open)
      */
-    public BrokerConfig.Builder applyTo(BrokerConfig.Builder builder, String configuredBindAddress, Executor authThreads) {
+    public BrokerConfig.Builder applyTo(
+            BrokerConfig.Builder builder, String configuredBindAddress, Executor authThreads) {
         builder.authenticator(authenticator(authThreads))
                 .authorizer(hasText(aclFile) ? new AclAuthorizer(AclFile.load(existing(aclFile, "aclFile"))) : null)
                 .sysAdminOnly(sysAdminOnly)
@@ -69,7 +88,8 @@ public record SecuritySettings(AuthMode mode, String realmName, String requiredG
     Authenticator authenticator(Executor authThreads) {
         Authenticator checked = switch (mode) {
             case NONE -> null;
-            case REALM -> new RealmAuthenticator(hasText(realmName) ? realmName : DEFAULT_REALM, requiredGroup, authThreads);
+            case REALM ->
+                new RealmAuthenticator(hasText(realmName) ? realmName : DEFAULT_REALM, requiredGroup, authThreads);
             case PASSWORD_FILE -> new PasswordFileAuthenticator(existing(passwordFile, "passwordFile"), authThreads);
         };
         return checked != null && allowAnonymous ? checked.allowingAnonymous() : checked;
@@ -91,23 +111,28 @@ public record SecuritySettings(AuthMode mode, String realmName, String requiredG
             return address;
         }
         if (allowUnauthenticatedNetwork) {
-            LOG.warning(() -> "MQTT authentication is off (authMode=none) and the listener is on " + address
-                    + " because allowUnauthenticatedNetwork=true: anyone who reaches this address can publish and subscribe");
+            LOG.warning(
+                    () -> "MQTT authentication is off (authMode=none) and the listener is on " + address
+                            + " because allowUnauthenticatedNetwork=true: anyone who reaches this address can publish and subscribe");
             return address;
         }
-        LOG.warning(() -> "MQTT authentication is off (authMode=none): listening on 127.0.0.1 instead of the configured "
-                + address + "; configure authMode=realm or password-file, or set allowUnauthenticatedNetwork=true");
+        LOG.warning(
+                () -> "MQTT authentication is off (authMode=none): listening on 127.0.0.1 instead of the configured "
+                        + address
+                        + "; configure authMode=realm or password-file, or set allowUnauthenticatedNetwork=true");
         return "127.0.0.1";
     }
 
     private String describe() {
         String who = switch (mode) {
-            case REALM -> "realm " + (hasText(realmName) ? realmName : DEFAULT_REALM)
-                    + (hasText(requiredGroup) ? ", group " + requiredGroup : "");
+            case REALM ->
+                "realm " + (hasText(realmName) ? realmName : DEFAULT_REALM)
+                        + (hasText(requiredGroup) ? ", group " + requiredGroup : "");
             case PASSWORD_FILE -> "password file " + passwordFile;
             case NONE -> "none";
         };
-        return who + (hasText(aclFile) ? ", ACL file " + aclFile : ", no ACL file: every topic allowed")
+        return who
+                + (hasText(aclFile) ? ", ACL file " + aclFile : ", no ACL file: every topic allowed")
                 + (sysAdminOnly ? ", $SYS only for " + adminRole : "")
                 + (allowAnonymous ? ", anonymous clients allowed" : "");
     }

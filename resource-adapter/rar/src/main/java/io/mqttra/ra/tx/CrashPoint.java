@@ -19,7 +19,6 @@ import java.util.logging.Logger;
  * halts the JVM there.
  */
 enum CrashPoint {
-
     BEFORE_COMMIT("mqttra.test.crashBeforeCommitTopic", "before committing"),
     AFTER_ROUTING("mqttra.test.crashAfterRoutingTopic", "after routing, before forgetting the record of");
 

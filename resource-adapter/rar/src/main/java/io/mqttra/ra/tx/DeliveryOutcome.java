@@ -14,7 +14,11 @@ import java.util.function.Supplier;
  */
 public final class DeliveryOutcome implements BranchListener {
 
-    public enum State { NONE, COMMITTED, ROLLED_BACK }
+    public enum State {
+        NONE,
+        COMMITTED,
+        ROLLED_BACK
+    }
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 

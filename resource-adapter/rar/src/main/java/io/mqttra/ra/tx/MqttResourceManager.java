@@ -54,6 +54,7 @@ public final class MqttResourceManager {
      * the removal of the taken message durable (one group commit).
      */
     private static final long COMMITTED_GRACE_MILLIS = 60_000;
+
     private static final long PURGE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final TransactionStore store;
@@ -74,6 +75,7 @@ public final class MqttResourceManager {
         /** Its branch committed (before the restart, or in recovery): acknowledge it without delivering it again. */
         COMMITTED
     }
+
     private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
     private final AtomicLong lastPurge = new AtomicLong(System.nanoTime());
 
@@ -96,8 +98,8 @@ public final class MqttResourceManager {
     public int loadPrepared() {
         List<PreparedTransaction> prepared = store.loadPrepared();
         for (PreparedTransaction p : prepared) {
-            branches.putIfAbsent(p.xid(),
-                    TransactionBranch.recovered(p.xid(), p.messages(), p.messageSeqs(), p.acknowledgements()));
+            branches.putIfAbsent(
+                    p.xid(), TransactionBranch.recovered(p.xid(), p.messages(), p.messageSeqs(), p.acknowledgements()));
             p.acknowledgements().forEach(a -> inDoubt.put(a, p.xid()));
         }
         List<Acknowledgement> committed = store.loadCommittedAcknowledgements();
@@ -107,8 +109,9 @@ public final class MqttResourceManager {
                     + " stop will be acknowledged without being delivered again");
         }
         if (!prepared.isEmpty()) {
-            LOG.info(() -> prepared.size() + " prepared MQTT transaction(s) wait for the transaction manager's recovery: "
-                    + prepared.stream().map(p -> p.xid().key()).toList());
+            LOG.info(() ->
+                    prepared.size() + " prepared MQTT transaction(s) wait for the transaction manager's recovery: "
+                            + prepared.stream().map(p -> p.xid().key()).toList());
         }
         store.loadUnrouted().forEach(this::finishRouting);
         return prepared.size();
@@ -116,14 +119,17 @@ public final class MqttResourceManager {
 
     /** A branch committed in one phase before a crash, whose routing the crash interrupted: routes the rest. */
     private void finishRouting(PreparedTransaction committed) {
-        TransactionBranch b = TransactionBranch.recovered(committed.xid(), committed.messages(),
-                committed.messageSeqs(), List.of());
+        TransactionBranch b =
+                TransactionBranch.recovered(committed.xid(), committed.messages(), committed.messageSeqs(), List.of());
         LOG.info(() -> "MQTT transaction " + b.xid().key() + " committed before the last stop: routing its "
                 + committed.messages().size() + " message(s) not routed yet");
         b.route(sink).whenComplete((v, e) -> {
             if (e != null) {
-                LOG.log(Level.WARNING, "Could not route the committed messages of MQTT transaction " + b.xid().key()
-                        + " (tried again at the next start)", e);
+                LOG.log(
+                        Level.WARNING,
+                        "Could not route the committed messages of MQTT transaction "
+                                + b.xid().key() + " (tried again at the next start)",
+                        e);
             }
         });
     }
@@ -146,15 +152,13 @@ public final class MqttResourceManager {
         if (inDoubt.containsKey(acknowledgement)) {
             return AcknowledgementState.IN_DOUBT;
         }
-        return alreadyTaken.contains(acknowledgement)
-                ? AcknowledgementState.COMMITTED : AcknowledgementState.NONE;
+        return alreadyTaken.contains(acknowledgement) ? AcknowledgementState.COMMITTED : AcknowledgementState.NONE;
     }
 
     /** The inbound side acknowledged a message whose branch committed during recovery. */
     public void acknowledged(Acknowledgement acknowledgement) {
         alreadyTaken.remove(acknowledgement);
     }
-
 
     /** Branches neither committed nor rolled back yet (a gauge, and for tests). */
     public int openBranches() {
@@ -209,7 +213,7 @@ public final class MqttResourceManager {
     int prepare(Xid xid) throws XAException {
         TransactionBranch b = existing(TransactionId.of(xid));
         switch (b.state()) {
-            case IDLE -> { }
+            case IDLE -> {}
             case ROLLBACK_ONLY -> {
                 discard(b, "it was marked rollback-only");
                 throw error(XAException.XA_RBROLLBACK, "branch " + b.xid() + " was marked rollback-only");
@@ -229,8 +233,10 @@ public final class MqttResourceManager {
                 await(store.prepare(b.xid(), messages, acknowledgements), "prepare " + b.xid());
             } catch (XAException e) {
                 discard(b, "its messages could not be stored");
-                throw error(XAException.XA_RBOTHER, "could not store the messages of " + b.xid() + ": "
-                        + e.getMessage(), e.getCause());
+                throw error(
+                        XAException.XA_RBOTHER,
+                        "could not store the messages of " + b.xid() + ": " + e.getMessage(),
+                        e.getCause());
             }
         }
         b.prepared();
@@ -305,8 +311,10 @@ public final class MqttResourceManager {
                 throw error(XAException.XA_RBOTHER, "could not route the messages of " + b.xid() + ": " + reason, e);
             }
             // The router took the message before its write failed: subscribers online may have it already.
-            throw error(XAException.XA_HEURMIX, "the message of " + b.xid() + " was handed to the router before"
-                    + " routing failed: " + reason, e);
+            throw error(
+                    XAException.XA_HEURMIX,
+                    "the message of " + b.xid() + " was handed to the router before" + " routing failed: " + reason,
+                    e);
         }
         LOG.fine(() -> "Committed (one phase) " + b);
         return false;
@@ -318,14 +326,17 @@ public final class MqttResourceManager {
      * or a crash leaves the messages not routed yet in the record for the next start, and the taken messages are
      * kept from the bean by the committed acknowledgements.
      */
-    private void commitOnePhaseRecorded(TransactionBranch b, List<ApplicationMessage> messages,
-                                        List<Acknowledgement> acknowledgements) throws XAException {
+    private void commitOnePhaseRecorded(
+            TransactionBranch b, List<ApplicationMessage> messages, List<Acknowledgement> acknowledgements)
+            throws XAException {
         try {
             await(store.commitOnePhase(b.xid(), messages, acknowledgements), "record the commit of " + b.xid());
         } catch (XAException e) {
             discard(b, "its commit could not be recorded: " + e.getMessage());
-            throw error(XAException.XA_RBOTHER, "could not record the commit of " + b.xid() + ": "
-                    + e.getMessage(), e.getCause());
+            throw error(
+                    XAException.XA_RBOTHER,
+                    "could not record the commit of " + b.xid() + ": " + e.getMessage(),
+                    e.getCause());
         }
         b.prepared(); // from here on, routing strikes each message out of the record
         CrashPoint.BEFORE_COMMIT.reached(b, messages);
@@ -360,12 +371,14 @@ public final class MqttResourceManager {
             }
         } catch (XAException | RuntimeException e) {
             // Still prepared: the transaction manager retries the commit, which routes only what is not routed yet.
-            LOG.warning(() -> "Commit of MQTT transaction " + b.xid().key() + " failed, it stays prepared: " + e.getMessage());
+            LOG.warning(() ->
+                    "Commit of MQTT transaction " + b.xid().key() + " failed, it stays prepared: " + e.getMessage());
             throw error(XAException.XAER_RMFAIL, "could not commit " + b.xid() + ": " + e.getMessage(), e);
         }
         if (b.isRecovered()) {
-            LOG.info(() -> "Recovery committed MQTT transaction " + b.xid().key() + ": " + b.messages().size()
-                    + " message(s) routed, " + b.acknowledgements().size() + " delivery(ies) acknowledged");
+            LOG.info(() -> "Recovery committed MQTT transaction " + b.xid().key() + ": "
+                    + b.messages().size() + " message(s) routed, "
+                    + b.acknowledgements().size() + " delivery(ies) acknowledged");
         } else {
             LOG.fine(() -> "Committed " + b);
         }
@@ -378,8 +391,9 @@ public final class MqttResourceManager {
         }
         if (b.isRecovered()) {
             b.acknowledgements().forEach(a -> inDoubt.remove(a, b.xid()));
-            LOG.info(() -> "Recovery rolled back MQTT transaction " + b.xid().key() + ": " + b.messages().size()
-                    + " message(s) discarded, " + b.acknowledgements().size() + " delivery(ies) to be repeated");
+            LOG.info(() -> "Recovery rolled back MQTT transaction " + b.xid().key() + ": "
+                    + b.messages().size() + " message(s) discarded, "
+                    + b.acknowledgements().size() + " delivery(ies) to be repeated");
         }
         discard(b, null);
     }
@@ -407,7 +421,9 @@ public final class MqttResourceManager {
 
     /** Prepare writes a record only for a branch with work; one found at start has one even if all expired. */
     private static boolean hasRecord(TransactionBranch b) {
-        return b.isRecovered() || !b.messages().isEmpty() || !b.acknowledgements().isEmpty();
+        return b.isRecovered()
+                || !b.messages().isEmpty()
+                || !b.acknowledgements().isEmpty();
     }
 
     private TransactionBranch existing(TransactionId id) throws XAException {
@@ -467,11 +483,12 @@ public final class MqttResourceManager {
         if (now - last < PURGE_INTERVAL_NANOS || !lastPurge.compareAndSet(last, now)) {
             return;
         }
-        store.purgeCommitted(System.currentTimeMillis() - COMMITTED_GRACE_MILLIS).whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.log(Level.WARNING, "Could not purge committed acknowledgements (retried later)", e);
-            }
-        });
+        store.purgeCommitted(System.currentTimeMillis() - COMMITTED_GRACE_MILLIS)
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        LOG.log(Level.WARNING, "Could not purge committed acknowledgements (retried later)", e);
+                    }
+                });
     }
 
     private void await(CompletableFuture<Void> f, String what) throws XAException {

@@ -18,7 +18,14 @@ import java.util.concurrent.CompletableFuture;
  */
 final class TransactionBranch {
 
-    enum State { ACTIVE, SUSPENDED, IDLE, ROLLBACK_ONLY, PREPARED, COMPLETED }
+    enum State {
+        ACTIVE,
+        SUSPENDED,
+        IDLE,
+        ROLLBACK_ONLY,
+        PREPARED,
+        COMPLETED
+    }
 
     private final TransactionId xid;
     private final List<ApplicationMessage> messages = new ArrayList<>();
@@ -44,8 +51,11 @@ final class TransactionBranch {
      *
      * @param seqs each message's position in the prepared record
      */
-    static TransactionBranch recovered(TransactionId xid, List<ApplicationMessage> messages, List<Integer> seqs,
-                                       List<Acknowledgement> acknowledgements) {
+    static TransactionBranch recovered(
+            TransactionId xid,
+            List<ApplicationMessage> messages,
+            List<Integer> seqs,
+            List<Acknowledgement> acknowledgements) {
         TransactionBranch b = new TransactionBranch(xid, 0);
         b.messages.addAll(messages);
         b.seqs = List.copyOf(seqs);
@@ -169,9 +179,10 @@ final class TransactionBranch {
     synchronized CompletableFuture<Void> route(MessageSink sink) {
         for (int i = routing.size(); i < messages.size(); i++) {
             // A prepared branch's record lists the message: routing strikes it out in the same durable write.
-            routing.add(state == State.PREPARED
-                    ? sink.publishPrepared(messages.get(i), xid, seqs == null ? i : seqs.get(i))
-                    : sink.publish(messages.get(i)));
+            routing.add(
+                    state == State.PREPARED
+                            ? sink.publishPrepared(messages.get(i), xid, seqs == null ? i : seqs.get(i))
+                            : sink.publish(messages.get(i)));
         }
         return CompletableFuture.allOf(routing.toArray(CompletableFuture[]::new));
     }

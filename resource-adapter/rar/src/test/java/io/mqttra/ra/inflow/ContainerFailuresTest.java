@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** The real exception of a bean is taken from the container's log record, on the delivering thread only. */
 class ContainerFailuresTest {
 
-    private static final Logger MDB_CONTAINER = Logger.getLogger(ContainerFailures.CONTAINER_LOGGER + ".org.glassfish.ejb.mdb");
+    private static final Logger MDB_CONTAINER =
+            Logger.getLogger(ContainerFailures.CONTAINER_LOGGER + ".org.glassfish.ejb.mdb");
 
     @Test
     void theExceptionTheContainerLogsOnThisThreadIsCaptured() throws Exception {
@@ -22,7 +23,8 @@ class ContainerFailuresTest {
 
             // Another thread's failure is not ours.
             ContainerFailures.begin();
-            Thread other = new Thread(() -> MDB_CONTAINER.log(Level.WARNING, "elsewhere", new RuntimeException("other")));
+            Thread other =
+                    new Thread(() -> MDB_CONTAINER.log(Level.WARNING, "elsewhere", new RuntimeException("other")));
             other.start();
             other.join();
             assertThat(ContainerFailures.end()).isNull();

@@ -40,16 +40,13 @@ class DeliveryDispatcherTest {
         }
 
         @Override
-        public void beforeDelivery(Method method) {
-        }
+        public void beforeDelivery(Method method) {}
 
         @Override
-        public void afterDelivery() {
-        }
+        public void afterDelivery() {}
 
         @Override
-        public void release() {
-        }
+        public void release() {}
     }
 
     private static Delivery delivery(AtomicInteger acks) {
@@ -81,11 +78,20 @@ class DeliveryDispatcherTest {
         };
     }
 
-    private static DeliveryDispatcher dispatcher(ThreadPoolWorkManager workManager, int maxConcurrency) throws Exception {
-        return new DeliveryDispatcher(workManager,
-                new EndpointInvoker(new SimpleEndpointFactory<>(SlowBean.class, SlowBean::new, "slow"), ListenerMethods.scan(SlowBean.class), null, "slow",
-                        new RedeliveryPolicy(0, 0, null), new DeadLetters(() -> null, "slow", "SlowBean"),
-                        new BrokerMetrics()), maxConcurrency, "SlowBean");
+    private static DeliveryDispatcher dispatcher(ThreadPoolWorkManager workManager, int maxConcurrency)
+            throws Exception {
+        return new DeliveryDispatcher(
+                workManager,
+                new EndpointInvoker(
+                        new SimpleEndpointFactory<>(SlowBean.class, SlowBean::new, "slow"),
+                        ListenerMethods.scan(SlowBean.class),
+                        null,
+                        "slow",
+                        new RedeliveryPolicy(0, 0, null),
+                        new DeadLetters(() -> null, "slow", "SlowBean"),
+                        new BrokerMetrics()),
+                maxConcurrency,
+                "SlowBean");
     }
 
     @Test
@@ -163,7 +169,8 @@ class DeliveryDispatcherTest {
             }
             assertThat(dispatcher.droppedQos0()).isBetween(9L, 10L);
             gate.countDown();
-            await().atMost(Duration.ofSeconds(60)).until(() -> delivered.get() == flood - dispatcher.droppedQos0() + 20);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> delivered.get() == flood - dispatcher.droppedQos0() + 20);
             dispatcher.close(5, TimeUnit.SECONDS);
         } finally {
             pauseMillis = 5;

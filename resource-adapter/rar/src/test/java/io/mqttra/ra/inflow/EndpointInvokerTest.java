@@ -207,8 +207,8 @@ class EndpointInvokerTest {
     }
 
     private final List<ListenerMethod> methods = scan(); // all=1, fail=2, lights=3, veto=4
-    private final MqttResourceManager rm = new MqttResourceManager(new InMemoryTransactionStore(),
-            m -> CompletableFuture.completedFuture(null), 1_000);
+    private final MqttResourceManager rm = new MqttResourceManager(
+            new InMemoryTransactionStore(), m -> CompletableFuture.completedFuture(null), 1_000);
     private final BrokerMetrics metrics = new BrokerMetrics();
 
     private static List<ListenerMethod> scan() {
@@ -220,8 +220,14 @@ class EndpointInvokerTest {
     }
 
     private EndpointInvoker invoker(Factory factory, int redeliveries) throws Exception {
-        return new EndpointInvoker(factory, methods, rm, "test-client", new RedeliveryPolicy(redeliveries, 1, null),
-                new DeadLetters(() -> null, "test-client", "Bean"), metrics);
+        return new EndpointInvoker(
+                factory,
+                methods,
+                rm,
+                "test-client",
+                new RedeliveryPolicy(redeliveries, 1, null),
+                new DeadLetters(() -> null, "test-client", "Bean"),
+                metrics);
     }
 
     @Test
@@ -240,8 +246,16 @@ class EndpointInvokerTest {
         Factory factory = new Factory(0);
         TestDelivery delivery = new TestDelivery("lights/kitchen", "ON", 3, 1, 3);
         invoker(factory, 0).deliver(delivery, () -> true);
-        assertThat(factory.bean.calls).containsExactly("before:lights", "lights:ON", "after", "release",
-                "before:all", "all:lights/kitchen", "after", "release");
+        assertThat(factory.bean.calls)
+                .containsExactly(
+                        "before:lights",
+                        "lights:ON",
+                        "after",
+                        "release",
+                        "before:all",
+                        "all:lights/kitchen",
+                        "after",
+                        "release");
         assertThat(delivery.acks).hasValue(1);
     }
 
@@ -271,7 +285,8 @@ class EndpointInvokerTest {
         factory.bean.failuresLeft.set(2);
         TestDelivery delivery = new TestDelivery("lights/porch", "ON", 1);
         invoker(factory, 5).deliver(delivery, () -> true);
-        assertThat(factory.bean.calls).filteredOn(c -> c.startsWith("all:"))
+        assertThat(factory.bean.calls)
+                .filteredOn(c -> c.startsWith("all:"))
                 .containsExactly("all:lights/porch", "all:lights/porch:dup", "all:lights/porch:dup");
         assertThat(delivery.acks).hasValue(1);
         assertThat(metrics.mdbDeliveries()).isEqualTo(3);
@@ -288,7 +303,9 @@ class EndpointInvokerTest {
         assertThat(delivery.acks).hasValue(1);
         assertThat(metrics.mdbDeliveries()).isEqualTo(3);
         assertThat(metrics.mdbRedeliveries()).isEqualTo(2);
-        assertThat(metrics.mdbDeadLetters()).as("given up (no dead-letter topic: dropped)").isEqualTo(1);
+        assertThat(metrics.mdbDeadLetters())
+                .as("given up (no dead-letter topic: dropped)")
+                .isEqualTo(1);
     }
 
     @Test
@@ -306,10 +323,21 @@ class EndpointInvokerTest {
         Factory factory = new Factory(0, true);
         TestDelivery delivery = new TestDelivery("veto", "x", 4);
         invoker(factory, 1).deliver(delivery, () -> true);
-        assertThat(factory.bean.calls).containsExactly(
-                "before:veto", "veto", "after", "rollback", "release",
-                "before:veto", "veto", "after", "rollback", "release");
-        assertThat(delivery.acks).as("given up after the limit (no dead-letter topic here)").hasValue(1);
+        assertThat(factory.bean.calls)
+                .containsExactly(
+                        "before:veto",
+                        "veto",
+                        "after",
+                        "rollback",
+                        "release",
+                        "before:veto",
+                        "veto",
+                        "after",
+                        "rollback",
+                        "release");
+        assertThat(delivery.acks)
+                .as("given up after the limit (no dead-letter topic here)")
+                .hasValue(1);
     }
 
     @Test
@@ -318,9 +346,18 @@ class EndpointInvokerTest {
         factory.bean.failuresLeft.set(1);
         TestDelivery delivery = new TestDelivery("lights/attic", "ON", 1);
         invoker(factory, 3).deliver(delivery, () -> true);
-        assertThat(factory.bean.calls).containsExactly(
-                "before:all", "all:lights/attic", "after", "rollback", "release",
-                "before:all", "all:lights/attic:dup", "after", "commit", "release");
+        assertThat(factory.bean.calls)
+                .containsExactly(
+                        "before:all",
+                        "all:lights/attic",
+                        "after",
+                        "rollback",
+                        "release",
+                        "before:all",
+                        "all:lights/attic:dup",
+                        "after",
+                        "commit",
+                        "release");
         assertThat(delivery.acks).hasValue(1);
     }
 
@@ -329,12 +366,20 @@ class EndpointInvokerTest {
             throws Exception {
         InMemoryTransactionStore store = new InMemoryTransactionStore();
         Xid xid = new TestXid(42);
-        store.prepare(TransactionId.of(xid), List.of(), List.of(new Acknowledgement("test-client", 5L))).join();
-        MqttResourceManager restarted = new MqttResourceManager(store, m -> CompletableFuture.completedFuture(null), 1_000);
+        store.prepare(TransactionId.of(xid), List.of(), List.of(new Acknowledgement("test-client", 5L)))
+                .join();
+        MqttResourceManager restarted =
+                new MqttResourceManager(store, m -> CompletableFuture.completedFuture(null), 1_000);
         restarted.loadPrepared();
         Factory factory = new Factory(0, true);
-        EndpointInvoker invoker = new EndpointInvoker(factory, methods, restarted, "test-client",
-                new RedeliveryPolicy(0, 1, null), new DeadLetters(() -> null, "test-client", "Bean"), metrics);
+        EndpointInvoker invoker = new EndpointInvoker(
+                factory,
+                methods,
+                restarted,
+                "test-client",
+                new RedeliveryPolicy(0, 1, null),
+                new DeadLetters(() -> null, "test-client", "Bean"),
+                metrics);
         TestDelivery again = new TestDelivery("lights/kitchen", "ON", 3);
         again.messageId = 5;
 
@@ -360,25 +405,41 @@ class EndpointInvokerTest {
     @Test
     void aTransactedDeliveryRecordsWhichMessageItTakesAtPrepare() throws Exception {
         InMemoryTransactionStore store = new InMemoryTransactionStore();
-        MqttResourceManager manager = new MqttResourceManager(store, m -> CompletableFuture.completedFuture(null), 1_000);
+        MqttResourceManager manager =
+                new MqttResourceManager(store, m -> CompletableFuture.completedFuture(null), 1_000);
         Factory factory = new Factory(0, true);
         Xid[] seen = new Xid[1];
         // A container that runs two-phase commit (a second resource in the bean's transaction) and stops after prepare.
         factory.bean.prepareOnly = x -> seen[0] = x;
-        EndpointInvoker invoker = new EndpointInvoker(factory, methods, manager, "test-client",
-                new RedeliveryPolicy(0, 1, null), new DeadLetters(() -> null, "test-client", "Bean"), metrics);
+        EndpointInvoker invoker = new EndpointInvoker(
+                factory,
+                methods,
+                manager,
+                "test-client",
+                new RedeliveryPolicy(0, 1, null),
+                new DeadLetters(() -> null, "test-client", "Bean"),
+                metrics);
         TestDelivery delivery = new TestDelivery("lights/kitchen", "ON", 3);
         delivery.messageId = 77;
         invoker.deliver(delivery, () -> true);
         assertThat(store.loadPrepared()).hasSize(1);
-        assertThat(store.loadPrepared().get(0).acknowledgements()).containsExactly(new Acknowledgement("test-client", 77L));
+        assertThat(store.loadPrepared().get(0).acknowledgements())
+                .containsExactly(new Acknowledgement("test-client", 77L));
     }
 
     @Test
     void withoutSubscriptionIdentifiersTheFiltersAreMatchedLocally() throws Exception {
         Factory factory = new Factory(0);
         invoker(factory, 0).deliver(new TestDelivery("lights/porch", "ON"), () -> true);
-        assertThat(factory.bean.calls).containsExactly("before:all", "all:lights/porch", "after", "release",
-                "before:lights", "lights:ON", "after", "release");
+        assertThat(factory.bean.calls)
+                .containsExactly(
+                        "before:all",
+                        "all:lights/porch",
+                        "after",
+                        "release",
+                        "before:lights",
+                        "lights:ON",
+                        "after",
+                        "release");
     }
 }

@@ -21,6 +21,7 @@ class FailureCauseTest {
         Throwable wrapped = new InvocationTargetException(
                 new EJBException("Transaction Attribute not found for method public void Bean.on(java.lang.String)"));
         assertThat(FailureCause.describe(wrapped))
-                .contains("Transaction Attribute not found").contains("logged by the container");
+                .contains("Transaction Attribute not found")
+                .contains("logged by the container");
     }
 }

@@ -45,7 +45,8 @@ class MqttActivationSpecTest {
     void invalidValuesFailTheDeploymentWithTheirName() {
         MqttActivationSpec badGroup = new MqttActivationSpec();
         badGroup.setSharedSubscriptionGroup("a/b"); // [MQTT-4.8.2-2] no "/", "+" or "#" in a ShareName
-        assertThatThrownBy(badGroup::validate).isInstanceOf(InvalidPropertyException.class)
+        assertThatThrownBy(badGroup::validate)
+                .isInstanceOf(InvalidPropertyException.class)
                 .hasMessageContaining("sharedSubscriptionGroup");
         MqttActivationSpec badLimit = new MqttActivationSpec();
         badLimit.setRedeliveryLimit(-1);

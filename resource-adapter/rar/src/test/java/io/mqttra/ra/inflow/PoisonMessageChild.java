@@ -39,16 +39,13 @@ public final class PoisonMessageChild {
         }
 
         @Override
-        public void beforeDelivery(Method method) {
-        }
+        public void beforeDelivery(Method method) {}
 
         @Override
-        public void afterDelivery() {
-        }
+        public void afterDelivery() {}
 
         @Override
-        public void release() {
-        }
+        public void release() {}
     }
 
     public static void main(String[] args) throws Exception {
@@ -59,26 +56,40 @@ public final class PoisonMessageChild {
         BlockingQueue<Delivery> dead = new LinkedBlockingQueue<>();
         broker.openLocalSession("operator", dead::add).subscribe("dead/poison", 1, 1);
         String clientId = "mdb:poison";
-        EndpointInvoker invoker = new EndpointInvoker(new SimpleEndpointFactory<>(PoisonBean.class, PoisonBean::new),
+        EndpointInvoker invoker = new EndpointInvoker(
+                new SimpleEndpointFactory<>(PoisonBean.class, PoisonBean::new),
                 ListenerMethods.scan(PoisonBean.class),
-                adapter.resourceManager(), clientId, new RedeliveryPolicy(REDELIVERY_LIMIT, 10, "dead/poison"),
-                new DeadLetters(adapter::broker, clientId, PoisonBean.class.getName()), broker.metrics());
+                adapter.resourceManager(),
+                clientId,
+                new RedeliveryPolicy(REDELIVERY_LIMIT, 10, "dead/poison"),
+                new DeadLetters(adapter::broker, clientId, PoisonBean.class.getName()),
+                broker.metrics());
         // A plain thread stands in for the dispatcher's Work: this JVM is a test's, not the server's.
-        broker.openLocalSession(clientId, d -> new Thread(() -> {
-            try {
-                invoker.deliver(d, () -> true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "delivery").start()).subscribe("poison/#", 1, 1);
+        broker.openLocalSession(
+                        clientId,
+                        d -> new Thread(
+                                        () -> {
+                                            try {
+                                                invoker.deliver(d, () -> true);
+                                            } catch (InterruptedException e) {
+                                                Thread.currentThread().interrupt();
+                                            }
+                                        },
+                                        "delivery")
+                                .start())
+                .subscribe("poison/#", 1, 1);
         if (args.length > 1 && args[1].equals("publish")) {
             broker.publish(new ApplicationMessage("poison/1", "kill".getBytes(StandardCharsets.UTF_8), 1, false, null))
                     .get(10, TimeUnit.SECONDS);
         }
         Delivery letter = dead.poll(30, TimeUnit.SECONDS);
         if (letter != null) {
-            System.out.println("DEAD attempts=" + letter.message().properties().userProperties().stream()
-                    .filter(u -> u.name().equals(DeadLetters.ATTEMPTS)).findFirst().orElseThrow().value());
+            System.out.println("DEAD attempts="
+                    + letter.message().properties().userProperties().stream()
+                            .filter(u -> u.name().equals(DeadLetters.ATTEMPTS))
+                            .findFirst()
+                            .orElseThrow()
+                            .value());
             letter.acknowledge();
         }
         System.out.flush();
@@ -87,6 +98,5 @@ public final class PoisonMessageChild {
         System.exit(letter != null ? 0 : 2);
     }
 
-    private PoisonMessageChild() {
-    }
+    private PoisonMessageChild() {}
 }

@@ -25,17 +25,23 @@ class PoisonMessageTest {
         String deadLetter = null;
         for (int life = 1; life <= limit + 3 && deadLetter == null; life++) {
             ChildJvm.Result r = life == 1
-                    ? ChildJvm.run(PoisonMessageChild.class, List.of(), data.resolve("life-1.log"), data.toString(),
-                            "publish")
-                    : ChildJvm.run(PoisonMessageChild.class, List.of(), data.resolve("life-" + life + ".log"),
+                    ? ChildJvm.run(
+                            PoisonMessageChild.class, List.of(), data.resolve("life-1.log"), data.toString(), "publish")
+                    : ChildJvm.run(
+                            PoisonMessageChild.class,
+                            List.of(),
+                            data.resolve("life-" + life + ".log"),
                             data.toString());
             exits.add(r.exitCode());
             invocations.addAll(r.linesStartingWith("INVOKED"));
             deadLetter = r.linesStartingWith("DEAD").stream().findFirst().orElse(null);
         }
-        assertThat(invocations).as("the bean got it limit + 1 times, DUP from the second [MQTT-3.3.1-1]")
+        assertThat(invocations)
+                .as("the bean got it limit + 1 times, DUP from the second [MQTT-3.3.1-1]")
                 .containsExactly("INVOKED dup=false", "INVOKED dup=true");
-        assertThat(exits).as("each of those crashed the server, then it was dead-lettered").containsExactly(97, 97, 0);
+        assertThat(exits)
+                .as("each of those crashed the server, then it was dead-lettered")
+                .containsExactly(97, 97, 0);
         assertThat(deadLetter).isEqualTo("DEAD attempts=" + (limit + 1));
     }
 }

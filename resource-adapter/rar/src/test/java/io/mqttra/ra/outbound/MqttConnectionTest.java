@@ -51,20 +51,16 @@ class MqttConnectionTest {
             }
 
             @Override
-            public void localTransactionStarted(ConnectionEvent event) {
-            }
+            public void localTransactionStarted(ConnectionEvent event) {}
 
             @Override
-            public void localTransactionCommitted(ConnectionEvent event) {
-            }
+            public void localTransactionCommitted(ConnectionEvent event) {}
 
             @Override
-            public void localTransactionRolledback(ConnectionEvent event) {
-            }
+            public void localTransactionRolledback(ConnectionEvent event) {}
 
             @Override
-            public void connectionErrorOccurred(ConnectionEvent event) {
-            }
+            public void connectionErrorOccurred(ConnectionEvent event) {}
         });
     }
 
@@ -77,14 +73,19 @@ class MqttConnectionTest {
     @Test
     void publishReachesASubscribedClientAndIsRetained_MQTT_3_3_1_5() throws Exception {
         Mqtt5BlockingClient subscriber = client("subscriber");
-        subscriber.subscribeWith().topicFilter("light-switch/status").qos(MqttQos.AT_LEAST_ONCE).send();
+        subscriber
+                .subscribeWith()
+                .topicFilter("light-switch/status")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
             try (MqttConnection connection = (MqttConnection) managed.getConnection(null, null)) {
                 connection.publish("light-switch/status", "{\"status\":\"ON\"}", 1, true);
             }
             Optional<Mqtt5Publish> received = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(received).isPresent();
-            assertThat(new String(received.get().getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"status\":\"ON\"}");
+            assertThat(new String(received.get().getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"status\":\"ON\"}");
             assertThat(received.get().getQos()).isEqualTo(MqttQos.AT_LEAST_ONCE);
         } finally {
             subscriber.disconnect();
@@ -92,7 +93,10 @@ class MqttConnectionTest {
         // [MQTT-3.3.1-6] a later subscriber gets the retained message
         Mqtt5BlockingClient late = client("late");
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = late.publishes(MqttGlobalPublishFilter.ALL)) {
-            late.subscribeWith().topicFilter("light-switch/status").qos(MqttQos.AT_LEAST_ONCE).send();
+            late.subscribeWith()
+                    .topicFilter("light-switch/status")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             Optional<Mqtt5Publish> retained = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(retained).isPresent();
             assertThat(retained.get().isRetain()).isTrue();
@@ -105,11 +109,15 @@ class MqttConnectionTest {
     void invalidTopicOrQosIsRefusedWithAClearException_MQTT_3_3_2_2() throws Exception {
         try (MqttConnection connection = (MqttConnection) managed.getConnection(null, null)) {
             assertThatThrownBy(() -> connection.publish("a/+", "x", 1, false))
-                    .isInstanceOf(MqttException.class).hasMessageContaining("'a/+'").hasMessageContaining("wildcards");
+                    .isInstanceOf(MqttException.class)
+                    .hasMessageContaining("'a/+'")
+                    .hasMessageContaining("wildcards");
             assertThatThrownBy(() -> connection.publish("", "x", 1, false))
-                    .isInstanceOf(MqttException.class).hasMessageContaining("at least one character");
+                    .isInstanceOf(MqttException.class)
+                    .hasMessageContaining("at least one character");
             assertThatThrownBy(() -> connection.publish("a", "x", 3, false))
-                    .isInstanceOf(MqttException.class).hasMessageContaining("QoS must be 0, 1 or 2");
+                    .isInstanceOf(MqttException.class)
+                    .hasMessageContaining("QoS must be 0, 1 or 2");
         }
     }
 
@@ -121,7 +129,8 @@ class MqttConnectionTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).getConnectionHandle()).isSameAs(connection);
         assertThatThrownBy(() -> connection.publish("a", "x", 0, false))
-                .isInstanceOf(MqttException.class).hasMessageContaining("closed");
+                .isInstanceOf(MqttException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
@@ -136,12 +145,16 @@ class MqttConnectionTest {
         MqttConnection connection = (MqttConnection) managed.getConnection(null, null);
         adapter.stop();
         assertThatThrownBy(() -> connection.publish("a", "x", 0, false))
-                .isInstanceOf(MqttException.class).hasMessageContaining("not started");
+                .isInstanceOf(MqttException.class)
+                .hasMessageContaining("not started");
     }
 
     private Mqtt5BlockingClient client(String id) {
-        Mqtt5BlockingClient client = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1")
-                .serverPort(adapter.broker().port()).buildBlocking();
+        Mqtt5BlockingClient client = Mqtt5Client.builder()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(adapter.broker().port())
+                .buildBlocking();
         client.connect();
         return client;
     }

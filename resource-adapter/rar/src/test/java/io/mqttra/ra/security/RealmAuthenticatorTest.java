@@ -25,13 +25,17 @@ class RealmAuthenticatorTest {
     }
 
     private RealmAuthenticator realm(String name, String requiredGroup) throws Exception {
-        return new RealmAuthenticator(new PayaraRealm(name, getClass().getClassLoader(), StandInRealms.class.getName()),
-                requiredGroup, pool);
+        return new RealmAuthenticator(
+                new PayaraRealm(name, getClass().getClassLoader(), StandInRealms.class.getName()), requiredGroup, pool);
     }
 
     private static AuthResult login(RealmAuthenticator a, String user, String password) throws Exception {
-        Credentials c = new Credentials("c1", user, password == null ? null : password.getBytes(StandardCharsets.UTF_8),
-                new InetSocketAddress("127.0.0.1", 5000), 5);
+        Credentials c = new Credentials(
+                "c1",
+                user,
+                password == null ? null : password.getBytes(StandardCharsets.UTF_8),
+                new InetSocketAddress("127.0.0.1", 5000),
+                5);
         return a.authenticate(c).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
@@ -47,7 +51,8 @@ class RealmAuthenticatorTest {
     void wrongPasswordUnknownUserAndMissingPasswordAreBadCredentials() throws Exception {
         RealmAuthenticator a = realm("file", "mqtt-users");
         assertThat(((AuthResult.Refused) login(a, "alice", "wrong")).reason()).isEqualTo(Refusal.BAD_CREDENTIALS);
-        assertThat(((AuthResult.Refused) login(a, "mallory", "secret")).reason()).isEqualTo(Refusal.BAD_CREDENTIALS);
+        assertThat(((AuthResult.Refused) login(a, "mallory", "secret")).reason())
+                .isEqualTo(Refusal.BAD_CREDENTIALS);
         assertThat(((AuthResult.Refused) login(a, "alice", null)).reason()).isEqualTo(Refusal.BAD_CREDENTIALS);
         assertThat(((AuthResult.Refused) login(a, null, null)).reason()).isEqualTo(Refusal.BAD_CREDENTIALS);
     }
@@ -79,6 +84,7 @@ class RealmAuthenticatorTest {
     void outsidePayaraTheAuthenticatorCannotBeCreated() {
         // In a plain JVM there is no com.sun.enterprise realm registry: fail at start, not at the first CONNECT.
         assertThatThrownBy(() -> new RealmAuthenticator("file", null, pool))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Payara");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Payara");
     }
 }

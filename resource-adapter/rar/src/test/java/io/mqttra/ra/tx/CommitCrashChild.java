@@ -57,7 +57,7 @@ public final class CommitCrashChild {
         MqttResourceManager rm = adapter.resourceManager();
         switch (args[1]) {
             case "commit-after-routing" -> {
-                broker.openLocalSession(SUBSCRIBER, d -> { }).subscribe("orders/#", 1, 1);
+                broker.openLocalSession(SUBSCRIBER, d -> {}).subscribe("orders/#", 1, 1);
                 MqttXAResource xa = rm.newXAResource(null, new Acknowledgement(BEAN, 4242L));
                 xa.start(XID, XAResource.TMNOFLAGS);
                 xa.publish(message("orders/created", "o-1"));
@@ -73,8 +73,8 @@ public final class CommitCrashChild {
                 broker.openLocalSession(BEAN, deliveries::add).subscribe("orders/#", 1, 1);
                 broker.publish(message("orders/created", "o-3")).get(10, TimeUnit.SECONDS);
                 Delivery d = deliveries.poll(10, TimeUnit.SECONDS);
-                MqttXAResource xa = rm.newXAResource(new DeliveryOutcome(d::acknowledgeDurably),
-                        new Acknowledgement(BEAN, d.messageId()));
+                MqttXAResource xa = rm.newXAResource(
+                        new DeliveryOutcome(d::acknowledgeDurably), new Acknowledgement(BEAN, d.messageId()));
                 xa.start(XID, XAResource.TMNOFLAGS);
                 xa.end(XID, XAResource.TMSUCCESS);
                 xa.commit(XID, true);
@@ -83,22 +83,22 @@ public final class CommitCrashChild {
                 Runtime.getRuntime().halt(98);
             }
             case "answer-before-routing", "answer-after-routing" -> {
-                broker.openLocalSession(SUBSCRIBER, d -> { }).subscribe("answers/#", 1, 1);
+                broker.openLocalSession(SUBSCRIBER, d -> {}).subscribe("answers/#", 1, 1);
                 BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
                 broker.openLocalSession(BEAN, deliveries::add).subscribe("requests/#", 1, 1);
                 broker.publish(message("requests/1", "r-1")).get(10, TimeUnit.SECONDS);
                 Delivery d = deliveries.poll(10, TimeUnit.SECONDS);
                 System.out.println("TAKEN " + d.messageId());
-                MqttXAResource inbound = rm.newXAResource(new DeliveryOutcome(d::acknowledgeDurably),
-                        new Acknowledgement(BEAN, d.messageId()));
+                MqttXAResource inbound = rm.newXAResource(
+                        new DeliveryOutcome(d::acknowledgeDurably), new Acknowledgement(BEAN, d.messageId()));
                 MqttXAResource outbound = rm.newXAResource(null);
                 inbound.start(XID, XAResource.TMNOFLAGS);
                 outbound.start(XID, XAResource.TMJOIN);
                 outbound.publish(message("answers/1", "a-1"));
                 outbound.end(XID, XAResource.TMSUCCESS);
                 inbound.end(XID, XAResource.TMSUCCESS);
-                CrashPoint point = args[1].equals("answer-before-routing") ? CrashPoint.BEFORE_COMMIT
-                        : CrashPoint.AFTER_ROUTING;
+                CrashPoint point =
+                        args[1].equals("answer-before-routing") ? CrashPoint.BEFORE_COMMIT : CrashPoint.AFTER_ROUTING;
                 System.setProperty(point.property(), "answers/1");
                 System.out.flush();
                 inbound.commit(XID, true);
@@ -114,6 +114,5 @@ public final class CommitCrashChild {
         return new ApplicationMessage(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false, null);
     }
 
-    private CommitCrashChild() {
-    }
+    private CommitCrashChild() {}
 }

@@ -32,9 +32,15 @@ class CommitCrashTest {
     @Test
     void aCommitReplayedAfterACrashBetweenRoutingAndForgettingTheRecordRoutesEachMessageOnce() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "crash-routing");
-        ChildJvm.Result child = ChildJvm.run(CommitCrashChild.class, List.of("-D" + CrashPoint.ENABLE_PROPERTY + "=true"),
-                data.resolve("child.log"), data.toString(), "commit-after-routing");
-        assertThat(child.exitCode()).as("halted by the crash point: %s", child.lines()).isEqualTo(99);
+        ChildJvm.Result child = ChildJvm.run(
+                CommitCrashChild.class,
+                List.of("-D" + CrashPoint.ENABLE_PROPERTY + "=true"),
+                data.resolve("child.log"),
+                data.toString(),
+                "commit-after-routing");
+        assertThat(child.exitCode())
+                .as("halted by the crash point: %s", child.lines())
+                .isEqualTo(99);
         assertThat(child.lines()).contains("PREPARED").doesNotContain("COMMITTED WITHOUT CRASHING");
 
         try (ThreadPoolWorkManager workManager = new ThreadPoolWorkManager()) {
@@ -42,13 +48,16 @@ class CommitCrashTest {
             try {
                 MqttXAResource xa = adapter.resourceManager().newXAResource(null);
                 Xid[] inDoubt = xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
-                assertThat(inDoubt).as("the taken message keeps the branch in doubt")
+                assertThat(inDoubt)
+                        .as("the taken message keeps the branch in doubt")
                         .containsExactly(TransactionId.of(CommitCrashChild.XID));
                 xa.commit(inDoubt[0], false); // what the transaction manager's recovery does with its logged decision
 
                 assertThat(payloads(adapter.store().messages().loadQueue(CommitCrashChild.SUBSCRIBER)))
-                        .as("each message routed once").containsExactly("o-1", "o-2");
-                assertThat(xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN)).isEmpty();
+                        .as("each message routed once")
+                        .containsExactly("o-1", "o-2");
+                assertThat(xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN))
+                        .isEmpty();
             } finally {
                 adapter.stop();
             }
@@ -62,15 +71,19 @@ class CommitCrashTest {
     @Test
     void aOnePhaseCommitOfATransactedDeliveryReturnsOnlyOnceTheMessageIsDurablyTaken() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "crash-one-phase");
-        ChildJvm.Result child = ChildJvm.run(CommitCrashChild.class, List.of(), data.resolve("child.log"),
-                data.toString(), "one-phase-ack");
-        assertThat(child.exitCode()).as("halted right after commit: %s", child.lines()).isEqualTo(98);
+        ChildJvm.Result child = ChildJvm.run(
+                CommitCrashChild.class, List.of(), data.resolve("child.log"), data.toString(), "one-phase-ack");
+        assertThat(child.exitCode())
+                .as("halted right after commit: %s", child.lines())
+                .isEqualTo(98);
         assertThat(child.lines()).contains("COMMITTED");
 
         try (ThreadPoolWorkManager workManager = new ThreadPoolWorkManager()) {
             MqttResourceAdapter adapter = restart(data, workManager);
             try {
-                assertThat(adapter.store().messages().loadQueue(CommitCrashChild.BEAN)).as("taken for good").isEmpty();
+                assertThat(adapter.store().messages().loadQueue(CommitCrashChild.BEAN))
+                        .as("taken for good")
+                        .isEmpty();
             } finally {
                 adapter.stop();
             }
@@ -97,11 +110,20 @@ class CommitCrashTest {
 
     private static void answerSurvivesACrash(String mode) throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "crash-" + mode);
-        ChildJvm.Result child = ChildJvm.run(CommitCrashChild.class, List.of("-D" + CrashPoint.ENABLE_PROPERTY + "=true"),
-                data.resolve("child.log"), data.toString(), mode);
-        assertThat(child.exitCode()).as("halted by the crash point: %s", child.lines()).isEqualTo(99);
-        long taken = child.lines().stream().filter(l -> l.startsWith("TAKEN ")).mapToLong(l -> Long.parseLong(l.substring(6)))
-                .findFirst().orElseThrow();
+        ChildJvm.Result child = ChildJvm.run(
+                CommitCrashChild.class,
+                List.of("-D" + CrashPoint.ENABLE_PROPERTY + "=true"),
+                data.resolve("child.log"),
+                data.toString(),
+                mode);
+        assertThat(child.exitCode())
+                .as("halted by the crash point: %s", child.lines())
+                .isEqualTo(99);
+        long taken = child.lines().stream()
+                .filter(l -> l.startsWith("TAKEN "))
+                .mapToLong(l -> Long.parseLong(l.substring(6)))
+                .findFirst()
+                .orElseThrow();
         Acknowledgement request = new Acknowledgement(CommitCrashChild.BEAN, taken);
 
         // Two lives: the first after the crash finishes the commit, the second must find nothing left to do.
@@ -110,15 +132,22 @@ class CommitCrashTest {
                 MqttResourceAdapter adapter = restart(data, workManager);
                 try {
                     MqttResourceManager rm = adapter.resourceManager();
-                    assertThat(rm.acknowledgementState(request)).as("life %d: the bean's request is taken", life)
+                    assertThat(rm.acknowledgementState(request))
+                            .as("life %d: the bean's request is taken", life)
                             .isEqualTo(MqttResourceManager.AcknowledgementState.COMMITTED);
                     MqttXAResource xa = rm.newXAResource(null);
                     assertThat(xa.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN))
-                            .as("a one-phase commit is never in doubt").isEmpty();
-                    Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                            assertThat(payloads(adapter.store().messages().loadQueue(CommitCrashChild.SUBSCRIBER)))
-                                    .as("the answer, routed once").containsExactly("a-1"));
-                    assertThat(adapter.store().transactions().loadUnrouted()).as("nothing left to route").isEmpty();
+                            .as("a one-phase commit is never in doubt")
+                            .isEmpty();
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(20))
+                            .untilAsserted(() -> assertThat(
+                                            payloads(adapter.store().messages().loadQueue(CommitCrashChild.SUBSCRIBER)))
+                                    .as("the answer, routed once")
+                                    .containsExactly("a-1"));
+                    assertThat(adapter.store().transactions().loadUnrouted())
+                            .as("nothing left to route")
+                            .isEmpty();
                 } finally {
                     adapter.stop();
                 }
@@ -131,6 +160,9 @@ class CommitCrashTest {
     }
 
     private static List<String> payloads(List<QueuedMessage> queue) {
-        return queue.stream().map(q -> new String(q.message().payload(), StandardCharsets.UTF_8)).sorted().toList();
+        return queue.stream()
+                .map(q -> new String(q.message().payload(), StandardCharsets.UTF_8))
+                .sorted()
+                .toList();
     }
 }

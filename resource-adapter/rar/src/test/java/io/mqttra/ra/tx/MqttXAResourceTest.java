@@ -41,8 +41,12 @@ class MqttXAResourceTest {
         xa.commit(xid, true);
 
         assertThat(sink.payloads()).containsExactly("1");
-        assertThat(store.prepares).as("one-phase commit writes no prepare record").isZero();
-        assertThat(store.onePhaseRecords).as("routing one message is one write already").isZero();
+        assertThat(store.prepares)
+                .as("one-phase commit writes no prepare record")
+                .isZero();
+        assertThat(store.onePhaseRecords)
+                .as("routing one message is one write already")
+                .isZero();
         assertThat(rm.openBranches()).isZero();
     }
 
@@ -51,12 +55,15 @@ class MqttXAResourceTest {
         MqttXAResource xa = rm.newXAResource(null);
         Xid xid = xid(30);
         runBranch(xa, xid, "orders/created", "1", "2");
-        sink.onPublish = () -> assertThat(store.onePhaseRecords).as("recorded before routing").isEqualTo(1);
+        sink.onPublish = () ->
+                assertThat(store.onePhaseRecords).as("recorded before routing").isEqualTo(1);
 
         xa.commit(xid, true);
 
         assertThat(sink.payloads()).containsExactly("1", "2");
-        assertThat(sink.prepared).as("routed as recorded, each struck out of the record").containsExactly(0, 1);
+        assertThat(sink.prepared)
+                .as("routed as recorded, each struck out of the record")
+                .containsExactly(0, 1);
         assertThat(store.prepares).isZero();
         assertThat(fullScan(xa)).as("a committed branch is never in doubt").isEmpty();
     }
@@ -74,7 +81,8 @@ class MqttXAResourceTest {
         outbound.end(xid, XAResource.TMSUCCESS);
         inbound.end(xid, XAResource.TMSUCCESS);
         sink.onPublish = () -> assertThat(store.loadCommittedAcknowledgements())
-                .as("the message is taken for good before the answer is routed").containsExactly(taken);
+                .as("the message is taken for good before the answer is routed")
+                .containsExactly(taken);
 
         inbound.commit(xid, true);
 
@@ -86,8 +94,8 @@ class MqttXAResourceTest {
     @Test
     void aOnePhaseCommitWhoseRecordCannotBeWrittenRollsBackAndRoutesNothing() throws Exception {
         List<String> outcomes = new ArrayList<>();
-        MqttXAResource inbound = rm.newXAResource(recordingListener(outcomes, "committed"),
-                new Acknowledgement("mdb:responder", 42L));
+        MqttXAResource inbound =
+                rm.newXAResource(recordingListener(outcomes, "committed"), new Acknowledgement("mdb:responder", 42L));
         Xid xid = xid(32);
         runBranch(inbound, xid, "answers/2", "a-2");
         store.failOnePhase = true;
@@ -309,7 +317,8 @@ class MqttXAResourceTest {
             runBranch(inbound, x, "t");
             assertThat(inbound.prepare(x)).isEqualTo(XAResource.XA_OK);
         }
-        assertThat(store.loadPrepared()).extracting(PreparedTransaction::acknowledgements)
+        assertThat(store.loadPrepared())
+                .extracting(PreparedTransaction::acknowledgements)
                 .containsExactly(List.of(taken), List.of(other));
         // The JVM dies here.
 
@@ -321,9 +330,11 @@ class MqttXAResourceTest {
         MqttXAResource recovery = restarted.newXAResource(null);
         recovery.commit(committed, false);
         recovery.rollback(rolledBack);
-        assertThat(restarted.acknowledgementState(taken)).as("done: acknowledge without delivering")
+        assertThat(restarted.acknowledgementState(taken))
+                .as("done: acknowledge without delivering")
                 .isEqualTo(MqttResourceManager.AcknowledgementState.COMMITTED);
-        assertThat(restarted.acknowledgementState(other)).as("rolled back: deliver again")
+        assertThat(restarted.acknowledgementState(other))
+                .as("rolled back: deliver again")
                 .isEqualTo(MqttResourceManager.AcknowledgementState.NONE);
         restarted.acknowledged(taken);
         assertThat(restarted.acknowledgementState(taken)).isEqualTo(MqttResourceManager.AcknowledgementState.NONE);
@@ -356,8 +367,8 @@ class MqttXAResourceTest {
             }
         };
         MqttResourceManager manager = new MqttResourceManager(watching, sink, 2_000);
-        MqttXAResource inbound = manager.newXAResource(recordingListener(order, "acknowledged"),
-                new Acknowledgement("c", 1L));
+        MqttXAResource inbound =
+                manager.newXAResource(recordingListener(order, "acknowledged"), new Acknowledgement("c", 1L));
         Xid xid = xid(19);
         runBranch(inbound, xid, "t");
         inbound.prepare(xid);
@@ -376,8 +387,7 @@ class MqttXAResourceTest {
     // ---- helpers and test doubles ----
 
     /** Runs a branch from start to a successful end, publishing one message on the topic per payload (maybe none). */
-    private static void runBranch(MqttXAResource xa, Xid xid, String topic, String... payloads)
-            throws XAException {
+    private static void runBranch(MqttXAResource xa, Xid xid, String topic, String... payloads) throws XAException {
         xa.start(xid, XAResource.TMNOFLAGS);
         for (String payload : payloads) {
             xa.publish(message(topic, payload));
@@ -402,8 +412,10 @@ class MqttXAResourceTest {
     }
 
     private static void assertXaError(String description, ThrowingCallable call, int errorCode) {
-        assertThatThrownBy(call).as(description)
-                .isInstanceOfSatisfying(XAException.class, e -> assertThat(e.errorCode).isEqualTo(errorCode));
+        assertThatThrownBy(call)
+                .as(description)
+                .isInstanceOfSatisfying(
+                        XAException.class, e -> assertThat(e.errorCode).isEqualTo(errorCode));
     }
 
     /** Records "rolled back" or the given word for a commit, in the order the outcomes arrive. */
@@ -453,10 +465,11 @@ class MqttXAResourceTest {
         boolean failOnePhase;
 
         @Override
-        public CompletableFuture<Void> prepare(TransactionId xid, List<ApplicationMessage> messages,
-                                               List<Acknowledgement> acknowledgements) {
+        public CompletableFuture<Void> prepare(
+                TransactionId xid, List<ApplicationMessage> messages, List<Acknowledgement> acknowledgements) {
             prepares++;
-            return failPrepare ? CompletableFuture.failedFuture(new IllegalStateException("disk full"))
+            return failPrepare
+                    ? CompletableFuture.failedFuture(new IllegalStateException("disk full"))
                     : delegate.prepare(xid, messages, acknowledgements);
         }
 
@@ -466,8 +479,8 @@ class MqttXAResourceTest {
         }
 
         @Override
-        public CompletableFuture<Void> commitOnePhase(TransactionId xid, List<ApplicationMessage> messages,
-                                                      List<Acknowledgement> acknowledgements) {
+        public CompletableFuture<Void> commitOnePhase(
+                TransactionId xid, List<ApplicationMessage> messages, List<Acknowledgement> acknowledgements) {
             if (failOnePhase) {
                 return CompletableFuture.failedFuture(new IllegalStateException("disk full"));
             }
@@ -507,7 +520,7 @@ class MqttXAResourceTest {
         final List<Integer> prepared = new CopyOnWriteArrayList<>();
         final AtomicInteger calls = new AtomicInteger();
         int failAt;
-        Runnable onPublish = () -> { };
+        Runnable onPublish = () -> {};
 
         @Override
         public CompletableFuture<Void> publish(ApplicationMessage message) {
@@ -526,7 +539,9 @@ class MqttXAResourceTest {
         }
 
         List<String> payloads() {
-            return routed.stream().map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toList();
+            return routed.stream()
+                    .map(m -> new String(m.payload(), StandardCharsets.UTF_8))
+                    .toList();
         }
     }
 }
