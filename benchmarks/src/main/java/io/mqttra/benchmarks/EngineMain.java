@@ -1,7 +1,7 @@
 package io.mqttra.benchmarks;
 
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
+import io.mqttra.broker.config.BrokerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -1,8 +1,8 @@
 package io.mqttra.benchmarks;
 
 import io.mqttra.benchmarks.PersistentSessionScenario.PhaseFigures;
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
+import io.mqttra.broker.config.BrokerConfig;
 import io.mqttra.persistence.JpaStores;
 import java.nio.file.Path;
 import java.util.List;

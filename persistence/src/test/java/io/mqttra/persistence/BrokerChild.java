@@ -1,8 +1,8 @@
 package io.mqttra.persistence;
 
 import io.mqttra.api.admin.SessionInfo;
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
+import io.mqttra.broker.config.BrokerConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

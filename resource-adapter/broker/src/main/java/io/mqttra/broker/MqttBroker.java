@@ -2,6 +2,7 @@ package io.mqttra.broker;
 
 import io.mqttra.api.admin.MqttBrokerAdmin;
 import io.mqttra.broker.admin.BrokerAdministration;
+import io.mqttra.broker.config.BrokerConfig;
 import io.mqttra.broker.routing.RetainedMessages;
 import io.mqttra.broker.routing.Router;
 import io.mqttra.broker.routing.SubscriptionTree;

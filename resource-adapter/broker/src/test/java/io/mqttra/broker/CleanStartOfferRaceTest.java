@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import io.mqttra.broker.config.BrokerConfig;
 import io.mqttra.broker.store.Stores;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.mqttra.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mqttra.broker.config.BrokerConfig;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

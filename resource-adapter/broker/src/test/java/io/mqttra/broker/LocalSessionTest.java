@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.mqttra.broker.config.BrokerConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.mqttra.broker.config.BrokerConfig;
 import io.mqttra.broker.store.Stores;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

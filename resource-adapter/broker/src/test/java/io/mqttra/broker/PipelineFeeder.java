@@ -1,5 +1,6 @@
 package io.mqttra.broker;
 
+import io.mqttra.broker.config.BrokerConfig;
 import io.mqttra.broker.transport.MqttChannelInitializer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttra.api.PublishProperties;
+import io.mqttra.broker.config.BrokerConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;

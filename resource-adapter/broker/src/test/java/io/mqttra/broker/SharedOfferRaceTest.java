@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.mqttra.api.admin.SessionInfo;
+import io.mqttra.broker.config.BrokerConfig;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

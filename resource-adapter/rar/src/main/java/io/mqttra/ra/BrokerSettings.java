@@ -1,6 +1,6 @@
 package io.mqttra.ra;
 
-import io.mqttra.broker.BrokerConfig;
+import io.mqttra.broker.config.BrokerConfig;
 import io.mqttra.ra.security.AuthMode;
 import io.mqttra.ra.security.SecuritySettings;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.mqttra.ra;
 
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
+import io.mqttra.broker.config.BrokerConfig;
 import io.mqttra.persistence.JpaStores;
 import io.mqttra.ra.inflow.MqttActivation;
 import io.mqttra.ra.inflow.MqttActivationSpec;

@@ -3,7 +3,7 @@ package io.mqttra.ra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mqttra.broker.BrokerConfig;
+import io.mqttra.broker.config.BrokerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

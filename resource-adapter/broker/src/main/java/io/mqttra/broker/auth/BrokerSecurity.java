@@ -1,7 +1,7 @@
 package io.mqttra.broker.auth;
 
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.BrokerMetrics;
+import io.mqttra.broker.config.BrokerConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package io.mqttra.broker.session;
 
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.BrokerMetrics;
+import io.mqttra.broker.config.BrokerConfig;
 import io.mqttra.broker.routing.RetainedMessages;
 import io.mqttra.broker.routing.Router;
 import io.mqttra.broker.routing.SubscriptionTree;

@@ -1,7 +1,7 @@
 package io.mqttra.broker.transport;
 
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.BrokerException;
+import io.mqttra.broker.config.BrokerConfig;
 import io.mqttra.broker.session.BrokerContext;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

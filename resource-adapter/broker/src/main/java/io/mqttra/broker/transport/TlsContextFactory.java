@@ -1,7 +1,7 @@
 package io.mqttra.broker.transport;
 
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.BrokerException;
+import io.mqttra.broker.config.BrokerConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

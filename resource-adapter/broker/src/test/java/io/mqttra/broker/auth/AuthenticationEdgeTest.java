@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
 import io.mqttra.broker.RawClient;
+import io.mqttra.broker.config.BrokerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

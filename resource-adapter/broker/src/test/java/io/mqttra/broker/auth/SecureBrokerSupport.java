@@ -2,9 +2,9 @@ package io.mqttra.broker.auth;
 
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
 import io.mqttra.broker.TestClients;
+import io.mqttra.broker.config.BrokerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

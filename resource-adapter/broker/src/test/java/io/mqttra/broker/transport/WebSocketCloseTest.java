@@ -2,8 +2,8 @@ package io.mqttra.broker.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
+import io.mqttra.broker.config.BrokerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

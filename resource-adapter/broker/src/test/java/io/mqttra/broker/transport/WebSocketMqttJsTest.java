@@ -3,8 +3,8 @@ package io.mqttra.broker.transport;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.MqttBroker;
+import io.mqttra.broker.config.BrokerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

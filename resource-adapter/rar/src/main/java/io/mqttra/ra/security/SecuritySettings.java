@@ -1,10 +1,10 @@
 package io.mqttra.ra.security;
 
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.auth.AclAuthorizer;
 import io.mqttra.broker.auth.AclFile;
 import io.mqttra.broker.auth.Authenticator;
 import io.mqttra.broker.auth.PasswordFileAuthenticator;
+import io.mqttra.broker.config.BrokerConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package io.mqttra.ra.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mqttra.broker.BrokerConfig;
 import io.mqttra.broker.auth.AclAuthorizer;
 import io.mqttra.broker.auth.PasswordFile;
 import io.mqttra.broker.auth.PasswordFileAuthenticator;
+import io.mqttra.broker.config.BrokerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;

@@ -1,4 +1,6 @@
-package io.mqttra.broker;
+package io.mqttra.broker.config;
+
+import io.mqttra.broker.EnhancedAuthenticator;
 
 /**
  * Settings of one broker instance. Immutable; build with {@link #builder()}.
